@@ -1,0 +1,62 @@
+"""ticketflow: declarative ticket workflows on a pure engine.
+
+A workflow (statuses, transitions, timers, SLAs, business calendars) feeds a
+pure engine: a ticket snapshot, an event and a time go in; the next snapshot,
+the effects to carry out and the next deadline come out.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from ._durations import (
+    Duration,
+    business_days,
+    business_hours,
+    business_minutes,
+    days,
+    hours,
+    minutes,
+    parse_duration,
+)
+from ._errors import (
+    CalendarError,
+    DurationError,
+    GuardRejected,
+    LoadError,
+    NaiveDatetimeError,
+    NotPermitted,
+    OutOfOrderError,
+    SnapshotError,
+    TicketflowError,
+    TransitionError,
+    WorkflowError,
+)
+
+try:
+    __version__ = version("ticketflow")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    # durations
+    "Duration",
+    "business_days",
+    "business_hours",
+    "business_minutes",
+    "days",
+    "hours",
+    "minutes",
+    "parse_duration",
+    # errors
+    "CalendarError",
+    "DurationError",
+    "GuardRejected",
+    "LoadError",
+    "NaiveDatetimeError",
+    "NotPermitted",
+    "OutOfOrderError",
+    "SnapshotError",
+    "TicketflowError",
+    "TransitionError",
+    "WorkflowError",
+    "__version__",
+]

@@ -1,0 +1,254 @@
+"""Durations: absolute, calendar-day and business time.
+
+Rules:
+
+* ``timedelta``, :func:`minutes` and :func:`hours` are absolute elapsed time.
+* :func:`days` counts calendar dates: the same local wall-clock time n dates
+  later in a calendar's zone (so 95, 96 or 97 real hours across DST).
+* :func:`business_days`, :func:`business_hours` and :func:`business_minutes`
+  count only the working time of a :class:`~ticketflow.BusinessCalendar`.
+
+A :class:`Duration` is a plain value (amount and unit); what it means in real
+time is only known once a calendar applies it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Literal, TypeAlias
+
+import attrs
+
+from ._errors import DurationError
+
+__all__ = [
+    "Duration",
+    "DurationLike",
+    "Unit",
+    "business_days",
+    "business_hours",
+    "business_minutes",
+    "compare_durations",
+    "days",
+    "hours",
+    "minutes",
+    "parse_duration",
+    "to_duration",
+]
+
+Unit: TypeAlias = Literal[
+    "minutes", "hours", "days", "business_minutes", "business_hours", "business_days"
+]
+
+_UNITS: tuple[str, ...] = (
+    "minutes",
+    "hours",
+    "days",
+    "business_minutes",
+    "business_hours",
+    "business_days",
+)
+
+# Largest amount accepted: about 10,000 years of minutes, well inside datetime's range
+# for absolute units; calendars check their own range on use.
+_MAX_AMOUNT = 10_000 * 366 * 24 * 60
+
+
+def _check_amount(instance: Duration, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DurationError(f"duration amount must be an int, got {value!r}")
+    if abs(value) > _MAX_AMOUNT:
+        raise DurationError(f"duration amount {value!r} is out of range")
+
+
+def _check_unit(instance: Duration, attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in _UNITS:
+        raise DurationError(f"unknown duration unit {value!r} (expected one of {_UNITS})")
+
+
+@attrs.frozen(repr=False)
+class Duration:
+    """An amount of time in one unit, applied by a calendar.
+
+    Attributes:
+        amount: Whole number of units; negative moves back in time.
+        unit: One of ``minutes``, ``hours``, ``days``, ``business_minutes``,
+            ``business_hours`` and ``business_days``.
+
+    >>> business_days(5)
+    business_days(5)
+    >>> str(parse_duration("15bm"))
+    '15 business minutes'
+    """
+
+    amount: int = attrs.field(validator=_check_amount)
+    unit: Unit = attrs.field(validator=_check_unit)
+
+    @property
+    def is_business(self) -> bool:
+        """True for business days, hours and minutes."""
+        return self.unit.startswith("business_")
+
+    @property
+    def is_absolute(self) -> bool:
+        """True for minutes and hours: elapsed real time."""
+        return self.unit in ("minutes", "hours")
+
+    @property
+    def total_minutes(self) -> int:
+        """The amount in minutes, for minute and hour units (business or absolute).
+
+        Raises:
+            DurationError: for day units, which have no fixed length.
+        """
+        if self.unit in ("minutes", "business_minutes"):
+            return self.amount
+        if self.unit in ("hours", "business_hours"):
+            return self.amount * 60
+        raise DurationError(f"{self} has no fixed length in minutes")
+
+    def to_timedelta(self) -> timedelta:
+        """The absolute length of a ``minutes``/``hours`` duration.
+
+        Raises:
+            DurationError: for calendar or business units.
+        """
+        if not self.is_absolute:
+            raise DurationError(f"{self} is not an absolute duration")
+        return timedelta(minutes=self.total_minutes)
+
+    def __neg__(self) -> Duration:
+        return Duration(-self.amount, self.unit)
+
+    def __str__(self) -> str:
+        words = self.unit.replace("_", " ")
+        if abs(self.amount) == 1:
+            words = words[:-1]
+        return f"{self.amount} {words}"
+
+    def __repr__(self) -> str:
+        return f"{self.unit}({self.amount})"
+
+
+DurationLike: TypeAlias = "Duration | timedelta"
+
+
+def minutes(n: int) -> Duration:
+    """``n`` minutes of absolute elapsed time."""
+    return Duration(n, "minutes")
+
+
+def hours(n: int) -> Duration:
+    """``n`` hours of absolute elapsed time (48 hours is 48 real hours across DST)."""
+    return Duration(n, "hours")
+
+
+def days(n: int) -> Duration:
+    """``n`` calendar days: the same local wall-clock time ``n`` dates later."""
+    return Duration(n, "days")
+
+
+def business_days(n: int) -> Duration:
+    """``n`` working days of a business calendar, keeping the local time of day."""
+    return Duration(n, "business_days")
+
+
+def business_hours(n: int) -> Duration:
+    """``n`` hours of a business calendar's working time."""
+    return Duration(n, "business_hours")
+
+
+def business_minutes(n: int) -> Duration:
+    """``n`` minutes of a business calendar's working time."""
+    return Duration(n, "business_minutes")
+
+
+_UNIT_WORDS: dict[str, Unit] = {}
+for _unit, _words in {
+    "minutes": ("m", "min", "mins", "minute", "minutes"),
+    "hours": ("h", "hr", "hrs", "hour", "hours"),
+    "days": ("d", "day", "days", "calendar day", "calendar days"),
+    "business_minutes": ("bm", "business minute", "business minutes", "working minutes"),
+    "business_hours": ("bh", "business hour", "business hours", "working hours"),
+    "business_days": ("bd", "business day", "business days", "working day", "working days"),
+}.items():
+    for _word in _words:
+        _UNIT_WORDS[_word] = _unit  # type: ignore[assignment]
+_UNIT_WORDS["working minute"] = "business_minutes"
+_UNIT_WORDS["working hour"] = "business_hours"
+
+_DURATION_RE = re.compile(r"^\s*([+-]?\d+)\s*([a-z][a-z ]*?)\s*$")
+
+
+def parse_duration(text: str) -> Duration:
+    """Parse ``"5 business days"``, ``"48h"``, ``"15 business minutes"``, ``"3 days"``.
+
+    Short forms: ``m``, ``h``, ``d``, ``bm``, ``bh``, ``bd``. Underscores count
+    as spaces (``"5 business_days"``) and case does not matter.
+
+    Raises:
+        DurationError: naming the string when it is not a duration.
+
+    >>> parse_duration("48h")
+    hours(48)
+    """
+    if not isinstance(text, str):
+        raise DurationError(f"expected a duration string, got {text!r}")
+    match = _DURATION_RE.match(text.lower().replace("_", " "))
+    if match is None:
+        raise DurationError(f"can't parse duration {text!r} (try '5 business days' or '48h')")
+    amount_text, word = match.groups()
+    word = " ".join(word.split())
+    unit = _UNIT_WORDS.get(word)
+    if unit is None:
+        raise DurationError(f"unknown unit {word!r} in duration {text!r}")
+    return Duration(int(amount_text), unit)
+
+
+def to_duration(value: object) -> Duration | timedelta:
+    """Accept a :class:`Duration`, ``timedelta`` or duration string.
+
+    Raises:
+        DurationError: for anything else.
+    """
+    if isinstance(value, Duration | timedelta):
+        return value
+    if isinstance(value, str):
+        return parse_duration(value)
+    raise DurationError(f"expected a duration, got {value!r}")
+
+
+def _comparable(d: Duration | timedelta) -> tuple[str, float]:
+    if isinstance(d, timedelta):
+        return ("absolute", d.total_seconds())
+    if d.unit in ("minutes", "hours"):
+        return ("absolute", d.total_minutes * 60.0)
+    if d.unit in ("business_minutes", "business_hours"):
+        return ("business_time", float(d.total_minutes))
+    return (d.unit, float(d.amount))
+
+
+def compare_durations(a: Duration | timedelta, b: Duration | timedelta) -> int | None:
+    """-1, 0 or 1 when ``a`` and ``b`` compare whatever the calendar, else None.
+
+    Absolute durations compare with each other, business minutes with business
+    hours, and days or business days only with their own kind.
+
+    >>> compare_durations(hours(1), minutes(90))
+    -1
+    >>> compare_durations(days(1), hours(24)) is None
+    True
+    """
+    ka, va = _comparable(a)
+    kb, vb = _comparable(b)
+    if ka != kb:
+        return None
+    return (va > vb) - (va < vb)
+
+
+def is_positive(d: Duration | timedelta) -> bool:
+    """True when ``d`` moves forward in time."""
+    if isinstance(d, timedelta):
+        return d > timedelta(0)
+    return d.amount > 0

@@ -1,0 +1,174 @@
+"""The exception hierarchy.
+
+Every error ticketflow raises derives from :class:`TicketflowError` and, where
+one fits, from the closest builtin too, so ``except ValueError`` keeps working.
+Each error carries its data as attributes and builds its message up front.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+__all__ = [
+    "CalendarError",
+    "DurationError",
+    "GuardRejected",
+    "LoadError",
+    "NaiveDatetimeError",
+    "NotPermitted",
+    "OutOfOrderError",
+    "SnapshotError",
+    "TicketflowError",
+    "TransitionError",
+    "WorkflowError",
+]
+
+
+class TicketflowError(Exception):
+    """Root of every error raised by ticketflow."""
+
+
+class NaiveDatetimeError(TicketflowError, ValueError):
+    """A datetime without a time zone was given where an instant is needed.
+
+    Attributes:
+        value: The naive datetime.
+        argument: The name of the argument it was given as.
+    """
+
+    def __init__(self, value: object, argument: str = "at") -> None:
+        self.value = value
+        self.argument = argument
+        super().__init__(
+            f"{argument}={value!r} is a naive datetime; pass a timezone-aware one "
+            "(e.g. datetime(..., tzinfo=ZoneInfo('UTC')))"
+        )
+
+
+class DurationError(TicketflowError, ValueError):
+    """A duration is malformed, not positive where it must be, or out of range."""
+
+
+class CalendarError(TicketflowError, ValueError):
+    """A business calendar definition or lookup is invalid."""
+
+
+class WorkflowError(TicketflowError, ValueError):
+    """A workflow definition is invalid.
+
+    Attributes:
+        problems: Every problem found, each a sentence naming the status,
+            event or timer at fault.
+    """
+
+    def __init__(self, problems: Iterable[str], name: str | None = None) -> None:
+        self.problems: tuple[str, ...] = tuple(problems)
+        self.name = name
+        head = f"workflow {name!r} is invalid" if name else "workflow is invalid"
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{head} ({len(self.problems)} problem(s)):\n{lines}")
+
+
+class TransitionError(TicketflowError):
+    """An event cannot be applied to a ticket in its current status.
+
+    Attributes:
+        status: The ticket's status.
+        event: The event that was sent.
+        allowed: The events that the status accepts (sorted).
+    """
+
+    def __init__(
+        self,
+        status: str,
+        event: str,
+        allowed: Sequence[str] = (),
+        message: str | None = None,
+    ) -> None:
+        self.status = status
+        self.event = event
+        self.allowed: tuple[str, ...] = tuple(allowed)
+        if message is None:
+            accepts = ", ".join(self.allowed) if self.allowed else "nothing"
+            message = f"can't handle event {event!r} in status {status!r} (it accepts: {accepts})"
+        super().__init__(message)
+
+
+class NotPermitted(TransitionError):
+    """The actor's role may not send this event.
+
+    Attributes:
+        actor: The role that sent the event.
+        roles: The roles that may send it.
+    """
+
+    def __init__(
+        self,
+        status: str,
+        event: str,
+        actor: str | None,
+        roles: Iterable[str],
+        allowed: Sequence[str] = (),
+    ) -> None:
+        self.actor = actor
+        self.roles: tuple[str, ...] = tuple(sorted(roles))
+        super().__init__(
+            status,
+            event,
+            allowed,
+            f"actor {actor!r} may not send {event!r} in status {status!r} "
+            f"(allowed roles: {', '.join(self.roles)})",
+        )
+
+
+class GuardRejected(TransitionError):
+    """Every transition for the event had a guard, and none accepted.
+
+    Attributes:
+        guards: The names of the guards that rejected.
+    """
+
+    def __init__(
+        self,
+        status: str,
+        event: str,
+        guards: Iterable[str],
+        allowed: Sequence[str] = (),
+    ) -> None:
+        self.guards: tuple[str, ...] = tuple(guards)
+        super().__init__(
+            status,
+            event,
+            allowed,
+            f"event {event!r} in status {status!r} rejected by guard(s): {', '.join(self.guards)}",
+        )
+
+
+class OutOfOrderError(TicketflowError, ValueError):
+    """An event's time is earlier than the ticket's last recorded change.
+
+    Attributes:
+        at: The time given.
+        last: The ticket's ``updated_at``.
+    """
+
+    def __init__(self, at: object, last: object) -> None:
+        self.at = at
+        self.last = last
+        super().__init__(f"at={at!s} is earlier than the ticket's last change at {last!s}")
+
+
+class SnapshotError(TicketflowError, ValueError):
+    """A stored ticket snapshot is malformed or from a newer schema.
+
+    Attributes:
+        field: The offending field, when one is to blame.
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}" if field else message)
+
+
+class LoadError(TicketflowError, ValueError):
+    """A workflow file or dict cannot be loaded."""
