@@ -20,6 +20,7 @@ from ._durations import (
 from ._errors import (
     CalendarError,
     DurationError,
+    EventLogError,
     GuardRejected,
     LoadError,
     NaiveDatetimeError,
@@ -30,6 +31,9 @@ from ._errors import (
     TransitionError,
     WorkflowError,
 )
+from ._sla import SLA, SlaClock
+from ._ticket import Context, Effect, Event, Outcome, Step, Ticket
+from ._workflow import CATEGORIES, Status, Timer, Transition, Workflow
 
 try:
     __version__ = version("ticketflow")
@@ -46,9 +50,24 @@ __all__ = [
     "hours",
     "minutes",
     "parse_duration",
+    # workflows and the engine
+    "CATEGORIES",
+    "SLA",
+    "Context",
+    "Effect",
+    "Event",
+    "Outcome",
+    "SlaClock",
+    "Status",
+    "Step",
+    "Ticket",
+    "Timer",
+    "Transition",
+    "Workflow",
     # errors
     "CalendarError",
     "DurationError",
+    "EventLogError",
     "GuardRejected",
     "LoadError",
     "NaiveDatetimeError",

@@ -30,6 +30,7 @@ __all__ = [
     "business_hours",
     "business_minutes",
     "compare_durations",
+    "describe",
     "days",
     "hours",
     "minutes",
@@ -245,6 +246,22 @@ def compare_durations(a: Duration | timedelta, b: Duration | timedelta) -> int |
     if ka != kb:
         return None
     return (va > vb) - (va < vb)
+
+
+def describe(d: Duration | timedelta) -> str:
+    """Words for a duration: ``"48 hours"`` for ``timedelta(hours=48)``.
+
+    >>> describe(timedelta(minutes=90))
+    '90 minutes'
+    """
+    if isinstance(d, Duration):
+        return str(d)
+    seconds = d.total_seconds()
+    if seconds % 3600 == 0:
+        return str(hours(int(seconds // 3600)))
+    if seconds % 60 == 0:
+        return str(minutes(int(seconds // 60)))
+    return str(d)
 
 
 def is_positive(d: Duration | timedelta) -> bool:

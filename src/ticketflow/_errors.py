@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 __all__ = [
     "CalendarError",
     "DurationError",
+    "EventLogError",
     "GuardRejected",
     "LoadError",
     "NaiveDatetimeError",
@@ -168,6 +169,18 @@ class SnapshotError(TicketflowError, ValueError):
     def __init__(self, message: str, field: str | None = None) -> None:
         self.field = field
         super().__init__(f"{field}: {message}" if field else message)
+
+
+class EventLogError(TicketflowError, ValueError):
+    """An event log given to ``Workflow.replay`` is malformed.
+
+    Attributes:
+        position: The index of the offending entry.
+    """
+
+    def __init__(self, message: str, position: int) -> None:
+        self.position = position
+        super().__init__(f"event {position}: {message}")
 
 
 class LoadError(TicketflowError, ValueError):

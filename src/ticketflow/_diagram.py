@@ -1,0 +1,50 @@
+"""Diagrams generated from a workflow's own tables, so they never drift."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._durations import describe
+
+if TYPE_CHECKING:
+    from ._workflow import Workflow
+
+__all__ = ["to_mermaid"]
+
+
+def _quote(text: str) -> str:
+    return text.replace('"', "'")
+
+
+def to_mermaid(wf: Workflow) -> str:
+    """A Mermaid ``stateDiagram-v2``: statuses with their labels, one edge per
+    (source, event), timed events annotated with their delay, and terminal
+    statuses leading to the end state.
+    """
+    timed: dict[tuple[str, str], str] = {}
+    for tm in wf.timers:
+        timed[(tm.status, tm.event)] = f" after {describe(tm.after)}"
+    lines = ["stateDiagram-v2"]
+    for s in wf.statuses:
+        label = f"{s.title} ({s.category})"
+        lines.append(f'    state "{_quote(label)}" as {s.name}')
+    lines.append(f"    [*] --> {wf.initial}")
+    terminal = {s.name for s in wf.statuses if s.terminal}
+    seen: set[tuple[str, str, str]] = set()
+    for t in wf.transitions:
+        for src in t.source:
+            sources = (
+                [s.name for s in wf.statuses if s.name not in terminal] if src == "*" else [src]
+            )
+            for s in sources:
+                target = t.target or s
+                key = (s, target, t.event)
+                if key in seen:
+                    continue
+                seen.add(key)
+                roles = f" [{', '.join(sorted(t.roles))}]" if t.roles else ""
+                delay = timed.get((s, t.event), "")
+                lines.append(f"    {s} --> {target}: {t.event}{roles}{delay}")
+    for name in sorted(terminal):
+        lines.append(f"    {name} --> [*]")
+    return "\n".join(lines) + "\n"

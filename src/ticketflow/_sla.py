@@ -1,0 +1,245 @@
+"""SLA definitions and the clock arithmetic behind them.
+
+Theory of operation: an SLA clock is stored in the ticket as a
+:class:`~ticketflow._ticket.SlaState`: the working time counted so far and the
+instant the current counting stretch began. Nothing is recomputed from
+history. Events and status changes move a clock between four states:
+
+* ``running``: counting; its breach instant (``due_at``) is on the agenda.
+* ``paused``: the ticket sits in a ``pause_in`` category (or ``solved``).
+* ``met``: a ``stop_on`` event (or closing) came before the target.
+* ``breached``: the target was reached (exactly reaching it is a breach); the
+  clock keeps counting until it stops.
+
+A ``restart_on`` event starts a met or breached clock afresh; it leaves a
+running or paused one alone (next-reply semantics).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+from attrs import field, frozen
+
+from ._durations import Duration, to_duration
+from ._ticket import SlaState
+
+if TYPE_CHECKING:
+    from ._calendar import BusinessCalendar
+
+__all__ = ["SLA", "SlaClock", "SlaStateName"]
+
+SlaStateName: TypeAlias = Literal["running", "paused", "met", "breached"]
+
+CalendarSpec: TypeAlias = "BusinessCalendar | Callable[[Mapping[str, Any]], BusinessCalendar]"
+
+
+def _names(value: str | Iterable[str] | None) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        return frozenset({value})
+    return frozenset(value)
+
+
+def _when(value: Mapping[str, Any] | None) -> dict[str, frozenset[Any]] | None:
+    if value is None:
+        return None
+    out: dict[str, frozenset[Any]] = {}
+    for key, wanted in value.items():
+        if isinstance(wanted, set | frozenset | list | tuple):
+            out[key] = frozenset(wanted)
+        else:
+            out[key] = frozenset({wanted})
+    return out
+
+
+@frozen
+class SLA:
+    """A service-level target on working time.
+
+    Attributes:
+        name: The clock's name; several SLAs may share one, and the first
+            whose ``when`` matches a ticket's attributes applies.
+        target: The time allowed: business or absolute minutes or hours.
+        when: Attribute name -> value or set of values the ticket must have
+            (a missing attribute reads as None); None matches every ticket.
+        calendar: The calendar to count on (or a callable choosing one from
+            the ticket's attributes); the workflow's by default.
+        start_on: The event that starts the clock; None starts it at creation.
+        stop_on: Events that stop it for good (the target is met).
+        restart_on: Events that start a met or breached clock afresh.
+        pause_in: Status categories in which the clock pauses (it also
+            pauses in ``solved`` and stops on ``closed``).
+    """
+
+    name: str
+    target: Duration | timedelta = field(converter=to_duration)
+    when: dict[str, frozenset[Any]] | None = field(default=None, converter=_when, hash=False)
+    calendar: CalendarSpec | None = field(default=None, eq=False)
+    start_on: str | None = None
+    stop_on: frozenset[str] = field(default=frozenset(), converter=_names)
+    restart_on: frozenset[str] = field(default=frozenset(), converter=_names)
+    pause_in: frozenset[str] = field(default=frozenset({"pending", "on_hold"}), converter=_names)
+
+    @property
+    def is_business(self) -> bool:
+        """True when the target counts business time on a calendar."""
+        return isinstance(self.target, Duration) and self.target.is_business
+
+    @property
+    def target_delta(self) -> timedelta:
+        """The target as a ``timedelta`` of (business or real) time."""
+        if isinstance(self.target, timedelta):
+            return self.target
+        return timedelta(minutes=self.target.total_minutes)
+
+    def matches(self, attrs: Mapping[str, Any]) -> bool:
+        """True when this SLA applies to a ticket with these attributes."""
+        if self.when is None:
+            return True
+        return all(attrs.get(key) in wanted for key, wanted in self.when.items())
+
+
+@frozen
+class SlaClock:
+    """A reading of one SLA clock at a given moment.
+
+    Attributes:
+        name: The SLA's name.
+        state: ``running``, ``paused``, ``met`` or ``breached``.
+        target: The time allowed.
+        elapsed: Working time counted so far.
+        remaining: Time left before a breach (never below zero).
+        due_at: When the breach falls (or fell) due; None while paused or met.
+    """
+
+    name: str
+    state: SlaStateName
+    target: Duration | timedelta
+    elapsed: timedelta
+    remaining: timedelta
+    due_at: datetime | None
+
+
+# --- clock arithmetic -------------------------------------------------------------------
+
+
+def measure(sla: SLA, cal: BusinessCalendar, a: datetime, b: datetime) -> timedelta:
+    """Time counted by ``sla`` between ``a`` and ``b``."""
+    if sla.is_business:
+        return cal.elapsed(a, b)
+    return b - a
+
+
+def due_from(sla: SLA, cal: BusinessCalendar, since: datetime, left: timedelta) -> datetime:
+    """The instant at which ``left`` more time has been counted from ``since``."""
+    if sla.is_business:
+        return cal.add_working(since, left)
+    return cal.add(since, left)
+
+
+def state_name(state: SlaState) -> SlaStateName:
+    """The public state of a stored clock."""
+    if state.breached:
+        return "breached"
+    if state.stopped:
+        return "met"
+    if state.running_since is None:
+        return "paused"
+    return "running"
+
+
+def start_clock(
+    sla: SLA, index: int, cal: BusinessCalendar, at: datetime, paused: bool
+) -> SlaState:
+    """A fresh clock started at ``at`` (paused if the status pauses it)."""
+    if paused:
+        return SlaState(sla.name, index)
+    return SlaState(
+        sla.name, index, running_since=at, due_at=due_from(sla, cal, at, sla.target_delta)
+    )
+
+
+def unstarted(sla: SLA, index: int) -> SlaState:
+    """A clock waiting for its ``start_on`` event."""
+    return SlaState(sla.name, index, started=False)
+
+
+def elapsed_at(sla: SLA, cal: BusinessCalendar, state: SlaState, now: datetime) -> timedelta:
+    """Counted time of ``state`` as of ``now``."""
+    if state.running_since is None or now <= state.running_since:
+        return state.elapsed
+    return state.elapsed + measure(sla, cal, state.running_since, now)
+
+
+def pause(sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime) -> SlaState:
+    """Stop counting until :func:`resume`."""
+    if state.running_since is None:
+        return state
+    return SlaState(
+        state.name,
+        state.index,
+        elapsed=elapsed_at(sla, cal, state, at),
+        due_at=state.due_at if state.breached else None,
+        breached=state.breached,
+    )
+
+
+def resume(sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime) -> SlaState:
+    """Count again from ``at``."""
+    if state.running_since is not None or state.stopped or not state.started:
+        return state
+    due = state.due_at
+    if not state.breached:
+        due = due_from(sla, cal, at, sla.target_delta - state.elapsed)
+    return SlaState(
+        state.name,
+        state.index,
+        elapsed=state.elapsed,
+        running_since=at,
+        due_at=due,
+        breached=state.breached,
+    )
+
+
+def stop(sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime) -> SlaState:
+    """Stop for good: met unless already breached."""
+    if state.stopped or not state.started:
+        return state
+    return SlaState(
+        state.name,
+        state.index,
+        elapsed=elapsed_at(sla, cal, state, at),
+        due_at=state.due_at if state.breached else None,
+        breached=state.breached,
+        stopped=True,
+    )
+
+
+def breach(state: SlaState) -> SlaState:
+    """Record that the target was reached at ``state.due_at``."""
+    return SlaState(
+        state.name,
+        state.index,
+        elapsed=state.elapsed,
+        running_since=state.running_since,
+        due_at=state.due_at,
+        breached=True,
+    )
+
+
+def clock(sla: SLA, cal: BusinessCalendar, state: SlaState, now: datetime) -> SlaClock:
+    """Read a stored clock at ``now``."""
+    elapsed = elapsed_at(sla, cal, state, now)
+    target = sla.target_delta
+    return SlaClock(
+        name=state.name,
+        state=state_name(state),
+        target=sla.target,
+        elapsed=elapsed,
+        remaining=max(target - elapsed, timedelta(0)),
+        due_at=state.due_at if (state.breached or state.running_since is not None) else None,
+    )

@@ -1,0 +1,194 @@
+"""Workflow construction: validation collects every problem, naming each."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+import ticketflow as tf
+from tests.helpers import support_flow
+
+
+def problems(**overrides: Any) -> tuple[str, ...]:
+    with pytest.raises(tf.WorkflowError) as info:
+        support_flow(**overrides)
+    return info.value.problems
+
+
+def base_statuses(**extra: Any) -> list[tf.Status]:
+    return [
+        tf.Status("a", category="new", initial=True),
+        tf.Status("b", category="closed", terminal=True),
+        *extra.get("more", []),
+    ]
+
+
+class TestValidation:
+    def test_valid_workflow_builds(self) -> None:
+        """The shared support workflow is valid and compiles."""
+        wf = support_flow()
+        assert wf.initial == "new"
+        assert wf.statuses_in("solved", "closed") == ("resolved", "closed")
+
+    def test_every_problem_is_reported_at_once(self) -> None:
+        """Several mistakes come back together in one WorkflowError."""
+        with pytest.raises(tf.WorkflowError) as info:
+            tf.Workflow(
+                name="bad",
+                statuses=[tf.Status("a", category="weird"), tf.Status("a")],
+                transitions=[tf.Transition("go", source="x", target="y")],
+            )
+        text = "\n".join(info.value.problems)
+        for fragment in ["'weird'", "defined twice", "no initial", "'x'", "'y'"]:
+            assert fragment in text
+        assert isinstance(info.value, ValueError)
+
+    def test_several_initial_statuses(self) -> None:
+        """Two initial statuses are a problem naming both."""
+        with pytest.raises(tf.WorkflowError, match="several initial statuses: a, c"):
+            tf.Workflow(
+                name="w",
+                statuses=[*base_statuses(), tf.Status("c", initial=True)],
+                transitions=[tf.Transition("go", source="*", target="b")],
+            )
+
+    def test_unreachable_status(self) -> None:
+        """A status no transition leads to is named as unreachable."""
+        with pytest.raises(tf.WorkflowError, match="'c' is unreachable"):
+            tf.Workflow(
+                name="w",
+                statuses=[*base_statuses(), tf.Status("c")],
+                transitions=[tf.Transition("go", source="*", target="b")],
+            )
+
+    def test_dead_end(self) -> None:
+        """A non-terminal status with no way out is named as a dead end."""
+        with pytest.raises(tf.WorkflowError, match="'c' is a dead end"):
+            tf.Workflow(
+                name="w",
+                statuses=[*base_statuses(), tf.Status("c")],
+                transitions=[
+                    tf.Transition("go", source="a", target="b"),
+                    tf.Transition("park", source="a", target="c"),
+                ],
+            )
+
+    def test_leaving_terminal_status(self) -> None:
+        """A transition out of a terminal status is a problem."""
+        with pytest.raises(tf.WorkflowError, match="leaves terminal status 'b'"):
+            tf.Workflow(
+                name="w",
+                statuses=base_statuses(),
+                transitions=[
+                    tf.Transition("go", source="a", target="b"),
+                    tf.Transition("back", source="b", target="a"),
+                ],
+            )
+
+    def test_ambiguous_unguarded(self) -> None:
+        """Two unguarded transitions for one event, status and role are ambiguous."""
+        with pytest.raises(tf.WorkflowError, match="'go' in status 'a' is ambiguous"):
+            tf.Workflow(
+                name="w",
+                statuses=[*base_statuses(), tf.Status("c")],
+                transitions=[
+                    tf.Transition("go", source="a", target="b"),
+                    tf.Transition("go", source="a", target="c"),
+                    tf.Transition("end", source="c", target="b"),
+                ],
+            )
+
+    def test_same_event_for_disjoint_roles_is_not_ambiguous(self) -> None:
+        """One event may lead to different targets for disjoint roles."""
+        wf = tf.Workflow(
+            name="w",
+            statuses=[*base_statuses(), tf.Status("c")],
+            transitions=[
+                tf.Transition("go", source="a", target="b", roles={"agent"}),
+                tf.Transition("go", source="a", target="c", roles={"customer"}),
+                tf.Transition("end", source="c", target="b"),
+            ],
+        )
+        assert wf.events() == ("end", "go")
+
+    def test_timer_without_transition(self) -> None:
+        """A timer whose event has no system transition from its status is named."""
+        bad = tf.Timer("assigned", after=timedelta(hours=1), event="auto_resolve")
+        (p,) = problems(timers=[bad])
+        assert "auto_resolve" in p
+        assert "assigned" in p
+
+    def test_timer_on_unknown_status(self) -> None:
+        """A timer on an unknown status is named."""
+        assert any(
+            "'nowhere'" in p
+            for p in problems(timers=[tf.Timer("nowhere", after=timedelta(hours=1), event="close")])
+        )
+
+    def test_non_positive_durations(self) -> None:
+        """Zero or negative timer durations are problems."""
+        ps = problems(
+            timers=[
+                tf.Timer("waiting", after=timedelta(0), event="auto_resolve"),
+                tf.Timer("resolved", after=tf.hours(-1), event="close"),
+            ]
+        )
+        assert sum("not positive" in p for p in ps) == 2
+
+    def test_reminder_after_deadline(self) -> None:
+        """A reminder at or after its deadline is a problem where durations compare."""
+        ps = problems(
+            timers=[
+                tf.Timer("waiting", after=tf.days(4), event="auto_resolve", reminders=[tf.days(4)]),
+                tf.Timer(
+                    "resolved", after=tf.hours(2), event="close", remind_before=[tf.minutes(120)]
+                ),
+            ]
+        )
+        assert any("reminder after 4 days" in p for p in ps)
+        assert any("2 hours" in p and "120 minutes" in p for p in ps)
+
+    def test_reminder_of_other_kind_is_not_compared(self) -> None:
+        """A business-day reminder on a calendar-day timer passes validation."""
+        support_flow(
+            timers=[
+                tf.Timer(
+                    "waiting",
+                    after=tf.days(1),
+                    event="auto_resolve",
+                    reminders=[tf.business_days(3)],
+                ),
+            ]
+        )
+
+    def test_sla_problems(self) -> None:
+        """SLAs naming unknown events or categories, or days targets, are named."""
+        ps = problems(
+            slas=[
+                tf.SLA("x", target=tf.business_days(1), stop_on={"nope"}, pause_in={"lunch"}),
+                tf.SLA("y", target=tf.minutes(0), start_on="never", restart_on="again"),
+            ]
+        )
+        text = "\n".join(ps)
+        for fragment in ["in days", "'nope'", "'lunch'", "'never'", "'again'", "not positive"]:
+            assert fragment in text
+
+    def test_internal_timer_without_restart_is_a_problem(self) -> None:
+        """A timer whose transition neither leaves nor restarts would stay due forever."""
+        with pytest.raises(tf.WorkflowError, match="stay due forever"):
+            tf.Workflow(
+                name="w",
+                statuses=base_statuses(),
+                transitions=[
+                    tf.Transition("go", source="a", target="b"),
+                    tf.Transition("ping", source="a", target=None, roles={"system"}),
+                ],
+                timers=[tf.Timer("a", after=tf.hours(1), event="ping")],
+            )
+
+    def test_statuses_in_unknown_category(self) -> None:
+        """statuses_in with an unknown category raises naming it."""
+        with pytest.raises(tf.WorkflowError, match="'done'"):
+            support_flow().statuses_in("done")
