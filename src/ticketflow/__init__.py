@@ -7,6 +7,7 @@ the effects to carry out and the next deadline come out.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from ._calendar import ALWAYS_OPEN, BusinessCalendar, weekdays
 from ._durations import (
     Duration,
     business_days,
@@ -31,6 +32,7 @@ from ._errors import (
     TransitionError,
     WorkflowError,
 )
+from ._holidays import CountryHolidays, country_holidays
 from ._sla import SLA, SlaClock
 from ._ticket import Context, Effect, Event, Outcome, Step, Ticket
 from ._workflow import CATEGORIES, Status, Timer, Transition, Workflow
@@ -41,6 +43,12 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    # calendars
+    "ALWAYS_OPEN",
+    "BusinessCalendar",
+    "CountryHolidays",
+    "country_holidays",
+    "weekdays",
     # durations
     "Duration",
     "business_days",
