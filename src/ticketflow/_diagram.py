@@ -36,15 +36,15 @@ def to_mermaid(wf: Workflow) -> str:
             sources = (
                 [s.name for s in wf.statuses if s.name not in terminal] if src == "*" else [src]
             )
-            for s in sources:
-                target = t.target or s
-                key = (s, target, t.event)
+            for name in sources:
+                target = t.target or name
+                key = (name, target, t.event)
                 if key in seen:
                     continue
                 seen.add(key)
                 roles = f" [{', '.join(sorted(t.roles))}]" if t.roles else ""
-                delay = timed.get((s, t.event), "")
-                lines.append(f"    {s} --> {target}: {t.event}{roles}{delay}")
-    for name in sorted(terminal):
-        lines.append(f"    {name} --> [*]")
+                delay = timed.get((name, t.event), "")
+                lines.append(f"    {name} --> {target}: {t.event}{roles}{delay}")
+    for end in sorted(terminal):
+        lines.append(f"    {end} --> [*]")
     return "\n".join(lines) + "\n"

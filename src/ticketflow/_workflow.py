@@ -476,9 +476,9 @@ def _validate(wf: Workflow) -> list[str]:
         named = [("start_on", sla.start_on)] if sla.start_on is not None else []
         named += [("stop_on", e) for e in sorted(sla.stop_on)]
         named += [("restart_on", e) for e in sorted(sla.restart_on)]
-        for what, e in named:
-            if e not in events:
-                problems.append(f"{where}: {what} names unknown event {e!r}")
+        for what, name in named:
+            if name not in events:
+                problems.append(f"{where}: {what} names unknown event {name!r}")
         for c in sorted(sla.pause_in):
             if c not in CATEGORIES:
                 problems.append(f"{where}: pause_in names unknown category {c!r}")
