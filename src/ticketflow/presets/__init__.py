@@ -1,0 +1,91 @@
+"""Ready-made workflows, one for each help-center article ticketflow ships with.
+
+Each preset is a factory function taking keyword overrides (at least
+``timezone=`` and ``calendar=``) and returning a :class:`ticketflow.Workflow`
+built only from the public API, so each module doubles as an example of
+defining a policy in code.
+
+>>> from ticketflow import presets
+>>> presets.names()
+('case-portal', 'client-portal', 'help-center', 'hosting-support', 'service-desk')
+>>> presets.get("help_center").name
+'help-center'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ticketflow as tf
+
+from .case_portal import case_portal
+from .client_portal import client_portal
+from .help_center import help_center
+from .hosting_support import hosting_support
+from .service_desk import service_desk
+
+__all__ = [
+    "UnknownPresetError",
+    "case_portal",
+    "client_portal",
+    "get",
+    "help_center",
+    "hosting_support",
+    "names",
+    "service_desk",
+]
+
+_FACTORIES: dict[str, Callable[..., tf.Workflow]] = {
+    "case-portal": case_portal,
+    "client-portal": client_portal,
+    "help-center": help_center,
+    "hosting-support": hosting_support,
+    "service-desk": service_desk,
+}
+
+
+class UnknownPresetError(tf.TicketflowError, LookupError):
+    """No preset has this name.
+
+    Attributes:
+        name: The name asked for.
+        known: The names of the presets there are.
+    """
+
+    def __init__(self, name: str, known: tuple[str, ...]) -> None:
+        self.name = name
+        self.known = known
+        super().__init__(f"unknown preset {name!r} (known: {', '.join(known)})")
+
+    def __str__(self) -> str:
+        # LookupError would otherwise show the message quoted, like a KeyError
+        return str(self.args[0])
+
+
+def names() -> tuple[str, ...]:
+    """The presets' names, sorted (``"case-portal"``, ...)."""
+    return tuple(sorted(_FACTORIES))
+
+
+def _canonical(name: str) -> str:
+    return name.strip().lower().replace("_", "-")
+
+
+def get(name: str, **overrides: Any) -> tf.Workflow:
+    """Build the preset called ``name`` (``-`` and ``_`` both accepted).
+
+    Keyword ``overrides`` go to its factory (``timezone=``, ``calendar=``...).
+
+    Raises:
+        UnknownPresetError: naming ``name`` when no preset has it.
+
+    >>> get("case_portal", timezone="Europe/Amsterdam").calendar.timezone
+    'Europe/Amsterdam'
+    """
+    if not isinstance(name, str):
+        raise UnknownPresetError(repr(name), names())
+    factory = _FACTORIES.get(_canonical(name))
+    if factory is None:
+        raise UnknownPresetError(name, names())
+    return factory(**overrides)

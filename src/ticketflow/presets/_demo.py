@@ -1,0 +1,286 @@
+"""Scripted lives of a ticket in each preset, played on the engine and shown as a table.
+
+Every instant is written out in the script: nothing reads the clock. Between
+two scripted events the player fires the ticket's deadlines one instant at a
+time (``Workflow.advance``), so each timed move, reminder and SLA breach gets
+its own row at the moment it fell due.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from attrs import field, frozen
+
+import ticketflow as tf
+
+__all__ = ["SCRIPTS", "Act", "Script", "play"]
+
+
+@frozen
+class Act:
+    """One scripted moment: an event sent, or (``event=None``) time passing.
+
+    Attributes:
+        at: When it happens.
+        event: The event sent, or None to let the ticket's deadlines fire up to ``at``.
+        actor: Who sends it.
+        data: The event's payload.
+    """
+
+    at: datetime
+    event: str | None = None
+    actor: str | None = None
+    data: Mapping[str, Any] | None = field(default=None, eq=False)
+
+
+@frozen
+class Script:
+    """A preset's scripted ticket.
+
+    Attributes:
+        preset: The preset's name.
+        title: One line on what the script shows.
+        zone: The zone times are shown in.
+        start: When the ticket is created.
+        ticket_id: The ticket's id.
+        acts: What happens next, in time order.
+        overrides: Keyword overrides for the preset's factory.
+        attrs: The ticket's attributes.
+    """
+
+    preset: str
+    title: str
+    zone: str
+    start: datetime
+    ticket_id: str
+    acts: tuple[Act, ...]
+    overrides: Mapping[str, Any] = field(factory=dict, eq=False)
+    attrs: Mapping[str, Any] = field(factory=dict, eq=False)
+
+
+def _at(zone: str) -> Any:
+    tz = ZoneInfo(zone)
+
+    def at(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
+        return datetime(y, mo, d, h, mi, tzinfo=tz)
+
+    return at
+
+
+def _case_portal() -> Script:
+    at = _at("Europe/Amsterdam")
+    return Script(
+        preset="case-portal",
+        title="Days counted in Europe/Amsterdam across the end of DST (Sun 25 Oct 2026)",
+        zone="Europe/Amsterdam",
+        overrides={"timezone": "Europe/Amsterdam"},
+        start=at(2026, 10, 19, 9, 12),
+        ticket_id="CASE-1042",
+        attrs={"product": "Payroll"},
+        acts=(
+            Act(at(2026, 10, 19, 9, 40), "assign", "agent"),
+            Act(at(2026, 10, 20, 14), "wait_for", "agent", {"entity": "Acme Payments"}),
+            Act(at(2026, 10, 21, 16, 30), "customer_update", "customer"),
+            Act(at(2026, 10, 22, 10), "request_info", "agent"),
+            Act(at(2026, 10, 30, 12)),
+            Act(at(2026, 11, 2, 9), "customer_update", "customer"),
+        ),
+    )
+
+
+def _client_portal() -> Script:
+    at = _at("Europe/London")
+    return Script(
+        preset="client-portal",
+        title="A ticket in Europe/London across the start of BST (Sun 29 Mar 2026)",
+        zone="Europe/London",
+        overrides={"timezone": "Europe/London"},
+        start=at(2026, 3, 27, 16),
+        ticket_id="T-2031",
+        acts=(
+            Act(at(2026, 3, 27, 16, 20), "attach", "customer"),
+            Act(at(2026, 3, 30, 9), "request_info", "agent"),
+            Act(at(2026, 3, 30, 13), "customer_message", "customer"),
+            Act(at(2026, 3, 30, 14), "start_work", "agent"),
+            Act(at(2026, 3, 31, 11), "close", "agent"),
+            Act(at(2026, 4, 1, 8, 30), "customer_message", "customer"),
+        ),
+    )
+
+
+def _help_center() -> Script:
+    at = _at("Europe/Madrid")
+    return Script(
+        preset="help-center",
+        title="Working days in Madrid around 8 Dec (Inmaculada) and 25 Dec 2026",
+        zone="Europe/Madrid",
+        start=at(2026, 12, 1, 10),
+        ticket_id="HC-310",
+        acts=(
+            Act(at(2026, 12, 1, 12, 30), "reply", "agent"),
+            Act(at(2026, 12, 4, 9, 30), "customer_reply", "customer"),
+            Act(at(2026, 12, 4, 11), "escalate_it", "agent"),
+            Act(at(2026, 12, 15, 16), "reply", "agent"),
+            Act(at(2026, 12, 31, 12)),
+            Act(at(2027, 1, 4, 10, 15), "customer_reply", "customer"),
+        ),
+    )
+
+
+def _hosting_support() -> Script:
+    at = _at("America/New_York")
+    return Script(
+        preset="hosting-support",
+        title="A billing ticket in ET over Thanksgiving (Thu 26 Nov 2026)",
+        zone="America/New_York",
+        start=at(2026, 11, 25, 16, 55),
+        ticket_id="HS-7781",
+        attrs={"department": "billing", "priority": "medium"},
+        acts=(
+            Act(at(2026, 11, 27, 9, 5), "agent_reply", "agent"),
+            Act(at(2026, 11, 27, 16, 50), "customer_reply", "customer"),
+            Act(at(2026, 11, 30, 9, 30), "agent_reply", "agent"),
+            Act(at(2026, 11, 30, 10), "close", "customer"),
+            Act(at(2026, 11, 30, 10, 5), "rate", "customer", {"stars": 4}),
+        ),
+    )
+
+
+def _service_desk() -> Script:
+    at = _at("Europe/Paris")
+    return Script(
+        preset="service-desk",
+        title="48 real hours in Europe/Paris across the start of DST (Sun 29 Mar 2026)",
+        zone="Europe/Paris",
+        overrides={"timezone": "Europe/Paris"},
+        start=at(2026, 3, 16, 9),
+        ticket_id="SD-88",
+        acts=(
+            Act(at(2026, 3, 16, 10), "start_processing", "agent"),
+            Act(at(2026, 3, 17, 11), "request_info", "agent"),
+            Act(at(2026, 3, 23, 15), "customer_reply", "customer"),
+            Act(at(2026, 3, 28, 10), "resolve", "agent"),
+            Act(at(2026, 4, 2, 9), "customer_reply", "customer"),
+            Act(at(2026, 4, 2, 9, 30), "start_processing", "agent"),
+            Act(at(2026, 4, 2, 12), "resolve", "agent"),
+            Act(at(2026, 4, 6, 9)),
+        ),
+    )
+
+
+#: The scripted ticket of each preset, by preset name.
+SCRIPTS: dict[str, Script] = {
+    s.preset: s
+    for s in (_case_portal(), _client_portal(), _help_center(), _hosting_support(), _service_desk())
+}
+
+_HEADER = ("time", "event", "actor", "status", "effects", "next deadline")
+
+
+def _when(at: datetime, tz: ZoneInfo) -> str:
+    return at.astimezone(tz).strftime("%a %d %b %Y %H:%M %Z")
+
+
+def _effect(e: tf.Effect) -> str:
+    if e.kind == "follow_up":
+        return "follow_up (new case)"
+    if e.kind in ("reminder", "sla_breach"):
+        return f"{e.kind} {e.name}"
+    return e.kind
+
+
+def _next(ticket: tf.Ticket, tz: ZoneInfo) -> str:
+    if not ticket.agenda:
+        return "-"
+    due = ticket.agenda[0]
+    what = {"timer": due.name, "reminder": "reminder", "sla_breach": f"SLA {due.name}"}[due.kind]
+    return f"{_when(due.at, tz)} {what}"
+
+
+def _rows(out: tf.Outcome, status: str, tz: ZoneInfo) -> list[list[str]]:
+    """One row per step and per reminder or breach, in the order they happened."""
+    timed: list[tuple[datetime, int, int, list[str]]] = []
+    for i, e in enumerate(out.effects):
+        if e.kind in ("reminder", "sla_breach"):
+            assert e.at is not None
+            timed.append((e.at.astimezone(UTC), 0, i, ["system", "", _effect(e)]))
+    for i, s in enumerate(out.steps):
+        effects = [
+            _effect(e)
+            for e in out.effects
+            if e.kind not in ("reminder", "sla_breach") and e.name == s.event and e.at == s.at
+        ]
+        timed.append((s.at.astimezone(UTC), 1, i, [s.event, s.actor or "-", s.target, *effects]))
+    timed.sort(key=lambda item: item[:3])
+    rows: list[list[str]] = []
+    for at, kind, _, cells in timed:
+        if kind == 0:
+            actor, _, effect = cells
+            rows.append([_when(at, tz), "", actor, status, effect, ""])
+        else:
+            event, actor, status, *effects = cells
+            rows.append([_when(at, tz), event, actor, status, ", ".join(effects), ""])
+    if rows:
+        if out.ticket.sub_status and rows[-1][3] == out.ticket.status:
+            rows[-1][3] = f"{out.ticket.status} ({out.ticket.sub_status})"
+        rows[-1][5] = _next(out.ticket, tz)
+    return rows
+
+
+def _table(rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [_HEADER, *rows]) for i in range(len(_HEADER))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    return [line(_HEADER), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def play(name: str) -> list[str]:
+    """The lines of the demo of preset ``name``: a header and the timeline table.
+
+    Raises:
+        UnknownPresetError: naming ``name`` when there is no such preset.
+    """
+    from . import _canonical, get
+
+    key = _canonical(name)
+    if key not in SCRIPTS:
+        get(name)  # raises UnknownPresetError naming it
+    script = SCRIPTS[key]
+    wf = get(key, **script.overrides)
+    tz = ZoneInfo(script.zone)
+    out = wf.start(at=script.start, id=script.ticket_id, attrs=script.attrs)
+    rows = _rows(out, out.ticket.status, tz)
+    ticket = out.ticket
+    rejected: list[str] = []
+    for act in script.acts:
+        limit = act.at.astimezone(UTC)
+        while ticket.next_deadline is not None and ticket.next_deadline.astimezone(UTC) <= limit:
+            out = wf.advance(ticket, now=ticket.next_deadline)
+            rows += _rows(out, ticket.status, tz)
+            ticket = out.ticket
+        if act.event is None:
+            continue
+        try:
+            out = wf.apply(ticket, act.event, at=act.at, actor=act.actor, data=act.data)
+        except tf.TicketflowError as exc:
+            rows.append(
+                [_when(act.at, tz), act.event, act.actor or "-", ticket.status, "rejected", ""]
+            )
+            rejected.append(f"{type(exc).__name__}: {exc}")
+            continue
+        rows += _rows(out, ticket.status, tz)
+        ticket = out.ticket
+    lines = [f"{wf.name}: {wf.description}", f"{script.title}; times in {script.zone}.", ""]
+    lines += _table(rows)
+    lines += [f"rejected: {r}" for r in rejected]
+    clocks = wf.sla(ticket, now=ticket.updated_at) if ticket.slas else ()
+    for c in clocks:
+        used = int(c.elapsed.total_seconds() // 60)
+        lines.append(f"SLA {c.name}: {c.state}, {used} of {c.target} counted")
+    return lines
