@@ -1,0 +1,49 @@
+"""Code in the README and docs runs and prints what the text says it prints."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(code: str, filename: str) -> str:
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        exec(compile(code, filename, "exec"), {})
+    return buffer.getvalue()
+
+
+class TestReadme:
+    def test_example_output_matches_comments(self) -> None:
+        """Each `# ...` comment line in the README example is what the print before it writes."""
+        text = (ROOT / "README.md").read_text(encoding="utf-8")
+        (code,) = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+        expected = [
+            line[2:] for line in code.splitlines() if line.startswith("# ") and "print" not in line
+        ]
+        assert run(code, "README.md").splitlines() == expected
+
+
+class TestTimersDoc:
+    def test_worked_timeline_prints_what_the_doc_shows(self) -> None:
+        """The worked timeline's printed output is the text block that follows it."""
+        text = (ROOT / "docs" / "timers-and-slas.md").read_text(encoding="utf-8")
+        match = re.search(
+            r"## A worked timeline.*?```python\n(.*?)```.*?```text\n(.*?)```", text, flags=re.S
+        )
+        assert match is not None
+        code, expected = match.groups()
+        assert run(code, "timers-and-slas.md") == expected
+
+
+@pytest.mark.parametrize("page", sorted((ROOT / "docs").glob("*.md")), ids=lambda p: p.name)
+def test_docs_link_only_to_existing_pages(page: Path) -> None:
+    """Every relative .md link in the docs points at a file that exists."""
+    for target in re.findall(r"\]\(([^)#:]+\.md)\)", page.read_text(encoding="utf-8")):
+        assert (page.parent / target).exists(), f"{page.name} links to missing {target}"
