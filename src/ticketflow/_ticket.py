@@ -183,10 +183,6 @@ class SlaState:
     started: bool = True
 
 
-def _freeze_attrs(value: Mapping[str, Any] | None) -> dict[str, Any]:
-    return dict(value) if value else {}
-
-
 @frozen
 class Ticket:
     """An immutable snapshot of one ticket.
@@ -216,7 +212,7 @@ class Ticket:
     updated_at: datetime
     status_since: datetime
     timers_since: datetime
-    attrs: dict[str, Any] = field(factory=dict, converter=_freeze_attrs, hash=False)
+    attrs: dict[str, Any] = field(factory=dict, hash=False)
     agenda: tuple[Due, ...] = ()
     slas: tuple[SlaState, ...] = ()
 
@@ -318,7 +314,7 @@ class Ticket:
             updated_at=_dt_in(_get(data, "updated_at", str), "updated_at"),
             status_since=_dt_in(_get(data, "status_since", str), "status_since"),
             timers_since=_dt_in(_get(data, "timers_since", str), "timers_since"),
-            attrs=_get(data, "attrs", dict),
+            attrs=dict(_get(data, "attrs", dict)),
             agenda=agenda,
             slas=tuple(slas),
         )

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from attrs import field, frozen
 
+from . import _engine
 from ._durations import Duration, compare_durations, describe, is_positive, to_duration
 from ._errors import WorkflowError
 from ._sla import SLA, SlaClock
@@ -271,9 +272,7 @@ class Workflow:
         attrs: Mapping[str, Any] | None = None,
     ) -> Outcome:
         """Create a ticket in the initial status at ``at``."""
-        from ._engine import start
-
-        return start(self, self._compiled, at, id, attrs)
+        return _engine.start(self, self._compiled, at, id, attrs)
 
     def apply(
         self,
@@ -294,23 +293,17 @@ class Workflow:
             OutOfOrderError: ``at`` is before the ticket's last change.
             NaiveDatetimeError: ``at`` has no time zone.
         """
-        from ._engine import apply
-
-        return apply(self, self._compiled, ticket, event, at, actor, data)
+        return _engine.apply(self, self._compiled, ticket, event, at, actor, data)
 
     def advance(self, ticket: Ticket, *, now: datetime) -> Outcome:
         """Fire every timer, reminder and SLA breach due at or before ``now``."""
-        from ._engine import advance
-
-        return advance(self, self._compiled, ticket, now)
+        return _engine.advance(self, self._compiled, ticket, now)
 
     def allowed(
         self, ticket: Ticket, *, actor: str | None = None, at: datetime | None = None
     ) -> tuple[str, ...]:
         """The events ``actor`` may send now (guards asked with ``data=None``), sorted."""
-        from ._engine import allowed
-
-        return allowed(self, self._compiled, ticket, actor, at)
+        return _engine.allowed(self, self._compiled, ticket, actor, at)
 
     def next_deadline(self, ticket: Ticket) -> datetime | None:
         """The earliest pending timer, reminder or SLA breach, or None."""
@@ -318,9 +311,7 @@ class Workflow:
 
     def sla(self, ticket: Ticket, *, now: datetime) -> tuple[SlaClock, ...]:
         """The ticket's SLA clocks as of ``now`` (after firing what fell due)."""
-        from ._engine import sla_clocks
-
-        return sla_clocks(self, self._compiled, ticket, now)
+        return _engine.sla_clocks(self, self._compiled, ticket, now)
 
     def replay(self, events: Iterable[Event | Mapping[str, Any]]) -> Outcome:
         """Fold an event log whose first entry is ``start`` (its data = attrs).
@@ -328,9 +319,7 @@ class Workflow:
         Returns the final ticket with every step and effect along the way;
         equal to calling :meth:`start` and :meth:`apply` one by one.
         """
-        from ._engine import replay
-
-        return replay(self, self._compiled, events)
+        return _engine.replay(self, self._compiled, events)
 
 
 # --- validation ---------------------------------------------------------------------------
