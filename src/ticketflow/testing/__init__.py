@@ -1,0 +1,86 @@
+"""Property-based testing of ticketflow workflows.
+
+* Strategies: :func:`aware_datetimes`, :func:`durations`, :func:`calendars`,
+  :func:`workflows`, :func:`events` and :func:`event_streams`.
+* :func:`workflow_state_machine` builds a hypothesis ``RuleBasedStateMachine``
+  that drives one ticket of a workflow through random events, roles and
+  pauses, and checks the engine's promises plus your own invariants after
+  every step: ``TestMyFlow = workflow_state_machine(flow).TestCase``.
+* :func:`check_liveness` reports what timers do to a ticket nobody touches.
+
+Everything but :func:`check_liveness` needs hypothesis, the ``testing``
+extra (``pip install 'ticketflow[testing]'``). Hypothesis is imported only
+when one of those names is first used, so ``import ticketflow.testing`` and
+``check_liveness`` work without it.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from ._liveness import LivenessReport, StatusLiveness, TimedExit, check_liveness
+
+if TYPE_CHECKING:
+    from ._machine import Invariant, InvariantFailed, WorkflowMachine, workflow_state_machine
+    from ._strategies import (
+        aware_datetimes,
+        calendars,
+        durations,
+        event_streams,
+        events,
+        workflows,
+    )
+
+__all__ = [
+    # strategies
+    "aware_datetimes",
+    "calendars",
+    "durations",
+    "event_streams",
+    "events",
+    "workflows",
+    # the state machine
+    "Invariant",
+    "InvariantFailed",
+    "WorkflowMachine",
+    "workflow_state_machine",
+    # liveness (no hypothesis needed)
+    "LivenessReport",
+    "StatusLiveness",
+    "TimedExit",
+    "check_liveness",
+]
+
+_LAZY: dict[str, str] = {
+    "aware_datetimes": "._strategies",
+    "calendars": "._strategies",
+    "durations": "._strategies",
+    "event_streams": "._strategies",
+    "events": "._strategies",
+    "workflows": "._strategies",
+    "Invariant": "._machine",
+    "InvariantFailed": "._machine",
+    "WorkflowMachine": "._machine",
+    "workflow_state_machine": "._machine",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    try:
+        import hypothesis  # noqa: F401
+    except ImportError:
+        raise ImportError(
+            f"ticketflow.testing.{name} needs hypothesis; install the testing extra: "
+            "pip install 'ticketflow[testing]'"
+        ) from None
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

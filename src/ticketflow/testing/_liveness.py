@@ -1,0 +1,259 @@
+"""What happens to a ticket that nobody touches: timed exits and resting statuses.
+
+Theory of operation: only timers move a ticket without a person acting, and a
+timer fires an ordinary event as the ``system`` role. So for every status we
+look up, in the workflow's own transition table, what each armed timer's event
+does when ``system`` sends it there: which status it leads to, whether a guard
+may refuse it, whether it only restarts the status's timers. A status is a
+*resting* status (a ticket can sit in it forever) when no timer leaves it for
+sure: it has no timer, or every timed exit is guarded, or its timers only act
+in place. Following the first certain timed exit from each status gives the
+path a ticket takes if nobody acts, which ends in a resting status or loops.
+
+This module needs nothing beyond ticketflow itself (no hypothesis).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from attrs import frozen
+
+from ticketflow._durations import Duration, describe
+from ticketflow._workflow import Status, Timer, Transition, Workflow
+
+__all__ = ["LivenessReport", "StatusLiveness", "TimedExit", "check_liveness"]
+
+
+@frozen
+class TimedExit:
+    """What one timer does to a ticket left alone in a status.
+
+    Attributes:
+        event: The event the timer sends (as ``system``).
+        after: How long after entering the status it fires.
+        target: The status it leads to; None when the event keeps the status.
+        guarded: Only guarded transitions take it, so it may be refused
+            (then the timer is spent and the ticket stays until someone
+            acts).
+        restarts: The event keeps the status but restarts its timers, so it
+            fires again and again.
+        calendar: ``"workflow"`` (the workflow's calendar, ``ALWAYS_OPEN``
+            when it names none), ``"timer"`` (the timer's own) or
+            ``"per ticket"`` (a callable choosing one from the attributes).
+        reminders: How many reminders it declares.
+    """
+
+    event: str
+    after: Duration | timedelta
+    target: str | None
+    guarded: bool
+    restarts: bool
+    calendar: str
+    reminders: int
+
+    @property
+    def leaves(self) -> bool:
+        """True when firing certainly moves the ticket to another status."""
+        return self.target is not None and not self.guarded
+
+    def __str__(self) -> str:
+        where = self.target if self.target is not None else "(stays)"
+        extra = []
+        if self.guarded:
+            extra.append("if its guard allows")
+        if self.restarts:
+            extra.append("restarting its timers")
+        if self.calendar != "workflow":
+            extra.append(f"{self.calendar} calendar")
+        tail = f" [{', '.join(extra)}]" if extra else ""
+        return f"after {describe(self.after)}: {self.event} -> {where}{tail}"
+
+
+@frozen
+class StatusLiveness:
+    """What happens to a ticket left alone in one status.
+
+    Attributes:
+        status: The status.
+        category: Its category.
+        terminal: The status is terminal (resting there is by design).
+        exits: Its timers, in definition order.
+        rests: A ticket can sit here forever if nobody acts.
+        path: The statuses a ticket left alone passes through from here,
+            following the first certain timed exit of each, this one first.
+        loops: The path comes back to a status it already passed (timers
+            move the ticket round for ever).
+    """
+
+    status: str
+    category: str
+    terminal: bool
+    exits: tuple[TimedExit, ...]
+    rests: bool
+    path: tuple[str, ...]
+    loops: bool
+
+    @property
+    def ends_in(self) -> str | None:
+        """Where a ticket left alone here comes to rest, or None when it loops."""
+        return None if self.loops else self.path[-1]
+
+
+@frozen
+class LivenessReport:
+    """For every status: where timers take an idle ticket, and where it rests.
+
+    Attributes:
+        workflow: The workflow's name.
+        statuses: One entry per status, in definition order.
+    """
+
+    workflow: str
+    statuses: tuple[StatusLiveness, ...]
+
+    def status(self, name: str) -> StatusLiveness:
+        """The entry for status ``name``.
+
+        Raises:
+            KeyError: for an unknown status.
+        """
+        for entry in self.statuses:
+            if entry.status == name:
+                return entry
+        raise KeyError(name)
+
+    @property
+    def resting(self) -> tuple[str, ...]:
+        """Every status a ticket can sit in forever if nobody acts (terminal ones too)."""
+        return tuple(s.status for s in self.statuses if s.rests)
+
+    @property
+    def stuck(self) -> tuple[str, ...]:
+        """Non-terminal statuses a ticket can sit in forever: where work may be forgotten."""
+        return tuple(s.status for s in self.statuses if s.rests and not s.terminal)
+
+    @property
+    def loops(self) -> tuple[str, ...]:
+        """Statuses from which timers alone move an idle ticket round in a cycle."""
+        return tuple(s.status for s in self.statuses if s.loops)
+
+    def __str__(self) -> str:
+        lines = [f"liveness of workflow {self.workflow!r}:"]
+        for s in self.statuses:
+            kind = "terminal" if s.terminal else s.category
+            if s.rests:
+                fate = "rests here forever if nobody acts"
+            elif s.loops:
+                fate = "timers move it round for ever: " + " -> ".join(s.path)
+            else:
+                fate = "left alone it ends in " + " -> ".join(s.path)
+            lines.append(f"  {s.status} ({kind}): {fate}")
+            lines.extend(f"    {e}" for e in s.exits)
+        lines.append(f"  can sit forever in: {', '.join(self.resting) or '(none)'}")
+        if self.stuck:
+            lines.append(
+                f"  non-terminal statuses with no certain timed exit: {', '.join(self.stuck)}"
+            )
+        return "\n".join(lines)
+
+
+def _expand(sources: tuple[str, ...], statuses: tuple[Status, ...]) -> set[str]:
+    out: set[str] = set()
+    for src in sources:
+        if src == "*":
+            out.update(s.name for s in statuses if not s.terminal)
+        else:
+            out.add(src)
+    return out
+
+
+def _calendar_kind(wf: Workflow, timer: Timer) -> str:
+    if timer.calendar is None:
+        return "workflow"
+    from ticketflow._calendar import BusinessCalendar
+
+    if not isinstance(timer.calendar, BusinessCalendar):
+        return "per ticket"
+    return "timer"
+
+
+def _exit(wf: Workflow, status: str, timer: Timer) -> TimedExit:
+    cands: list[Transition] = [
+        t
+        for t in wf.transitions
+        if t.event == timer.event
+        and status in _expand(t.source, wf.statuses)
+        and t.permits("system")
+    ]
+    # the engine tries guarded candidates first, then the unguarded fallback
+    unguarded = next((t for t in cands if t.guard is None), None)
+    chosen = unguarded if unguarded is not None else (cands[0] if cands else None)
+    target = None if chosen is None else chosen.target
+    if target == status:
+        target = None
+    guarded = unguarded is None
+    return TimedExit(
+        event=timer.event,
+        after=timer.after,
+        target=target,
+        guarded=guarded,
+        restarts=chosen is not None and chosen.target is None and chosen.restarts_timers,
+        calendar=_calendar_kind(wf, timer),
+        reminders=len(timer.reminders) + len(timer.remind_before),
+    )
+
+
+def check_liveness(workflow: Workflow) -> LivenessReport:
+    """Report, for every status, what timers do to a ticket nobody touches.
+
+    Each status lists its timers (event, delay, where it leads), whether a
+    ticket can sit in it forever, and the path an idle ticket follows from
+    it. ``report.stuck`` names the non-terminal statuses with no certain
+    timed exit, where a forgotten ticket waits for ever.
+
+    >>> import ticketflow as tf
+    >>> wf = tf.Workflow(
+    ...     name="w",
+    ...     statuses=[tf.Status("open", initial=True),
+    ...               tf.Status("done", category="closed", terminal=True)],
+    ...     transitions=[tf.Transition("expire", source="open", target="done")],
+    ...     timers=[tf.Timer("open", after=tf.days(3), event="expire")],
+    ... )
+    >>> check_liveness(wf).status("open").path
+    ('open', 'done')
+    """
+    if not isinstance(workflow, Workflow):
+        raise TypeError(f"expected a Workflow, got {workflow!r}")
+    exits: dict[str, tuple[TimedExit, ...]] = {
+        s.name: tuple(_exit(workflow, s.name, tm) for tm in workflow.timers if tm.status == s.name)
+        for s in workflow.statuses
+    }
+
+    def first_exit(name: str) -> str | None:
+        return next((e.target for e in exits[name] if e.leaves), None)
+
+    entries = []
+    for s in workflow.statuses:
+        path = [s.name]
+        loops = False
+        nxt = first_exit(s.name)
+        while nxt is not None:
+            if nxt in path:
+                path.append(nxt)
+                loops = True
+                break
+            path.append(nxt)
+            nxt = first_exit(nxt)
+        entries.append(
+            StatusLiveness(
+                status=s.name,
+                category=s.category,
+                terminal=s.terminal,
+                exits=exits[s.name],
+                rests=first_exit(s.name) is None,
+                path=tuple(path),
+                loops=loops,
+            )
+        )
+    return LivenessReport(workflow.name, tuple(entries))

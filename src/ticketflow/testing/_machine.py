@@ -1,0 +1,492 @@
+"""A hypothesis state machine that drives one ticket through a workflow.
+
+Theory of operation: :func:`workflow_state_machine` builds a
+``RuleBasedStateMachine`` subclass for one workflow. Each run starts a ticket,
+then mixes three rules: send a random event as a random role (known or
+unknown, allowed or not) after a random pause; send an event some role may
+send now; and let time pass and call ``advance``. Every engine call is checked
+against the engine's promises (the built-in invariants below) with the state
+before and after in hand, and the user's invariants run on every snapshot.
+A broken promise raises :class:`InvariantFailed` (an ``AssertionError``)
+naming the invariant; any other exception (a guard that crashes, say) keeps
+its own type and gains a note saying what the engine was doing. Hypothesis
+then shrinks the run to the shortest sequence of steps that still fails.
+
+Built-in invariants:
+
+* the version strictly grows with each accepted call, by at least one per
+  step, reminder and SLA breach;
+* time never goes back (updates, steps and effects never precede the last
+  change nor follow the call's time);
+* the status is always one of the workflow's;
+* after ``advance(now)`` nothing is overdue;
+* reminders come before their deadline, never twice, and a timer that fires
+  has sent every reminder it declares;
+* SLA elapsed time never decreases (except when a ``restart_on`` event
+  starts a clock afresh);
+* a terminal status is never left;
+* a rejected event raises a ``TransitionError`` and changes nothing, and an
+  event ``allowed()`` lists is accepted;
+* ``to_dict``/``from_dict`` round-trips through JSON;
+* ``replay`` of the accepted log gives the same ticket.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar, TypeAlias
+
+try:
+    from hypothesis import strategies as st
+    from hypothesis.errors import InvalidArgument
+    from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+except ImportError as exc:  # pragma: no cover - exercised without the extra
+    raise ImportError(
+        "ticketflow.testing needs hypothesis; install the testing extra: "
+        "pip install 'ticketflow[testing]'"
+    ) from exc
+
+from ticketflow._errors import OutOfOrderError, TransitionError
+from ticketflow._ticket import Outcome, Ticket
+from ticketflow._workflow import Workflow
+from ticketflow.testing._strategies import (
+    _check_strategy,
+    _check_workflow,
+    attrs_for,
+    aware_datetimes,
+    gaps,
+    roles_of,
+)
+
+__all__ = ["Invariant", "InvariantFailed", "WorkflowMachine", "workflow_state_machine"]
+
+#: A user invariant: called with the workflow and every new ticket snapshot;
+#: it raises (``AssertionError`` or anything else) when the ticket is wrong.
+Invariant: TypeAlias = Callable[[Workflow, Ticket], None]
+
+
+class InvariantFailed(AssertionError):
+    """An engine promise or a user invariant did not hold.
+
+    Attributes:
+        invariant: Which one (e.g. ``"version grows"``).
+        detail: What was seen.
+    """
+
+    def __init__(self, invariant: str, detail: str) -> None:
+        self.invariant = invariant
+        self.detail = detail
+        super().__init__(f"invariant {invariant!r} failed: {detail}")
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def _show(ticket: Ticket) -> str:
+    return (
+        f"ticket in {ticket.status!r} (version {ticket.version}, "
+        f"updated {ticket.updated_at.isoformat()})"
+    )
+
+
+def _name(func: object) -> str:
+    return str(getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or func)
+
+
+class WorkflowMachine(RuleBasedStateMachine):
+    """Base of the machines :func:`workflow_state_machine` builds; holds the checks.
+
+    Attributes:
+        workflow: The workflow under test (a class attribute).
+        user_invariants: The user's invariants (a class attribute).
+        ticket: The current snapshot (None before the start rule).
+        now: The machine's clock: the latest time any call was made at.
+        log: The accepted events, as ``Workflow.replay`` takes them.
+    """
+
+    workflow: ClassVar[Workflow]
+    user_invariants: ClassVar[tuple[Invariant, ...]] = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ticket: Ticket | None = None
+        self.now: datetime = datetime.min.replace(tzinfo=UTC)
+        self.log: list[dict[str, Any]] = []
+        self.reminders: Counter[tuple[str, datetime]] = Counter()
+        self.seen_reminders: set[tuple[str, datetime, datetime, str]] = set()
+        self.elapsed: dict[str, timedelta] = {}
+
+    # --- engine calls, each followed by the checks ----------------------------------------
+
+    def do_start(self, at: datetime, attrs: Mapping[str, Any]) -> None:
+        """Start the ticket and check the first snapshot."""
+        wf = self.workflow
+        out = self._call("start", lambda: wf.start(at=at, id="T-1", attrs=attrs))
+        ticket = out.ticket
+        if ticket.version != 1 or ticket.status != wf.initial:
+            raise InvariantFailed(
+                "start", f"a new ticket is at version {ticket.version} in {ticket.status!r}"
+            )
+        self.ticket = ticket
+        self.now = at
+        self.log = [{"name": "start", "at": at, "data": dict(attrs), "id": "T-1"}]
+        self._read_slas(at, ())
+
+    def do_apply(
+        self, event: str, actor: str | None, at: datetime, data: Mapping[str, Any] | None
+    ) -> None:
+        """Send ``event`` as ``actor`` at ``at`` and check what comes back."""
+        wf, before = self.workflow, self._ticket()
+        snapshot = before.to_dict()
+        what = f"{event!r} from actor {actor!r} at {at.isoformat()} to the {_show(before)}"
+        expected: bool | None = None
+        if data is None:
+            listed = self._call(
+                f"allowed() before {what}", lambda: wf.allowed(before, actor=actor, at=at)
+            )
+            expected = event in listed
+        try:
+            out = self._call(what, lambda: wf.apply(before, event, at=at, actor=actor, data=data))
+        except TransitionError as exc:
+            self._check_unchanged(before, snapshot, what)
+            if expected:
+                raise InvariantFailed(
+                    "allowed events are accepted",
+                    f"allowed() listed {event!r} but apply raised {type(exc).__name__}: {exc}",
+                ) from exc
+            self.now = max(self.now, at, key=_utc)
+            return
+        if expected is False:
+            raise InvariantFailed(
+                "allowed events are accepted",
+                f"{what} was accepted, but allowed() did not list {event!r}",
+            )
+        self._check_outcome(before, out, at, manual=True)
+        self.log.append({"name": event, "at": at, "actor": actor, "data": data})
+        self.ticket = out.ticket
+        self.now = max(self.now, at, key=_utc)
+        self._read_slas(at, out.steps)
+
+    def do_apply_late(self, event: str, actor: str | None, at: datetime) -> None:
+        """Send an event earlier than the last change: it must raise OutOfOrderError."""
+        wf, before = self.workflow, self._ticket()
+        snapshot = before.to_dict()
+        what = f"{event!r} at {at.isoformat()}, before the last change of the {_show(before)}"
+        try:
+            self._call(what, lambda: wf.apply(before, event, at=at, actor=actor))
+        except OutOfOrderError:
+            self._check_unchanged(before, snapshot, what)
+            return
+        except TransitionError as exc:
+            raise InvariantFailed(
+                "time never goes back", f"{what} raised {type(exc).__name__}, not OutOfOrderError"
+            ) from exc
+        raise InvariantFailed("time never goes back", f"{what} was accepted")
+
+    def do_advance(self, now: datetime) -> None:
+        """Let time pass to ``now``, then check that nothing is left overdue."""
+        wf, before = self.workflow, self._ticket()
+        what = f"advance(now={now.isoformat()}) on the {_show(before)}"
+        out = self._call(what, lambda: wf.advance(before, now=now))
+        self._check_outcome(before, out, now, manual=False)
+        nxt = out.ticket.next_deadline
+        if nxt is not None and _utc(nxt) <= _utc(now):
+            raise InvariantFailed(
+                "nothing overdue after advance",
+                f"after {what} the next deadline {nxt.isoformat()} is not after now",
+            )
+        self.ticket = out.ticket
+        self.now = max(self.now, now, key=_utc)
+        self._read_slas(now, out.steps)
+
+    # --- checks ---------------------------------------------------------------------------------
+
+    def _ticket(self) -> Ticket:
+        assert self.ticket is not None, "the start rule runs first"
+        return self.ticket
+
+    def _call(self, what: str, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except (TransitionError, OutOfOrderError):
+            raise
+        except InvariantFailed:
+            raise
+        except Exception as exc:
+            exc.add_note(f"ticketflow.testing: raised while calling the engine with {what}")
+            raise
+
+    def _check_unchanged(self, before: Ticket, snapshot: dict[str, Any], what: str) -> None:
+        if before.to_dict() != snapshot:
+            raise InvariantFailed(
+                "rejected events change nothing", f"rejecting {what} changed the ticket"
+            )
+
+    def _check_outcome(self, before: Ticket, out: Outcome, at: datetime, *, manual: bool) -> None:
+        wf, after = self.workflow, out.ticket
+        known = {s.name for s in wf.statuses}
+        terminal = {s.name for s in wf.statuses if s.terminal}
+        # the status is always known, and a terminal one is never left
+        for step in out.steps:
+            for status in (step.source, step.target):
+                if status is not None and status not in known:
+                    raise InvariantFailed("status is known", f"step {step} names {status!r}")
+            if step.source in terminal and step.target != step.source:
+                raise InvariantFailed(
+                    "terminal status never left", f"step {step} leaves terminal {step.source!r}"
+                )
+        if after.status not in known:
+            raise InvariantFailed("status is known", f"the ticket is in {after.status!r}")
+        if before.status in terminal and after.status != before.status:
+            raise InvariantFailed(
+                "terminal status never left",
+                f"the ticket left terminal {before.status!r} for {after.status!r}",
+            )
+        if out.steps and out.steps[-1].target != after.status:
+            raise InvariantFailed(
+                "status is known", f"the last step {out.steps[-1]} disagrees with {after.status!r}"
+            )
+        # the version strictly grows, by one per recorded change at least
+        changes = len(out.steps) + sum(e.kind in ("reminder", "sla_breach") for e in out.effects)
+        if after.version < before.version + changes or (manual and after.version <= before.version):
+            raise InvariantFailed(
+                "version grows",
+                f"version went from {before.version} to {after.version} over "
+                f"{len(out.steps)} step(s) and {changes - len(out.steps)} reminder(s)/breach(es)",
+            )
+        # time never goes back
+        low, high = _utc(before.updated_at), _utc(at)
+        if _utc(after.updated_at) < low or _utc(after.updated_at) > high:
+            raise InvariantFailed(
+                "time never goes back",
+                f"updated_at went from {before.updated_at.isoformat()} to "
+                f"{after.updated_at.isoformat()} in a call at {at.isoformat()}",
+            )
+        if after.created_at != before.created_at or _utc(after.status_since) > _utc(
+            after.updated_at
+        ):
+            raise InvariantFailed(
+                "time never goes back",
+                f"created_at {after.created_at.isoformat()}, status_since "
+                f"{after.status_since.isoformat()}, updated_at {after.updated_at.isoformat()}",
+            )
+        last = low
+        stamps: list[tuple[object, datetime | None]] = [(s, s.at) for s in out.steps]
+        stamps += [(e, e.at) for e in out.effects]
+        for item, when in stamps:
+            if when is None or not low <= _utc(when) <= high:
+                raise InvariantFailed(
+                    "time never goes back",
+                    f"{item} is dated outside [{before.updated_at.isoformat()}, {at.isoformat()}]",
+                )
+        for step in out.steps:
+            if _utc(step.at) < last:
+                raise InvariantFailed("time never goes back", f"step {step} is out of order")
+            last = _utc(step.at)
+        self._check_reminders(out, manual=manual)
+
+    def _check_reminders(self, out: Outcome, *, manual: bool) -> None:
+        wf = self.workflow
+        for e in out.effects:
+            if e.kind != "reminder":
+                continue
+            data = e.data or {}
+            deadline, status = data.get("deadline"), data.get("status")
+            if e.at is None or not isinstance(deadline, datetime):
+                raise InvariantFailed("reminders before deadline", f"{e} carries no deadline")
+            if _utc(e.at) >= _utc(deadline):
+                raise InvariantFailed(
+                    "reminders before deadline",
+                    f"reminder for {e.name!r} at {e.at.isoformat()} is not before its "
+                    f"deadline {deadline.isoformat()}",
+                )
+            key = (str(e.name), _utc(e.at), _utc(deadline), str(status))
+            if key in self.seen_reminders:
+                raise InvariantFailed(
+                    "reminders never twice",
+                    f"reminder for {e.name!r} at {e.at.isoformat()} was sent twice",
+                )
+            self.seen_reminders.add(key)
+            self.reminders[(str(e.name), _utc(deadline))] += 1
+        # a timer that fires has sent every reminder it declares
+        fired = out.steps[:-1] if manual else out.steps
+        for step in fired:
+            declared = [
+                len(tm.reminders) + len(tm.remind_before)
+                for tm in wf.timers
+                if tm.status == step.source and tm.event == step.event
+            ]
+            if not declared or step.actor != "system":
+                continue
+            sent = self.reminders[(step.event, _utc(step.at))]
+            if sent < min(declared):
+                raise InvariantFailed(
+                    "timers send their reminders first",
+                    f"timer {step.event!r} fired in {step.source!r} at {step.at.isoformat()} "
+                    f"after {sent} of its {min(declared)} reminder(s): the others fell at or "
+                    "after its deadline (or before entry) on its calendar and were skipped",
+                )
+
+    def _read_slas(self, now: datetime, steps: Iterable[Any]) -> None:
+        wf, ticket = self.workflow, self._ticket()
+        what = f"sla(now={now.isoformat()}) on the {_show(ticket)}"
+        clocks = self._call(what, lambda: wf.sla(ticket, now=now))
+        events = {s.event for s in steps}
+        for clock in clocks:
+            restart = set().union(*(s.restart_on for s in wf.slas if s.name == clock.name))
+            old = self.elapsed.get(clock.name)
+            if old is not None and clock.elapsed < old and not events & restart:
+                raise InvariantFailed(
+                    "SLA elapsed never decreases",
+                    f"SLA {clock.name!r} went from {old} to {clock.elapsed} at {now.isoformat()}",
+                )
+            self.elapsed[clock.name] = clock.elapsed
+
+    def check_snapshot(self) -> None:
+        """Round trip, replay and the user's invariants on the current ticket."""
+        ticket = self._ticket()
+        wf = self.workflow
+        if ticket.status not in {s.name for s in wf.statuses}:
+            raise InvariantFailed("status is known", f"the ticket is in {ticket.status!r}")
+        data = ticket.to_dict()
+        try:
+            text = json.dumps(data)
+        except (TypeError, ValueError) as exc:
+            raise InvariantFailed("to_dict round trip", f"to_dict() is not JSON: {exc}") from exc
+        back = Ticket.from_dict(json.loads(text))
+        if back != ticket or back.to_dict() != data:
+            raise InvariantFailed(
+                "to_dict round trip", f"from_dict(to_dict()) gave {back!r}, not {ticket!r}"
+            )
+        replayed = self._call("replay of the accepted log", lambda: wf.replay(self.log)).ticket
+        replayed = wf.advance(replayed, now=self.now).ticket
+        if replayed.to_dict() != data:
+            raise InvariantFailed(
+                "replay gives the same ticket",
+                f"replaying {len(self.log)} accepted event(s) and advancing to "
+                f"{self.now.isoformat()} gave {replayed.to_dict()}, not {data}",
+            )
+        for check in self.user_invariants:
+            try:
+                check(wf, ticket)
+            except Exception as exc:
+                exc.add_note(
+                    f"ticketflow.testing: user invariant {_name(check)} failed on the "
+                    f"{_show(ticket)}"
+                )
+                raise
+
+
+def _check_invariants(invariants: object) -> tuple[Invariant, ...]:
+    if isinstance(invariants, str) or not isinstance(invariants, Iterable):
+        raise InvalidArgument(f"invariants={invariants!r} must be a sequence of callables")
+    out = tuple(invariants)
+    for inv in out:
+        if not callable(inv):
+            raise InvalidArgument(f"invariants holds {inv!r}, which is not callable")
+    return out
+
+
+def workflow_state_machine(
+    workflow: Workflow,
+    invariants: Iterable[Invariant] = (),
+    *,
+    start: st.SearchStrategy[datetime] | None = None,
+    attrs: st.SearchStrategy[Mapping[str, Any]] | None = None,
+    data: st.SearchStrategy[Mapping[str, Any] | None] | None = None,
+    max_gap: timedelta = timedelta(days=30),
+) -> type[WorkflowMachine]:
+    """A ``RuleBasedStateMachine`` that checks ``workflow`` with random tickets and events.
+
+    Turn it into a test in one line::
+
+        TestMyFlow = workflow_state_machine(flow).TestCase
+
+    Args:
+        workflow: The workflow to check.
+        invariants: Callables ``(workflow, ticket) -> None`` that raise when a
+            ticket snapshot is wrong; run after every step.
+        start: Draws the start instant (default: any time in 2026, in
+            awkward time zones too).
+        attrs: Draws the ticket's attributes (default: the keys the SLAs'
+            ``when`` clauses read, see :func:`~ticketflow.testing.attrs_for`).
+        data: Draws event payloads (default: always None).
+        max_gap: The longest pause between two steps.
+
+    Raises:
+        InvalidArgument: naming the bad argument.
+    """
+    wf = _check_workflow(workflow)
+    checks = _check_invariants(invariants)
+    start_st = _check_strategy(start, "start") or aware_datetimes(
+        datetime(2026, 1, 1), datetime(2026, 12, 31, 23, 59)
+    )
+    attrs_st = _check_strategy(attrs, "attrs") or attrs_for(wf)
+    data_st = _check_strategy(data, "data") or st.none()
+    gap_st = gaps(max_gap)
+    roles = roles_of(wf)
+    names = [*wf.events(), "no_such_event"]
+
+    class Machine(WorkflowMachine):
+        workflow = wf
+        user_invariants = checks
+
+        @initialize(at=start_st, attrs=attrs_st)
+        def start(self, at: datetime, attrs: Mapping[str, Any]) -> None:
+            self.do_start(at, attrs)
+
+        @rule(
+            event=st.sampled_from(names),
+            actor=st.sampled_from(roles),
+            gap=gap_st,
+            data=data_st,
+        )
+        def send(
+            self,
+            event: str,
+            actor: str | None,
+            gap: timedelta,
+            data: Mapping[str, Any] | None,
+        ) -> None:
+            self.do_apply(event, actor, self._later(gap), data)
+
+        @rule(actor=st.sampled_from(roles), gap=gap_st, pick=st.data())
+        def send_allowed(self, actor: str | None, gap: timedelta, pick: st.DataObject) -> None:
+            at = self._later(gap)
+            allowed = self._call(
+                "allowed()", lambda: self.workflow.allowed(self._ticket(), actor=actor, at=at)
+            )
+            if allowed:
+                self.do_apply(pick.draw(st.sampled_from(allowed), label="event"), actor, at, None)
+            else:
+                self.do_advance(at)
+
+        @rule(gap=gap_st)
+        def wait(self, gap: timedelta) -> None:
+            self.do_advance(self._later(gap))
+
+        @rule(event=st.sampled_from(names), actor=st.sampled_from(roles), back=st.integers(1, 600))
+        def send_late(self, event: str, actor: str | None, back: int) -> None:
+            at = _utc(self._ticket().updated_at) - timedelta(minutes=back)
+            self.do_apply_late(event, actor, at)
+
+        @invariant()
+        def snapshot_holds(self) -> None:
+            if self.ticket is not None:
+                self.check_snapshot()
+
+        def _later(self, gap: timedelta) -> datetime:
+            zone = self._ticket().created_at.tzinfo
+            return (_utc(self.now) + gap).astimezone(zone)
+
+    Machine.__name__ = Machine.__qualname__ = f"{_ident(wf.name)}Machine"
+    return Machine
+
+
+def _ident(name: str) -> str:
+    words = "".join(c if c.isalnum() else " " for c in name).split()
+    return "".join(w[:1].upper() + w[1:] for w in words) or "Workflow"

@@ -1,0 +1,663 @@
+"""Hypothesis strategies for instants, durations, calendars, workflows and events.
+
+Every strategy checks its arguments when it is called (a bad one raises
+``hypothesis.errors.InvalidArgument`` naming it), and shrinks toward the
+simplest case: UTC, no holidays or overrides, Monday to Friday 09:00-17:00,
+the smallest workflow, no gap between events, the shortest event stream.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+try:
+    from hypothesis import strategies as st
+    from hypothesis.errors import InvalidArgument
+except ImportError as exc:  # pragma: no cover - exercised without the extra
+    raise ImportError(
+        "ticketflow.testing needs hypothesis; install the testing extra: "
+        "pip install 'ticketflow[testing]'"
+    ) from exc
+
+from ticketflow._calendar import BusinessCalendar, weekdays
+from ticketflow._durations import _UNITS, Duration, Unit
+from ticketflow._errors import TicketflowError
+from ticketflow._sla import SLA
+from ticketflow._ticket import Event, Ticket
+from ticketflow._workflow import CATEGORIES, Status, Timer, Transition, Workflow
+
+__all__ = [
+    "TIMEZONES",
+    "attrs_for",
+    "aware_datetimes",
+    "calendars",
+    "durations",
+    "event_streams",
+    "events",
+    "gaps",
+    "roles_of",
+    "vip_only",
+    "workflows",
+]
+
+#: Zones drawn by default, simplest first: UTC, then zones whose DST rules are
+#: known to trip code up (southern hemisphere, changes at midnight, 30- and
+#: 45-minute offsets, a 30-minute DST shift).
+TIMEZONES: tuple[str, ...] = (
+    "UTC",
+    "America/New_York",
+    "Europe/Madrid",
+    "Europe/London",
+    "Australia/Sydney",
+    "America/Santiago",
+    "America/Havana",
+    "Asia/Kolkata",
+    "Asia/Kathmandu",
+    "America/St_Johns",
+    "Australia/Lord_Howe",
+    "Pacific/Chatham",
+    "Asia/Tokyo",
+)
+
+_ROLES: tuple[str, ...] = ("agent", "customer", "system")
+_EVENT_WORDS: tuple[str, ...] = ("next", "reply", "resolve", "close", "hold", "reopen")
+_DEFAULT_MIN = datetime(2000, 1, 1)
+_DEFAULT_MAX = datetime(2099, 12, 31, 23, 59)
+
+
+# --- argument checks ------------------------------------------------------------------
+
+
+def _check_naive(value: object, name: str) -> datetime:
+    if not isinstance(value, datetime):
+        raise InvalidArgument(f"{name}={value!r} must be a datetime")
+    if value.tzinfo is not None:
+        raise InvalidArgument(
+            f"{name}={value!r} must be naive: it bounds the local wall-clock reading, "
+            "and the zone comes from timezones="
+        )
+    return value
+
+
+def _check_int(value: object, name: str, low: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgument(f"{name}={value!r} must be an int")
+    if low is not None and value < low:
+        raise InvalidArgument(f"{name}={value!r} must be at least {low}")
+    return value
+
+
+def _check_order(low: Any, high: Any, low_name: str, high_name: str) -> None:
+    if low > high:
+        raise InvalidArgument(f"{low_name}={low!r} is greater than {high_name}={high!r}")
+
+
+def _check_workflow(value: object, name: str = "workflow") -> Workflow:
+    if not isinstance(value, Workflow):
+        raise InvalidArgument(f"{name}={value!r} must be a ticketflow.Workflow")
+    return value
+
+
+def _check_strategy(value: object, name: str) -> st.SearchStrategy[Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, st.SearchStrategy):
+        raise InvalidArgument(f"{name}={value!r} must be a hypothesis strategy or None")
+    return value
+
+
+def _zone(name: str, argument: str) -> ZoneInfo:
+    if not isinstance(name, str):
+        raise InvalidArgument(f"{argument} must hold zone names, got {name!r}")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidArgument(f"{argument} names unknown time zone {name!r}") from None
+
+
+def _zone_names(timezones: object, argument: str = "timezones") -> st.SearchStrategy[str]:
+    """A strategy of zone names from None, a strategy, or a sequence of names."""
+    if timezones is None:
+        return st.sampled_from(TIMEZONES)
+    if isinstance(timezones, st.SearchStrategy):
+        return timezones.map(lambda z: _zone_key(z, argument))
+    if isinstance(timezones, str) or not isinstance(timezones, Iterable):
+        raise InvalidArgument(
+            f"{argument}={timezones!r} must be None, a strategy, or a sequence of zone names"
+        )
+    names = list(timezones)
+    if not names:
+        raise InvalidArgument(f"{argument} must not be empty")
+    for n in names:
+        _zone(n, argument)
+    return st.sampled_from(names)
+
+
+def _zone_key(value: object, argument: str) -> str:
+    if isinstance(value, str):
+        _zone(value, argument)
+        return value
+    key = getattr(value, "key", None)
+    if isinstance(key, str):
+        return key
+    if value is UTC:
+        return "UTC"
+    raise InvalidArgument(f"{argument} drew {value!r}, which is not a zone name or ZoneInfo")
+
+
+# --- instants and durations -------------------------------------------------------------
+
+
+def aware_datetimes(
+    min_value: datetime = _DEFAULT_MIN,
+    max_value: datetime = _DEFAULT_MAX,
+    *,
+    timezones: st.SearchStrategy[Any] | Sequence[str] | None = None,
+) -> st.SearchStrategy[datetime]:
+    """Timezone-aware datetimes that exist in their zone (no DST-gap readings).
+
+    ``min_value`` and ``max_value`` are naive and bound the local reading;
+    ``timezones`` is a sequence of IANA names or a strategy of names or
+    ``ZoneInfo`` objects (default: :data:`TIMEZONES`, a set of awkward zones).
+    Shrinks toward UTC and 2000-01-01 00:00 (or the bound nearest it).
+
+    Raises:
+        InvalidArgument: naming the bad argument.
+    """
+    lo = _check_naive(min_value, "min_value")
+    hi = _check_naive(max_value, "max_value")
+    _check_order(lo, hi, "min_value", "max_value")
+    zones = _zone_names(timezones).map(ZoneInfo)
+    return st.datetimes(min_value=lo, max_value=hi, timezones=zones, allow_imaginary=False)
+
+
+def durations(
+    *,
+    units: Sequence[str] = _UNITS,
+    min_amount: int = 1,
+    max_amount: int = 100,
+) -> st.SearchStrategy[Duration]:
+    """:class:`~ticketflow.Duration` values in ``units`` (simplest first).
+
+    Shrinks toward the first unit listed (minutes by default) and the
+    amount nearest zero.
+
+    Raises:
+        InvalidArgument: naming the bad argument.
+    """
+    if isinstance(units, str) or not isinstance(units, Sequence) or not units:
+        raise InvalidArgument(f"units={units!r} must be a non-empty sequence of unit names")
+    for u in units:
+        if u not in _UNITS:
+            raise InvalidArgument(f"units names unknown unit {u!r} (expected one of {_UNITS})")
+    lo = _check_int(min_amount, "min_amount")
+    hi = _check_int(max_amount, "max_amount")
+    _check_order(lo, hi, "min_amount", "max_amount")
+    unit_list: list[Unit] = list(units)  # type: ignore[arg-type]
+    return st.builds(Duration, st.integers(lo, hi), st.sampled_from(unit_list))
+
+
+def gaps(max_gap: timedelta = timedelta(days=30)) -> st.SearchStrategy[timedelta]:
+    """Pauses between events: none, round ones (a minute to a week), or any minute count.
+
+    Long enough for timers to fire; shrinks toward no pause at all.
+
+    Raises:
+        InvalidArgument: when ``max_gap`` is not a positive timedelta.
+    """
+    if not isinstance(max_gap, timedelta) or max_gap <= timedelta(0):
+        raise InvalidArgument(f"max_gap={max_gap!r} must be a positive timedelta")
+    top = max(1, int(max_gap.total_seconds() // 60))
+    round_ones = [
+        timedelta(minutes=m)
+        for m in (1, 15, 60, 8 * 60, 24 * 60, 3 * 24 * 60, 7 * 24 * 60)
+        if m <= top
+    ]
+    return st.one_of(
+        st.just(timedelta(0)),
+        st.sampled_from(round_ones or [timedelta(minutes=1)]),
+        st.integers(1, top).map(lambda m: timedelta(minutes=m)),
+    )
+
+
+# --- calendars ----------------------------------------------------------------------------
+
+
+def _hhmm(quarter: int) -> str:
+    minutes = quarter * 15
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _day_hours(
+    max_intervals: int, min_intervals: int = 0
+) -> st.SearchStrategy[list[tuple[str, str]]]:
+    @st.composite
+    def build(draw: st.DrawFn) -> list[tuple[str, str]]:
+        k = draw(st.integers(min_intervals, max_intervals))
+        if k == 0:
+            return []
+        cuts = sorted(
+            draw(st.lists(st.integers(0, 96), min_size=2 * k, max_size=2 * k, unique=True))
+        )
+        return [(_hhmm(cuts[2 * i]), _hhmm(cuts[2 * i + 1])) for i in range(k)]
+
+    return build()
+
+
+_DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def calendars(
+    *,
+    timezones: st.SearchStrategy[Any] | Sequence[str] | None = None,
+    max_intervals: int = 2,
+    holidays: bool = True,
+    overrides: bool = True,
+    min_date: date = date(2026, 1, 1),
+    max_date: date = date(2027, 12, 31),
+) -> st.SearchStrategy[BusinessCalendar]:
+    """Valid business calendars: a zone, weekly hours, holidays and overrides.
+
+    Weekly hours are either Monday to Friday 09:00-17:00 or up to
+    ``max_intervals`` quarter-hour intervals per weekday (at least one in the
+    week); holidays and overrides (special hours or closures) fall between
+    ``min_date`` and ``max_date``. Shrinks toward UTC, 09:00-17:00 on
+    weekdays, no holidays and no overrides.
+
+    Raises:
+        InvalidArgument: naming the bad argument.
+    """
+    zones = _zone_names(timezones)
+    k = _check_int(max_intervals, "max_intervals", 1)
+    if not isinstance(holidays, bool):
+        raise InvalidArgument(f"holidays={holidays!r} must be a bool")
+    if not isinstance(overrides, bool):
+        raise InvalidArgument(f"overrides={overrides!r} must be a bool")
+    for value, name in ((min_date, "min_date"), (max_date, "max_date")):
+        if not isinstance(value, date) or isinstance(value, datetime):
+            raise InvalidArgument(f"{name}={value!r} must be a date")
+    _check_order(min_date, max_date, "min_date", "max_date")
+
+    weekly = st.lists(_day_hours(k), min_size=7, max_size=7).filter(any)
+    hours_st = st.one_of(
+        st.just(weekdays("09:00", "17:00")),
+        weekly.map(lambda days: {d: ivs for d, ivs in zip(_DAY_NAMES, days, strict=True) if ivs}),
+    )
+    dates = st.dates(min_date, max_date)
+    holidays_st = st.lists(dates, max_size=8, unique=True) if holidays else st.just([])
+    overrides_st = st.dictionaries(dates, _day_hours(k), max_size=4) if overrides else st.just({})
+    return st.builds(
+        lambda tz, hours, hol, ovr: BusinessCalendar(
+            timezone=tz, hours=hours, holidays=sorted(hol), overrides=ovr
+        ),
+        zones,
+        hours_st,
+        holidays_st,
+        overrides_st,
+    )
+
+
+def _any_calendar() -> st.SearchStrategy[BusinessCalendar]:
+    return calendars()
+
+
+# --- workflows ----------------------------------------------------------------------------
+
+
+def vip_only(ticket: Ticket, ctx: Any) -> bool:
+    """The guard of generated workflows: the ticket's ``vip`` attribute is true."""
+    return bool(ticket.attrs.get("vip"))
+
+
+_TIMER_AMOUNTS: dict[str, tuple[int, int]] = {
+    "hours": (1, 72),
+    "days": (1, 10),
+    "business_hours": (1, 40),
+    "business_days": (1, 10),
+    "minutes": (30, 600),
+    "business_minutes": (30, 600),
+}
+
+
+@st.composite
+def _timer_durations(draw: st.DrawFn) -> tuple[Duration, list[Duration], list[Duration]]:
+    unit = draw(st.sampled_from(list(_TIMER_AMOUNTS)))
+    lo, hi = _TIMER_AMOUNTS[unit]
+    amount = draw(st.integers(lo, hi))
+    after = Duration(amount, unit)  # type: ignore[arg-type]
+    if amount < 2:
+        return after, [], []
+    offsets = st.integers(1, amount - 1).map(lambda n: Duration(n, unit))  # type: ignore[arg-type]
+    reminders = draw(st.lists(offsets, max_size=2, unique=True))
+    before = draw(st.lists(offsets, max_size=1))
+    return after, reminders, before
+
+
+class _Builder:
+    """Collects transitions while avoiding ambiguous unguarded pairs."""
+
+    def __init__(self, statuses: list[Status]) -> None:
+        self.statuses = statuses
+        self.terminal = {s.name for s in statuses if s.terminal}
+        self.transitions: list[Transition] = []
+        self.fresh = 0
+
+    def expand(self, source: str | list[str]) -> list[str]:
+        names = [source] if isinstance(source, str) else source
+        out: list[str] = []
+        for n in names:
+            if n == "*":
+                out.extend(s.name for s in self.statuses if s.name not in self.terminal)
+            else:
+                out.append(n)
+        return out
+
+    def clashes(self, event: str, source: str | list[str], roles: frozenset[str] | None) -> bool:
+        mine = set(self.expand(source))
+        for t in self.transitions:
+            if (
+                t.event != event
+                or t.guard is not None
+                or not mine & set(self.expand(list(t.source)))
+            ):
+                continue
+            if roles is None or t.roles is None or roles & t.roles:
+                return True
+        return False
+
+    def add(self, event: str, source: str | list[str], **kw: Any) -> str:
+        roles = kw.get("roles")
+        roles = None if roles is None else frozenset(roles)
+        if kw.get("guard") is None and self.clashes(event, source, roles):
+            self.fresh += 1
+            event = f"{event}_{self.fresh}"
+        self.transitions.append(Transition(event, source=source, **kw))
+        return event
+
+
+def workflows(
+    *,
+    min_statuses: int = 2,
+    max_statuses: int = 6,
+    timers: bool = True,
+    slas: bool = True,
+    guards: bool = True,
+    calendars: st.SearchStrategy[BusinessCalendar | None] | None = None,
+    name: str = "generated",
+) -> st.SearchStrategy[Workflow]:
+    """Random valid workflows, with roles, guards, effects, timers, reminders and SLAs.
+
+    Statuses are ``s0`` (initial) to ``s<n-1>``; every status is reachable
+    and every non-terminal one has a way out. ``calendars`` draws the
+    workflow's, the timers' and the SLAs' calendars (default: none, i.e.
+    ``ALWAYS_OPEN``, or one from :func:`calendars`). The guard of generated
+    transitions is :func:`vip_only`. Shrinks toward two statuses, one
+    transition, no timers, no SLAs and no calendar.
+
+    Raises:
+        InvalidArgument: naming the bad argument.
+    """
+    lo = _check_int(min_statuses, "min_statuses", 1)
+    hi = _check_int(max_statuses, "max_statuses", 1)
+    _check_order(lo, hi, "min_statuses", "max_statuses")
+    for value, arg in ((timers, "timers"), (slas, "slas"), (guards, "guards")):
+        if not isinstance(value, bool):
+            raise InvalidArgument(f"{arg}={value!r} must be a bool")
+    cal_st = _check_strategy(calendars, "calendars")
+    if cal_st is None:
+        cal_st = st.one_of(st.none(), _any_calendar())
+    if not isinstance(name, str) or not name:
+        raise InvalidArgument(f"name={name!r} must be a non-empty string")
+
+    roles_st = st.one_of(st.none(), st.frozensets(st.sampled_from(_ROLES), min_size=1))
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Workflow:
+        n = draw(st.integers(lo, hi), label="statuses")
+        statuses = [
+            Status("s0", category=draw(st.sampled_from(("new", *CATEGORIES[1:]))), initial=True)
+        ]
+        for i in range(1, n):
+            terminal = draw(st.booleans())
+            category = draw(
+                st.sampled_from(("closed", *CATEGORIES[:-1]) if terminal else CATEGORIES[:-1])
+            )
+            statuses.append(Status(f"s{i}", category=category, terminal=terminal))
+        names = [s.name for s in statuses]
+        live = [s.name for s in statuses if not s.terminal]
+        b = _Builder(statuses)
+        words = st.sampled_from(_EVENT_WORDS)
+        has_exit: set[str] = set()
+        # a spanning tree from s0 makes every status reachable
+        for i in range(1, n):
+            parents = [p for p in names[:i] if p in live]
+            parent = draw(st.sampled_from(parents))
+            b.add(draw(words), parent, target=names[i], roles=draw(roles_st))
+            has_exit.add(parent)
+        # every non-terminal status needs a way out
+        for name_ in live:
+            others = [o for o in names if o != name_]
+            if name_ not in has_exit and others:
+                b.add(
+                    draw(words), name_, target=draw(st.sampled_from(others)), roles=draw(roles_st)
+                )
+        # extra moves, internal events, guards and effects
+        for _ in range(draw(st.integers(0, n), label="extra transitions")):
+            src: str | list[str] = draw(
+                st.one_of(
+                    st.sampled_from(live),
+                    st.just("*"),
+                    st.lists(st.sampled_from(live), min_size=1, max_size=3, unique=True),
+                )
+            )
+            target = draw(st.one_of(st.none(), st.sampled_from(names)))
+            if target is not None and target in (src if isinstance(src, list) else [src]):
+                target = None
+            kw: dict[str, Any] = {"target": target, "roles": draw(roles_st)}
+            if guards and draw(st.booleans()):
+                kw["guard"] = vip_only
+            kw["effects"] = draw(st.lists(st.sampled_from(("notify", "survey")), max_size=2))
+            b.add(draw(words), src, **kw)
+        # a closed ticket that answers with a follow-up case
+        for s in statuses:
+            if s.terminal and draw(st.booleans()):
+                b.add("reply", s.name, target=None, roles={"customer"}, effects=["follow_up"])
+        timer_list: list[Timer] = []
+        if timers:
+            for home in live:
+                if not draw(st.booleans()):
+                    continue
+                after, reminders, before = draw(_timer_durations())
+                others = [o for o in names if o != home]
+                target = draw(st.one_of(st.sampled_from(others), st.none())) if others else None
+                event = b.add(
+                    f"expire_{home}",
+                    home,
+                    target=target,
+                    roles=draw(st.sampled_from((None, frozenset({"system"})))),
+                    restarts_timers=target is None,
+                    effects=draw(st.lists(st.just("notify"), max_size=1)),
+                )
+                timer_list.append(
+                    Timer(
+                        home,
+                        after=after,
+                        event=event,
+                        reminders=reminders,
+                        remind_before=before,
+                        calendar=draw(cal_st),
+                    )
+                )
+        sla_list: list[SLA] = []
+        if slas:
+            events = sorted({t.event for t in b.transitions})
+            for k in range(draw(st.integers(0, 2), label="SLAs")):
+                unit = draw(
+                    st.sampled_from(("hours", "minutes", "business_hours", "business_minutes"))
+                )
+                amount = draw(st.integers(1, 8 if unit.endswith("hours") else 480))
+                sla_list.append(
+                    SLA(
+                        f"sla{k}",
+                        target=Duration(amount, unit),  # type: ignore[arg-type]
+                        start_on=draw(st.one_of(st.none(), st.sampled_from(events))),
+                        stop_on=draw(st.frozensets(st.sampled_from(events), max_size=2)),
+                        restart_on=draw(st.frozensets(st.sampled_from(events), max_size=2)),
+                        pause_in=draw(
+                            st.one_of(
+                                st.just(frozenset({"pending", "on_hold"})),
+                                st.frozensets(st.sampled_from(CATEGORIES), max_size=3),
+                            )
+                        ),
+                        calendar=draw(cal_st),
+                    )
+                )
+        return Workflow(
+            name=name,
+            statuses=statuses,
+            transitions=b.transitions,
+            timers=timer_list,
+            slas=sla_list,
+            calendar=draw(cal_st),
+        )
+
+    return build()
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+def roles_of(workflow: Workflow) -> tuple[str | None, ...]:
+    """Every role the workflow names, ``system``, and no actor at all (None)."""
+    named: set[str] = {"system"}
+    for t in workflow.transitions:
+        named |= t.roles or set()
+    return (*sorted(named), None)
+
+
+def attrs_for(workflow: Workflow) -> st.SearchStrategy[dict[str, Any]]:
+    """Ticket attributes that matter to ``workflow``: the keys its SLAs' ``when`` read.
+
+    Each key takes one of the values an SLA asks for, or None; ``vip`` is a
+    bool when a transition uses :func:`vip_only`. Shrinks toward None.
+    """
+    _check_workflow(workflow)
+    fields: dict[str, st.SearchStrategy[Any]] = {}
+    for sla in workflow.slas:
+        for key, wanted in (sla.when or {}).items():
+            values = sorted(wanted, key=repr)
+            fields[key] = st.sampled_from([None, *values])
+    if any(t.guard is vip_only for t in workflow.transitions):
+        fields["vip"] = st.booleans()
+    return st.fixed_dictionaries(fields)
+
+
+def _check_ticket(workflow: Workflow, ticket: object) -> Ticket:
+    if not isinstance(ticket, Ticket):
+        raise InvalidArgument(f"ticket={ticket!r} must be a ticketflow.Ticket")
+    known = {s.name for s in workflow.statuses}
+    if ticket.workflow != workflow.name or ticket.status not in known:
+        raise InvalidArgument(
+            f"ticket={ticket!r} does not belong to workflow {workflow.name!r} "
+            f"(workflow {ticket.workflow!r}, status {ticket.status!r})"
+        )
+    return ticket
+
+
+def _later(ticket: Ticket, gap: timedelta) -> datetime:
+    zone: tzinfo | None = ticket.updated_at.tzinfo
+    return (ticket.updated_at.astimezone(UTC) + gap).astimezone(zone)
+
+
+def events(
+    workflow: Workflow,
+    ticket: Ticket,
+    *,
+    max_gap: timedelta = timedelta(days=30),
+    data: st.SearchStrategy[Mapping[str, Any] | None] | None = None,
+) -> st.SearchStrategy[Event]:
+    """The next event for ``ticket``: at or after its last change, valid or not.
+
+    Half the draws are events some role may send now, the rest any event
+    name (or an unknown one) from any role or none; ``data`` draws payloads
+    (default None). Shrinks toward an allowed event with no pause.
+
+    Raises:
+        InvalidArgument: naming the bad argument.
+    """
+    wf = _check_workflow(workflow)
+    t = _check_ticket(wf, ticket)
+    gap_st = gaps(max_gap)
+    data_st = _check_strategy(data, "data") or st.none()
+    roles = roles_of(wf)
+    valid = [(e, r) for r in roles for e in wf.allowed(t, actor=r)]
+    names = [*wf.events(), "no_such_event"]
+    any_pair = st.tuples(st.sampled_from(names), st.sampled_from(roles))
+    pair = st.one_of(st.sampled_from(valid), any_pair) if valid else any_pair
+    return st.builds(
+        lambda p, gap, payload: Event(p[0], _later(t, gap), p[1], payload), pair, gap_st, data_st
+    )
+
+
+def event_streams(
+    workflow: Workflow,
+    *,
+    min_size: int = 0,
+    max_size: int = 10,
+    valid_only: bool = False,
+    start: st.SearchStrategy[datetime] | None = None,
+    attrs: st.SearchStrategy[Mapping[str, Any]] | None = None,
+    max_gap: timedelta = timedelta(days=30),
+) -> st.SearchStrategy[list[Event]]:
+    """Event logs for one ticket: ``start`` (its data the attrs), then timestamped events.
+
+    Events are drawn against the ticket as it evolves, so the log mixes
+    accepted events with rejected ones (unknown names, wrong roles, refused
+    guards) and pauses long enough for timers to fire; with
+    ``valid_only=True`` every event is accepted, so ``workflow.replay`` folds
+    the whole log. Shrinks toward the shortest log with no pauses.
+
+    Raises:
+        InvalidArgument: naming the bad argument.
+    """
+    wf = _check_workflow(workflow)
+    lo = _check_int(min_size, "min_size", 0)
+    hi = _check_int(max_size, "max_size", 0)
+    _check_order(lo, hi, "min_size", "max_size")
+    if not isinstance(valid_only, bool):
+        raise InvalidArgument(f"valid_only={valid_only!r} must be a bool")
+    start_st = _check_strategy(start, "start") or aware_datetimes(
+        datetime(2026, 1, 1), datetime(2026, 12, 31)
+    )
+    attrs_st = _check_strategy(attrs, "attrs") or attrs_for(wf)
+    gap_st = gaps(max_gap)
+    roles = roles_of(wf)
+
+    @st.composite
+    def build(draw: st.DrawFn) -> list[Event]:
+        at = draw(start_st)
+        first_attrs = dict(draw(attrs_st))
+        ticket = wf.start(at=at, attrs=first_attrs).ticket
+        out = [Event("start", at, None, first_attrs)]
+        for _ in range(draw(st.integers(lo, hi), label="events")):
+            if valid_only:
+                when = _later(ticket, draw(gap_st))
+                pairs = [(e, r) for r in roles for e in wf.allowed(ticket, actor=r, at=when)]
+                if not pairs:
+                    break
+                name, actor = draw(st.sampled_from(pairs))
+                ev = Event(name, when, actor, None)
+            else:
+                ev = draw(events(wf, ticket, max_gap=max_gap))
+            try:
+                ticket = wf.apply(ticket, ev.name, at=ev.at, actor=ev.actor, data=ev.data).ticket
+            except TicketflowError:
+                if valid_only:
+                    break
+            out.append(ev)
+        return out
+
+    return build()
