@@ -194,21 +194,22 @@ def _last_reaching(prefix: Sequence[int], hi: int, need: int) -> int:
 class _Exceptions:
     """Dates that differ from the weekly pattern over loaded years ``[first, last]``.
 
-    For each measure: sorted ordinals and prefix sums of their weight deltas.
+    For each measure ``m``: the sorted ordinals ``xs[m]``, the prefix sums
+    ``cum[m]`` of their weight deltas, and two monotone keys that turn every
+    search into one C-level bisection: ``after[m][j]`` is the true weight of
+    all dates up to and including ``xs[m][j]`` and ``before[m][j]`` the weight
+    of all dates before it (both measured from ordinal 1, so they only ever
+    appear in differences).
     """
 
     first: int
     last: int
+    start: int
+    end: int
     xs: tuple[tuple[int, ...], tuple[int, ...]]
     cum: tuple[tuple[int, ...], tuple[int, ...]]
-
-    @property
-    def start(self) -> int:
-        return date(self.first, 1, 1).toordinal()
-
-    @property
-    def end(self) -> int:
-        return _MAX_ORDINAL + 1 if self.last >= 9999 else date(self.last + 1, 1, 1).toordinal()
+    after: tuple[tuple[int, ...], tuple[int, ...]]
+    before: tuple[tuple[int, ...], tuple[int, ...]]
 
 
 class _Cache:
@@ -548,11 +549,26 @@ class BusinessCalendar:
                     for ordinal, delta in pairs:
                         xs[m].append(ordinal)
                         cum[m].append(cum[m][-1] + delta)
+            after = tuple(
+                tuple(
+                    _week_weight(self._prefix[m], x + 1) + cum[m][j + 1]
+                    for j, x in enumerate(xs[m])
+                )
+                for m in (_DAYS, _TIME)
+            )
+            before = tuple(
+                tuple(_week_weight(self._prefix[m], x) + cum[m][j] for j, x in enumerate(xs[m]))
+                for m in (_DAYS, _TIME)
+            )
             table = _Exceptions(
                 first,
                 last,
+                date(first, 1, 1).toordinal(),
+                _MAX_ORDINAL + 1 if last >= 9999 else date(last + 1, 1, 1).toordinal(),
                 (tuple(xs[0]), tuple(xs[1])),
                 (tuple(cum[0]), tuple(cum[1])),
+                (after[0], after[1]),
+                (before[0], before[1]),
             )
             self._cache.exceptions = table
         return table
@@ -592,7 +608,9 @@ class BusinessCalendar:
             raise _out_of_range()
         y0 = date.fromordinal(start).year
         span = need // per_year + 1
-        if _first_reaching(prefix, start, max(1, need - self._slack(m, span))) > _MAX_ORDINAL:
+        if y0 + 2 * span + _CLOSED_YEARS > 9999 and (
+            _first_reaching(prefix, start, max(1, need - self._slack(m, span))) > _MAX_ORDINAL
+        ):
             raise _out_of_range()
         while True:
             table = self._load(y0, y0 + span)
@@ -614,14 +632,8 @@ class BusinessCalendar:
                         f"{date.fromordinal(max(tail, start)).isoformat()}"
                     )
             span = max(2 * span, (need - total) // per_year + 1)
-        lo, hi = i0, len(xs)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if _week_weight(prefix, xs[mid] + 1) - f_start + cum[mid + 1] - c0 >= need:
-                hi = mid
-            else:
-                lo = mid + 1
-        j = lo
+        # First exception j >= i0 whose date brings the total to ``need``.
+        j = bisect_left(table.after[m], need + f_start + c0, i0)
         seg_lo = xs[j - 1] + 1 if j > i0 else start
         seg_hi = xs[j] if j < len(xs) else end
         got = _week_weight(prefix, seg_lo) - f_start + cum[j] - c0
@@ -645,7 +657,9 @@ class BusinessCalendar:
         stop = end + 1
         y1 = date.fromordinal(end).year
         span = need // per_year + 1
-        if _last_reaching(prefix, stop, max(1, need - self._slack(m, span))) < 1:
+        if y1 - 2 * span - _CLOSED_YEARS < 1 and (
+            _last_reaching(prefix, stop, max(1, need - self._slack(m, span))) < 1
+        ):
             raise _out_of_range()
         while True:
             table = self._load(y1 - span, y1)
@@ -667,14 +681,8 @@ class BusinessCalendar:
                         f"{date.fromordinal(min(tail, stop)).isoformat()}"
                     )
             span = max(2 * span, (need - total) // per_year + 1)
-        lo, hi = 0, i1
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if f_stop - _week_weight(prefix, xs[mid]) + c1 - cum[mid] >= need:
-                lo = mid + 1
-            else:
-                hi = mid
-        j = lo
+        # First exception j < i1 from which the total to ``stop`` falls short of ``need``.
+        j = bisect_right(table.before[m], f_stop + c1 - need, 0, i1)
         seg_hi = xs[j] if j < i1 else stop
         seg_lo = xs[j - 1] + 1 if j > 0 else begin
         got = f_stop - _week_weight(prefix, seg_hi) + c1 - cum[j]
