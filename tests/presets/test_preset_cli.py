@@ -1,0 +1,82 @@
+"""The ``ticketflow`` command: ``presets`` and ``demo``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from ticketflow import presets
+from ticketflow.cli import main
+
+
+class TestPresetsCommand:
+    def test_lists_every_preset(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """'ticketflow presets' prints one line per preset, name first."""
+        assert main(["presets"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert [line.split()[0] for line in lines] == list(presets.names())
+
+
+class TestDemoCommand:
+    def test_case_portal(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The case-portal demo prints steps, effects and next deadlines across the DST change."""
+        assert main(["demo", "case-portal"]) == 0
+        out = capsys.readouterr().out
+        for text in [
+            "time",
+            "next deadline",
+            "Thu 22 Oct 2026 10:00 CEST  request_info",
+            "Sun 25 Oct 2026 10:00 CET",
+            "reminder auto_resolve",
+            "Mon 26 Oct 2026 10:00 CET   auto_resolve     system    resolved",
+            "waiting_for (Acme Payments)",
+            "follow_up (new case)",
+        ]:
+            assert text in out
+
+    def test_default_is_case_portal(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """'ticketflow demo' without a name plays case-portal."""
+        assert main(["demo"]) == 0
+        default = capsys.readouterr().out
+        main(["demo", "case-portal"])
+        assert default == capsys.readouterr().out
+        assert default.startswith("case-portal:")
+
+    def test_help_center_skips_the_holidays(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """The help-center demo (named with '_') shows deadlines that skip 8 and 25 Dec."""
+        assert main(["demo", "help_center"]) == 0
+        out = capsys.readouterr().out
+        assert "Wed 09 Dec 2026 12:30 CET auto_resolve" in out
+        assert "Mon 28 Dec 2026 16:00 CET  auto_close      system    closed          survey" in out
+
+    @pytest.mark.parametrize("name", presets.names())
+    def test_every_demo_is_short(self, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+        """Every preset has a demo of at most 40 lines."""
+        assert main(["demo", name]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert 5 < len(lines) <= 40
+
+    def test_unknown_preset(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """An unknown preset exits non-zero with a message naming it."""
+        assert main(["demo", "nope"]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        assert "unknown preset 'nope'" in captured.err
+
+    def test_no_command_prints_help(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Without a command the usage is printed and the status is 2."""
+        assert main([]) == 2
+        assert "demo" in capsys.readouterr().out
+
+    def test_python_dash_m(self) -> None:
+        """'python -m ticketflow presets' runs the same command."""
+        done = subprocess.run(
+            [sys.executable, "-m", "ticketflow", "presets"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0
+        assert "help-center" in done.stdout
