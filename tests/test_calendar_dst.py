@@ -51,6 +51,8 @@ MINUTE = timedelta(minutes=1)
 def utc(t: datetime) -> datetime:
     """The instant in UTC (aware datetimes in a DST fold never equal other zones' ones)."""
     return t.astimezone(UTC)
+
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 

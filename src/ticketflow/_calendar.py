@@ -743,9 +743,9 @@ class BusinessCalendar:
 
         >>> from datetime import datetime
         >>> from ticketflow import days
-        >>> t = datetime(2026, 3, 7, 10, 0, tzinfo=ZoneInfo("America/New_York"))
-        >>> ALWAYS_OPEN.add(t, days(1)) == t + timedelta(days=1)
-        True
+        >>> ny = BusinessCalendar("America/New_York", weekdays("09:00", "17:00"))
+        >>> ny.add(datetime(2026, 3, 7, 10, 0, tzinfo=ny.tz), days(1))  # 23 real hours
+        datetime.datetime(2026, 3, 8, 10, 0, tzinfo=zoneinfo.ZoneInfo(key='America/New_York'))
         """
         u = self._us(at)
         try:
