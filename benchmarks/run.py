@@ -1,0 +1,128 @@
+"""Run ticketflow side by side with its peers and write benchmarks/results.md.
+
+Usage: ``python benchmarks/run.py [--quick] [--output PATH] [--only KEY ...]``
+
+Each family's cases are measured in interleaved rounds (see ``_harness.py``)
+and printed as one Markdown table: per-operation medians in µs, the spread,
+and the ratio peer / ticketflow. ``--quick`` uses fewer, shorter rounds and
+10,000 tickets instead of 100,000 for the advance family; its results are
+printed but not written unless ``--output`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import _cases  # noqa: E402  (needs the repository root on sys.path)
+from benchmarks._harness import (  # noqa: E402
+    Family,
+    Settings,
+    environment,
+    measure_family,
+    render_family,
+)
+
+FULL = Settings(repeats=9, min_time=0.05, inner=3)
+QUICK = Settings(repeats=5, min_time=0.01, inner=2)
+KEYS = ("apply", "apply_timed", "business_days", "business_hours", "elapsed", "advance", "scaling")
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds")
+    parser.add_argument("--output", type=Path, help="where to write the Markdown report")
+    parser.add_argument("--only", nargs="+", choices=KEYS, help="run only these families")
+    args = parser.parse_args(argv)
+    settings = QUICK if args.quick else FULL
+    tickets, ticket_repeats = (10_000, 3) if args.quick else (100_000, 5)
+    output = args.output
+    if output is None and not args.quick and not args.only:
+        output = Path(__file__).resolve().parent / "results.md"
+    wanted = set(args.only or KEYS)
+
+    started = time.perf_counter()
+    when = datetime.now().astimezone()
+    sections: list[str] = []
+    summary: list[tuple[Family, float | None]] = []
+    builders = {b.__name__: b for b in _cases.FAMILIES}
+    order = [
+        builders["apply_family"],
+        builders["apply_with_timers_family"],
+        builders["business_days_family"],
+        builders["business_hours_family"],
+        builders["elapsed_family"],
+        None,  # family 6, the mass advance, comes here in the report
+        builders["scaling_family"],
+    ]
+    for builder in order:
+        if builder is None:
+            if "advance" not in wanted:
+                continue
+            _log(f"advance: {tickets:,} tickets")
+            mass = _cases.mass_advance(tickets, ticket_repeats)
+            text = _cases.render_mass_advance(mass)
+        else:
+            family = builder()
+            if family.key not in wanted:
+                continue
+            _log(f"{family.key}: {len(family.cases)} cases")
+            results = measure_family(family, settings, _log)
+            text = render_family(family, results)
+            worst = max((m.median_us for m in results if m.case.impl == "ticketflow"), default=None)
+            summary.append((family, worst))
+            if family.key == "scaling":
+                summary[-1] = (family, results[-1].median_us / results[0].median_us)
+        print(text, flush=True)
+        sections.append(text)
+
+    elapsed = time.perf_counter() - started
+    head = [
+        "# Benchmarks: ticketflow side by side with its peers",
+        "",
+        "Written by `benchmarks/run.py`"
+        + (" --quick" if args.quick else "")
+        + f" in {elapsed:.0f} s. Medians of {settings.repeats} interleaved rounds; in each "
+        f"round a case is timed {settings.inner} times for at least "
+        f"{settings.min_time * 1000:.0f} ms and the fastest kept. Spread is the interquartile "
+        "range and the min-max range over rounds, as a percentage of the median. Ratios "
+        "above 1 mean ticketflow is faster.",
+        "",
+        *environment(when),
+        "",
+        "## Targets",
+        "",
+        "| family | target | ticketflow (slowest case, median; size: 600 / 6) | met |",
+        "|---|---|---:|---|",
+    ]
+    for family, worst in summary:
+        if worst is None:
+            continue
+        if family.key == "scaling":
+            head.append(f"| {family.title} | {family.target} | {worst:.2f}x | {worst <= 1.3} |")
+        elif family.target_us is not None:
+            met = "yes" if worst <= family.target_us else "no"
+            head.append(f"| {family.title} | {family.target} | {worst:.2f} µs | {met} |")
+    head = [line.replace("| True |", "| yes |").replace("| False |", "| no |") for line in head]
+    report = "\n".join(head) + "\n\n## Results\n\n" + "\n".join(sections)
+    print("\n".join(head[-len(summary) - 4 :]))
+    if output is not None:
+        output.write_text(report, encoding="utf-8")
+        _log(f"wrote {output}")
+    _log(f"total {elapsed:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
