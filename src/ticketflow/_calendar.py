@@ -606,14 +606,19 @@ class BusinessCalendar:
         per_year = prefix[7] * 52
         if start > _MAX_ORDINAL:
             raise _out_of_range()
-        y0 = date.fromordinal(start).year
         span = need // per_year + 1
+        table = self._cache.exceptions
+        if table is None or not table.start <= start < table.end:
+            table = None
+        # The first year is only needed to load tables; a covering table skips it.
+        y0 = date.fromordinal(start).year if table is None or span > 1 else table.first
         if y0 + 2 * span + _CLOSED_YEARS > 9999 and (
             _first_reaching(prefix, start, max(1, need - self._slack(m, span))) > _MAX_ORDINAL
         ):
             raise _out_of_range()
         while True:
-            table = self._load(y0, y0 + span)
+            if table is None:
+                table = self._load(y0, y0 + span)
             xs, cum = table.xs[m], table.cum[m]
             end = table.end
             f_start = _week_weight(prefix, start)
@@ -624,6 +629,7 @@ class BusinessCalendar:
                 break
             if table.last >= 9999:
                 raise _out_of_range()
+            y0 = date.fromordinal(start).year
             if table.last - y0 >= _CLOSED_YEARS:
                 tail = date(table.last - _CLOSED_YEARS + 1, 1, 1).toordinal()
                 if self._weight(m, max(tail, start), end) == 0:
@@ -632,6 +638,7 @@ class BusinessCalendar:
                         f"{date.fromordinal(max(tail, start)).isoformat()}"
                     )
             span = max(2 * span, (need - total) // per_year + 1)
+            table = None
         # First exception j >= i0 whose date brings the total to ``need``.
         j = bisect_left(table.after[m], need + f_start + c0, i0)
         seg_lo = xs[j - 1] + 1 if j > i0 else start
@@ -655,14 +662,18 @@ class BusinessCalendar:
         if end < 1:
             raise _out_of_range()
         stop = end + 1
-        y1 = date.fromordinal(end).year
         span = need // per_year + 1
+        table = self._cache.exceptions
+        if table is None or not table.start <= end < table.end:
+            table = None
+        y1 = date.fromordinal(end).year if table is None or span > 1 else table.last
         if y1 - 2 * span - _CLOSED_YEARS < 1 and (
             _last_reaching(prefix, stop, max(1, need - self._slack(m, span))) < 1
         ):
             raise _out_of_range()
         while True:
-            table = self._load(y1 - span, y1)
+            if table is None:
+                table = self._load(y1 - span, y1)
             xs, cum = table.xs[m], table.cum[m]
             begin = table.start
             f_stop = _week_weight(prefix, stop)
@@ -673,6 +684,7 @@ class BusinessCalendar:
                 break
             if table.first <= 1:
                 raise _out_of_range()
+            y1 = date.fromordinal(end).year
             if y1 - table.first >= _CLOSED_YEARS:
                 tail = date(table.first + _CLOSED_YEARS, 1, 1).toordinal()
                 if self._weight(m, begin, min(tail, stop)) == 0:
@@ -681,6 +693,7 @@ class BusinessCalendar:
                         f"{date.fromordinal(min(tail, stop)).isoformat()}"
                     )
             span = max(2 * span, (need - total) // per_year + 1)
+            table = None
         # First exception j < i1 from which the total to ``stop`` falls short of ``need``.
         j = bisect_right(table.before[m], f_stop + c1 - need, 0, i1)
         seg_hi = xs[j] if j < i1 else stop
