@@ -7,6 +7,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import ticketflow as tf
 
@@ -250,3 +252,23 @@ class TestFirstMatch:
         t = wf.start(at=datetime(2026, 11, 30, 10, 0, tzinfo=UTC)).ticket
         with pytest.raises(tf.OutOfOrderError):
             wf.sla(t, now=datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+
+
+class TestAddWorking:
+    @given(
+        start=st.datetimes(
+            min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(NY)
+        ),
+        seconds=st.integers(min_value=0, max_value=200 * 3600),
+        micros=st.integers(min_value=0, max_value=999_999),
+    )
+    def test_elapsed_inverts_add_working(self, start: datetime, seconds: int, micros: int) -> None:
+        """Working time added to the microsecond is exactly the working time elapsed."""
+        working = timedelta(seconds=seconds, microseconds=micros)
+        end = OFFICE.add_working(start, working)
+        assert OFFICE.elapsed(start, end) == working
+
+    def test_bad_amount_raises(self) -> None:
+        """A non-timedelta amount raises DurationError naming it."""
+        with pytest.raises(tf.DurationError, match="'15'"):
+            OFFICE.add_working(datetime(2026, 1, 5, tzinfo=NY), "15")  # type: ignore[arg-type]

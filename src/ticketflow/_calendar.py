@@ -779,6 +779,25 @@ class BusinessCalendar:
         except OverflowError:
             raise _out_of_range(duration) from None
 
+    def add_working(self, at: datetime, working: timedelta) -> datetime:
+        """``at`` moved on by ``working`` of working time given as a ``timedelta``.
+
+        The same as ``add(at, business_minutes(n))`` for whole minutes, but
+        exact to the microsecond (SLA clocks resume with whatever is left).
+
+        >>> from datetime import datetime
+        >>> cal = BusinessCalendar("UTC", weekdays("09:00", "17:00"))
+        >>> cal.add_working(datetime(2026, 3, 6, 16, 59, 30, tzinfo=cal.tz), timedelta(seconds=45))
+        datetime.datetime(2026, 3, 9, 9, 0, 15, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
+        """
+        if not isinstance(working, timedelta):
+            raise DurationError(f"expected a timedelta of working time, got {working!r}")
+        u = self._us(at)
+        try:
+            return self._add_time(u, working // _US)
+        except OverflowError:
+            raise _out_of_range(working) from None
+
     def subtract(self, at: datetime, duration: Duration | timedelta) -> datetime:
         """``at`` moved back by ``duration``: the same as ``add(at, -duration)``."""
         if not isinstance(duration, Duration | timedelta):

@@ -137,7 +137,7 @@ def measure(sla: SLA, cal: BusinessCalendar, a: datetime, b: datetime) -> timede
 def due_from(sla: SLA, cal: BusinessCalendar, since: datetime, left: timedelta) -> datetime:
     """The instant at which ``left`` more time has been counted from ``since``."""
     if sla.is_business:
-        return cal._add_time(cal._us(since), left // timedelta(microseconds=1))
+        return cal.add_working(since, left)
     return cal.add(since, left)
 
 
