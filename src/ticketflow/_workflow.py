@@ -228,7 +228,7 @@ class Workflow:
         """The :class:`Status` called ``name``.
 
         Raises:
-            KeyError: never; an unknown name raises ``TransitionError``.
+            TransitionError: naming an unknown status.
         """
         from ._errors import TransitionError
 

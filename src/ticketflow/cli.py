@@ -69,9 +69,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else 2
-    if args.command == "presets":
-        return _presets()
-    if args.command == "demo":
-        return _demo_command(args.preset)
+    try:
+        if args.command == "presets":
+            return _presets()
+        if args.command == "demo":
+            return _demo_command(args.preset)
+    except BrokenPipeError:  # the reader went away (``ticketflow demo | head``)
+        sys.stderr.close()
+        return 0
     parser.print_help()
     return 2
