@@ -1,0 +1,22 @@
+"""Hypothesis settings shared by the state machine tests (kept small for CI)."""
+
+from hypothesis import HealthCheck, settings
+
+#: Per preset: up to 100 tickets of up to 30 steps each.
+PRESET_SETTINGS = settings(
+    max_examples=100,
+    stateful_step_count=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+#: For the broken workflows: enough to find each bug, then shrink it.
+BROKEN_SETTINGS = settings(
+    max_examples=200,
+    stateful_step_count=15,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=False,
+)
