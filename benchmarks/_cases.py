@@ -672,10 +672,10 @@ def mass_advance(count: int, repeats: int) -> MassAdvance:
     for _ in range(repeats):
         gc.disable()
         try:
-            t0 = _time.perf_counter()
+            t0 = _time.process_time()
             for t in tickets:
                 advance(t, now=now)
-            seconds.append(_time.perf_counter() - t0)
+            seconds.append(_time.process_time() - t0)
         finally:
             gc.enable()
     return MassAdvance(
@@ -703,7 +703,7 @@ def render_mass_advance(m: MassAdvance) -> str:
     rows = [
         ("tickets", f"{m.tickets:,}"),
         ("tickets with something due at `now`", f"{m.fired:,}"),
-        ("median seconds per pass", f"{med:.3f} (IQR {iqr:.1f} %, min-max {spread:.1f} %)"),
+        ("median CPU seconds per pass", f"{med:.3f} (IQR {iqr:.1f} %, min-max {spread:.1f} %)"),
         ("tickets per second", f"{m.tickets / med:,.0f}"),
         ("µs per ticket", f"{med / m.tickets * 1e6:.2f}"),
         ("peak memory while building, per ticket", f"{m.peak_bytes / m.tickets:,.0f} bytes"),

@@ -6,14 +6,16 @@ Rules of operation:
   that performs ``ops`` operations and returns its answer (the smoke test
   compares answers; the timing loop ignores them).
 * A *family* groups the cases that answer the same question. Its cases are
-  measured in rounds: every round runs each case once for a calibrated number
-  of loops, alternating the order, so ticketflow and its peers share the same
-  noise on a busy machine. Within a round a case is timed ``inner`` times
-  and the fastest kept; a case's figure is the median over rounds of that
-  per-operation time; the spread is the interquartile range and the min-max
+  measured in rounds: a round makes ``inner`` passes over the cases, each
+  pass timing every case for a calibrated number of loops, alternating the
+  order, so ticketflow and its peers share the same noise on a busy machine.
+  A round keeps each case's fastest pass; a case's figure is the median over
+  rounds of that per-operation time; the spread is the interquartile range and the min-max
   range, both as a percentage of the median.
 * Measuring uses :class:`timeit.Timer`, so the garbage collector is off
-  while a loop runs, as with ``python -m timeit``.
+  while a loop runs, as with ``python -m timeit``. The clock is the
+  process's CPU time by default: on a small shared machine, wall-clock time
+  also counts the moments the process waits for a core.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import os
 import platform
 import statistics
 import sys
+import time
 import timeit
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -96,13 +99,18 @@ class Settings:
     Attributes:
         repeats: Rounds per family (the median is over these).
         min_time: Seconds one timing of one case lasts at least.
-        inner: Timings per case per round; the round keeps the fastest, so a
-            burst of load from another process spoils one timing, not the round.
+        inner: Passes over the cases per round; a round keeps each case's
+            fastest pass, so a burst of load from another process spoils one
+            timing, not the round.
+        cpu_time: Time with the process's CPU clock (``time.process_time``)
+            rather than the wall clock, so time spent descheduled while other
+            processes run is not counted.
     """
 
     repeats: int = 7
-    min_time: float = 0.03
+    min_time: float = 0.02
     inner: int = 3
+    cpu_time: bool = True
 
 
 @dataclass(frozen=True)
@@ -138,9 +146,8 @@ class Measured:
         return (max(self.samples) - min(self.samples)) / statistics.median(self.samples) * 100
 
 
-def _calibrate(fn: Callable[[], object], min_time: float) -> int:
+def _calibrate(timer: timeit.Timer, min_time: float) -> int:
     """The number of calls that lasts at least ``min_time`` (1, 2, 5, 10, 20, 50...)."""
-    timer = timeit.Timer(fn)
     number = 1
     while True:
         for step in (1, 2, 5):
@@ -154,18 +161,25 @@ def measure_family(
     family: Family, settings: Settings, progress: Callable[[str], None] | None = None
 ) -> list[Measured]:
     """Time every case of ``family``, interleaved round by round."""
+    clock = time.process_time if settings.cpu_time else time.perf_counter
+    timers = {id(c): timeit.Timer(c.fn, timer=clock) for c in family.cases}
     loops = {}
     for case in family.cases:
         case.fn()  # warm caches (calendar years, compiled tables) before calibrating
-        loops[id(case)] = _calibrate(case.fn, settings.min_time)
+        loops[id(case)] = _calibrate(timers[id(case)], settings.min_time)
     samples: dict[int, list[float]] = {id(c): [] for c in family.cases}
+    flip = False
     for round_ in range(settings.repeats):
-        order: Iterable[Case] = family.cases if round_ % 2 == 0 else reversed(family.cases)
-        for case in order:
-            n = loops[id(case)]
-            timer = timeit.Timer(case.fn)
-            seconds = min(timer.timeit(n) for _ in range(settings.inner))
-            samples[id(case)].append(seconds / (n * case.ops))
+        best: dict[int, float] = {}
+        for _ in range(settings.inner):
+            flip = not flip
+            order: Iterable[Case] = family.cases if flip else reversed(family.cases)
+            for case in order:
+                n = loops[id(case)]
+                per_op = timers[id(case)].timeit(n) / (n * case.ops)
+                best[id(case)] = min(best.get(id(case), per_op), per_op)
+        for case in family.cases:
+            samples[id(case)].append(best[id(case)])
         if progress is not None:
             progress(f"  {family.key}: round {round_ + 1}/{settings.repeats}")
     return [Measured(c, tuple(samples[id(c)]), loops[id(c)]) for c in family.cases]
