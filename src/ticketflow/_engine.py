@@ -25,7 +25,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import _sla
+from ._calendar import ALWAYS_OPEN, BusinessCalendar
 from ._errors import (
+    CalendarError,
     EventLogError,
     GuardRejected,
     NotPermitted,
@@ -35,11 +37,9 @@ from ._errors import (
 from ._ticket import Context, Due, Effect, Event, Outcome, SlaState, Step, Ticket, check_aware
 
 if TYPE_CHECKING:
-    from ._calendar import BusinessCalendar
     from ._workflow import Transition, Workflow, _Compiled
 
 SYSTEM = "system"
-UTC = UTC
 
 
 def _utc(at: datetime) -> datetime:
@@ -47,8 +47,6 @@ def _utc(at: datetime) -> datetime:
 
 
 def _calendar(wf: Workflow, spec: object, attrs: Mapping[str, Any]) -> BusinessCalendar:
-    from ._calendar import ALWAYS_OPEN, BusinessCalendar
-
     if spec is None:
         spec = wf.calendar
     if spec is None:
@@ -57,8 +55,6 @@ def _calendar(wf: Workflow, spec: object, attrs: Mapping[str, Any]) -> BusinessC
         return spec
     cal = spec(attrs)  # type: ignore[operator]
     if not isinstance(cal, BusinessCalendar):
-        from ._errors import CalendarError
-
         raise CalendarError(f"calendar callable returned {cal!r}, not a BusinessCalendar")
     return cal
 
@@ -162,8 +158,14 @@ def _sla_items(slas: tuple[SlaState, ...]) -> list[Due]:
     ]
 
 
-def _agenda(items: Iterable[Due]) -> tuple[Due, ...]:
-    return tuple(sorted(items, key=lambda d: d.sort_key))
+def _sort_key(d: Due) -> tuple[datetime, int, int, int]:
+    return d.sort_key
+
+
+def _agenda(items: list[Due]) -> tuple[Due, ...]:
+    if len(items) < 2:
+        return tuple(items)
+    return tuple(sorted(items, key=_sort_key))
 
 
 # --- public operations -------------------------------------------------------------------
@@ -281,24 +283,27 @@ def _perform(run: _Run, ticket: Ticket, t: Transition, ctx: Context) -> Ticket:
     else:
         sub = None if entering else ticket.sub_status
     restart = entering or t.restarts_timers
-    slas = run.move_slas(ticket, t.event, at, status)
+    slas = run.move_slas(ticket, t.event, at, status) if ticket.slas else ()
     if restart:
-        timers = run.timer_items(status, at, ticket.attrs)
+        timers = run.timer_items(status, at, ticket.attrs) if run.c.timers_by_status[status] else []
     else:
         timers = [d for d in ticket.agenda if d.kind != "sla_breach"]
+    if slas:
+        timers.extend(_sla_items(slas))
+    # positional: the field order of Ticket (faster than keywords on this hot path)
     new = Ticket(
-        id=ticket.id,
-        workflow=ticket.workflow,
-        status=status,
-        sub_status=sub,
-        version=ticket.version + 1,
-        created_at=ticket.created_at,
-        updated_at=at,
-        status_since=at if entering else ticket.status_since,
-        timers_since=at if restart else ticket.timers_since,
-        attrs=ticket.attrs,
-        agenda=_agenda([*timers, *_sla_items(slas)]),
-        slas=slas,
+        ticket.id,
+        ticket.workflow,
+        status,
+        sub,
+        ticket.version + 1,
+        ticket.created_at,
+        at,
+        at if entering else ticket.status_since,
+        at if restart else ticket.timers_since,
+        ticket.attrs,
+        _agenda(timers),
+        slas,
     )
     run.steps.append(Step(t.event, source, status, at, ctx.actor))
     for tpl in t.effects:
@@ -317,7 +322,12 @@ def _select(c: _Compiled, ticket: Ticket, event: str, ctx: Context) -> Transitio
     cands = c.table[ticket.status].get(event)
     if not cands:
         raise TransitionError(ticket.status, event, tuple(sorted(c.table[ticket.status])))
-    permitted = [t for t in cands if t.permits(ctx.actor)]
+    actor = ctx.actor
+    if len(cands) == 1:
+        t = cands[0]
+        if (t.roles is None or actor in t.roles) and (t.guard is None or t.guard(ticket, ctx)):
+            return t
+    permitted = [t for t in cands if t.roles is None or actor in t.roles]
     if not permitted:
         roles: set[str] = set()
         for t in cands:
@@ -347,10 +357,12 @@ def apply(
 ) -> Outcome:
     check_aware(at, "at")
     _check_ticket(c, ticket)
-    if _utc(at) < _utc(ticket.updated_at):
+    at_utc = at.astimezone(UTC)
+    if at_utc < ticket.updated_at.astimezone(UTC):
         raise OutOfOrderError(at, ticket.updated_at)
     run = _Run(wf, c)
-    current = _catch_up(run, ticket, at)
+    agenda = ticket.agenda
+    current = _catch_up(run, ticket, at) if agenda and agenda[0].at <= at_utc else ticket
     ctx = Context(event, at, actor, data)
     t = _select(c, current, event, ctx)
     return run.outcome(_perform(run, current, t, ctx))
