@@ -19,4 +19,6 @@ BROKEN_SETTINGS = settings(
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
     print_blob=False,
+    report_multiple_bugs=False,
+    database=None,
 )

@@ -256,6 +256,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             raise InvariantFailed(
                 "status is known", f"the last step {out.steps[-1]} disagrees with {after.status!r}"
             )
+        self._check_reminders(out, manual=manual)
         # the version strictly grows, by one per recorded change at least
         changes = len(out.steps) + sum(e.kind in ("reminder", "sla_breach") for e in out.effects)
         if after.version < before.version + changes or (manual and after.version <= before.version):
@@ -293,7 +294,6 @@ class WorkflowMachine(RuleBasedStateMachine):
             if _utc(step.at) < last:
                 raise InvariantFailed("time never goes back", f"step {step} is out of order")
             last = _utc(step.at)
-        self._check_reminders(out, manual=manual)
 
     def _check_reminders(self, out: Outcome, *, manual: bool) -> None:
         wf = self.workflow
@@ -435,14 +435,23 @@ def workflow_state_machine(
     """
     wf = _check_workflow(workflow)
     checks = _check_invariants(invariants)
-    start_st = _check_strategy(start, "start") or aware_datetimes(
-        datetime(2026, 1, 1), datetime(2026, 12, 31, 23, 59)
-    )
-    attrs_st = _check_strategy(attrs, "attrs") or attrs_for(wf)
-    data_st = _check_strategy(data, "data") or st.none()
+    given_start = _check_strategy(start, "start")
+    given_attrs = _check_strategy(attrs, "attrs")
+    given_data = _check_strategy(data, "data")
+    start_st = _instants_of_2026() if given_start is None else given_start
+    attrs_st = attrs_for(wf) if given_attrs is None else given_attrs
+    data_st: st.SearchStrategy[Any] = st.none() if given_data is None else given_data
     gap_st = gaps(max_gap)
     roles = roles_of(wf)
     names = [*wf.events(), "no_such_event"]
+    terminal = {s.name for s in wf.statuses if s.terminal}
+    ending = {
+        (src.name, t.event)
+        for t in wf.transitions
+        if t.target in terminal
+        for src in wf.statuses
+        if src.name in t.source or ("*" in t.source and not src.terminal)
+    }
 
     class Machine(WorkflowMachine):
         workflow = wf
@@ -475,6 +484,10 @@ def workflow_state_machine(
                 f"allowed(actor={actor!r}, at={at.isoformat()}) on the {_show(ticket)}",
                 lambda: self.workflow.allowed(ticket, actor=actor, at=at),
             )
+            # explore before ending: events that end the ticket are picked one time in four
+            onward = [e for e in allowed if (ticket.status, e) not in ending]
+            if onward and (len(onward) == len(allowed) or pick.draw(st.integers(0, 3)) > 0):
+                allowed = onward
             if allowed:
                 self.do_apply(pick.draw(st.sampled_from(allowed), label="event"), actor, at, None)
             else:
@@ -500,6 +513,23 @@ def workflow_state_machine(
 
     Machine.__name__ = Machine.__qualname__ = f"{_ident(wf.name)}Machine"
     return Machine
+
+
+def _instants_of_2026() -> st.SearchStrategy[datetime]:
+    """Any minute of 2026, spread evenly over the hours of the day (working hours too).
+
+    Drawn as a day and a minute of that day, so that every time of day is
+    as likely as midnight; shrinks toward 2026-01-01 00:00 UTC.
+    """
+    zones = aware_datetimes(datetime(2026, 1, 1), datetime(2026, 1, 1)).map(lambda d: d.tzinfo)
+    return st.builds(
+        lambda day, minute, zone: (
+            datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=day, minutes=minute)
+        ).astimezone(zone),
+        st.integers(0, 364),
+        st.sampled_from(range(0, 24 * 60, 5)),
+        zones,
+    )
 
 
 def _ident(name: str) -> str:
