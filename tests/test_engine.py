@@ -341,3 +341,24 @@ class TestDiagram:
         assert "closed --> [*]" in text
         assert "waiting --> resolved: auto_resolve [system] after 48 hours" in text
         assert "closed --> closed: reply [customer]" in text
+
+
+class TestStaleSnapshots:
+    def test_agenda_entry_unknown_to_the_workflow_raises(self) -> None:
+        """A snapshot whose agenda names a timer this workflow lacks raises SnapshotError."""
+        wf = support_flow()
+        t = wf.apply(wf.start(at=T0).ticket, "assign", at=at(1), actor="agent").ticket
+        t = wf.apply(t, "ask", at=at(2), actor="agent").ticket
+        data = t.to_dict()
+        data["agenda"][0][2] = "renamed"
+        stale = tf.Ticket.from_dict(data)
+        with pytest.raises(tf.SnapshotError, match="'renamed'") as info:
+            wf.advance(stale, now=at(100))
+        assert info.value.field == "agenda"
+
+    def test_sla_clock_unknown_to_the_workflow_raises(self) -> None:
+        """A snapshot with an SLA clock the workflow does not define raises SnapshotError."""
+        with_sla = support_flow(slas=[tf.SLA("reply", target=tf.hours(1))])
+        t = with_sla.start(at=T0).ticket
+        with pytest.raises(tf.SnapshotError, match="'reply'"):
+            support_flow().apply(t, "assign", at=at(1), actor="agent")

@@ -32,6 +32,7 @@ from ._errors import (
     GuardRejected,
     NotPermitted,
     OutOfOrderError,
+    SnapshotError,
     TransitionError,
 )
 from ._ticket import Context, Due, Effect, Event, Outcome, SlaState, Step, Ticket, check_aware
@@ -204,13 +205,30 @@ def start(
     return run.outcome(ticket)
 
 
-def _check_ticket(c: _Compiled, ticket: Ticket) -> None:
+def _check_ticket(wf: Workflow, c: _Compiled, ticket: Ticket) -> None:
+    """Reject a ticket that this workflow cannot have produced (e.g. a stale snapshot)."""
     if not isinstance(ticket, Ticket):
         raise TypeError(f"expected a Ticket, got {ticket!r}")
     if ticket.status not in c.table:
         raise TransitionError(
             ticket.status, "", (), f"ticket is in unknown status {ticket.status!r}"
         )
+    slas = wf.slas
+    for st in ticket.slas:
+        if st.index >= len(slas) or slas[st.index].name != st.name:
+            raise SnapshotError(
+                f"SLA clock {st.name!r} (#{st.index}) is not in workflow {wf.name!r}", "slas"
+            )
+    timers = wf.timers
+    for d in ticket.agenda:
+        if d.kind == "sla_breach":
+            known = d.index < len(ticket.slas) and ticket.slas[d.index].name == d.name
+        else:
+            known = d.index < len(timers) and timers[d.index].event == d.name
+        if not known:
+            raise SnapshotError(
+                f"{d.kind} {d.name!r} (#{d.index}) is not in workflow {wf.name!r}", "agenda"
+            )
 
 
 def _catch_up(run: _Run, ticket: Ticket, now: datetime) -> Ticket:
@@ -356,7 +374,7 @@ def apply(
     data: Mapping[str, Any] | None,
 ) -> Outcome:
     check_aware(at, "at")
-    _check_ticket(c, ticket)
+    _check_ticket(wf, c, ticket)
     at_utc = at.astimezone(UTC)
     if at_utc < ticket.updated_at.astimezone(UTC):
         raise OutOfOrderError(at, ticket.updated_at)
@@ -370,7 +388,7 @@ def apply(
 
 def advance(wf: Workflow, c: _Compiled, ticket: Ticket, now: datetime) -> Outcome:
     check_aware(now, "now")
-    _check_ticket(c, ticket)
+    _check_ticket(wf, c, ticket)
     run = _Run(wf, c)
     return run.outcome(_catch_up(run, ticket, now))
 
@@ -382,7 +400,7 @@ def allowed(
     actor: str | None,
     at: datetime | None,
 ) -> tuple[str, ...]:
-    _check_ticket(c, ticket)
+    _check_ticket(wf, c, ticket)
     if at is not None:
         check_aware(at, "at")
         if _utc(at) >= _utc(ticket.updated_at):
@@ -399,7 +417,7 @@ def sla_clocks(
     wf: Workflow, c: _Compiled, ticket: Ticket, now: datetime
 ) -> tuple[_sla.SlaClock, ...]:
     check_aware(now, "now")
-    _check_ticket(c, ticket)
+    _check_ticket(wf, c, ticket)
     if _utc(now) < _utc(ticket.updated_at):
         raise OutOfOrderError(now, ticket.updated_at)
     run = _Run(wf, c)
