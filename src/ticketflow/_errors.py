@@ -14,7 +14,6 @@ __all__ = [
     "DurationError",
     "EventLogError",
     "GuardRejected",
-    "LoadError",
     "NaiveDatetimeError",
     "NotPermitted",
     "OutOfOrderError",
@@ -181,7 +180,3 @@ class EventLogError(TicketflowError, ValueError):
     def __init__(self, message: str, position: int) -> None:
         self.position = position
         super().__init__(f"event {position}: {message}")
-
-
-class LoadError(TicketflowError, ValueError):
-    """A workflow file or dict cannot be loaded."""
