@@ -28,6 +28,15 @@ Within one date, working intervals are converted to UTC microsecond intervals
 by splitting at the zone's UTC offset transitions, found once per year by
 sampling every six hours and bisecting to the second.
 
+Conversions between UTC and local readings are cached per local date: a date
+with no offset change from two days before it to three after has one offset,
+so an instant given in the calendar's zone is read off its fields and a result
+on such a date is built from its fields; on the other dates the cached nearby
+changes decide (a wall time before the later reading of a change takes the
+offset before it, so ambiguous times take the earlier instant and skipped ones
+move forward by the gap). Anything else goes through ``tz.fromutc``. Searches
+that the loaded exception tables can answer never touch the loading code.
+
 All arithmetic is in integer microseconds since 0001-01-01 00:00 UTC.
 """
 
@@ -51,6 +60,10 @@ from ._holidays import HolidaySource, to_sources
 __all__ = ["ALWAYS_OPEN", "BusinessCalendar", "HoursSpec", "weekdays"]
 
 Interval: TypeAlias = tuple[int, int]  # minutes from local midnight, end exclusive
+Transition: TypeAlias = tuple[int, int, int]  # (UTC microseconds, offset before, offset after)
+# A local date as (its one UTC offset or None, year, month, day, the offset changes near it
+# or None at the ends of the range): see BusinessCalendar._zone_day.
+_ZoneDay: TypeAlias = tuple[int | None, int, int, int, tuple[Transition, ...] | None]
 HoursSpec: TypeAlias = Mapping[str, Any]
 
 WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -72,6 +85,11 @@ _CLOSED_YEARS = 10  # a search that finds no working time for this long gives up
 _DAYS = 0  # index of the days measure
 _TIME = 1  # index of the working-time measure
 _INTERVAL_CACHE_SIZE = 4096
+_UNIX_S = (datetime(1970, 1, 1) - _EPOCH) // timedelta(seconds=1)
+# Dates (and UTC instants) this far from the ends of the range convert without overflow.
+_SAFE_LO_DAY, _SAFE_HI_DAY = 8, _MAX_ORDINAL - 8
+_SAFE_LO_US, _SAFE_HI_US = 4 * _DAY_US, (_MAX_ORDINAL - 4) * _DAY_US
+_OFFSET_US: dict[timedelta, int] = {}  # UTC offsets seen, in microseconds
 
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -210,20 +228,31 @@ class _Exceptions:
     cum: tuple[tuple[int, ...], tuple[int, ...]]
     after: tuple[tuple[int, ...], tuple[int, ...]]
     before: tuple[tuple[int, ...], tuple[int, ...]]
+    #: The weekly-pattern weight ``F(end)`` of each measure.
+    f_end: tuple[int, int]
 
 
 class _Cache:
     """Mutable, lock-guarded lazy state of one calendar (never visible outside)."""
 
-    __slots__ = ("exceptions", "holiday_years", "intervals", "lock", "transitions", "year_deltas")
+    __slots__ = (
+        "days",
+        "exceptions",
+        "holiday_years",
+        "lock",
+        "transitions",
+        "year_deltas",
+        "zone_days",
+    )
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.exceptions: _Exceptions | None = None
         self.year_deltas: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
         self.transitions: dict[int, tuple[tuple[int, int, int], ...]] = {}
-        self.intervals: dict[int, tuple[Interval, ...]] = {}
+        self.days: dict[int, tuple[tuple[Interval, ...], tuple[Interval, ...]]] = {}
         self.holiday_years: dict[int, frozenset[date]] = {}
+        self.zone_days: dict[int, _ZoneDay] = {}
 
 
 def _out_of_range(what: object = None) -> DurationError:
@@ -353,9 +382,60 @@ class BusinessCalendar:
         offset = at.utcoffset()
         if offset is None:
             raise NaiveDatetimeError(at, argument)
-        return (at.replace(tzinfo=None) - _EPOCH) // _US - offset // _US
+        if type(at) is not datetime:  # a subclass may carry more than microseconds
+            return (at.replace(tzinfo=None) - _EPOCH) // _US - offset // _US
+        off = _OFFSET_US.get(offset)
+        if off is None:
+            off = offset // _US
+            if len(_OFFSET_US) < 4096:
+                _OFFSET_US[offset] = off
+        return (
+            ((at.toordinal() - 1) * 86_400 + at.hour * 3600 + at.minute * 60 + at.second)
+            * 1_000_000
+            + at.microsecond
+            - off
+        )
+
+    def _read(self, at: datetime, argument: str = "at") -> tuple[int, int, int]:
+        """``(UTC microseconds, local ordinal, local wall-clock microseconds)`` of ``at``.
+
+        An instant given in the calendar's own zone on a date far from any
+        offset change is read off its fields; anything else is converted.
+        """
+        if type(at) is datetime and at.tzinfo is self.tz:
+            o = at.toordinal()
+            zday = self._cache.zone_days.get(o)
+            if zday is None:
+                zday = self._zone_day(o)
+            off = zday[0]
+            if off is not None:
+                wall = (at.hour * 3600 + at.minute * 60 + at.second) * 1_000_000 + at.microsecond
+                return (o - 1) * _DAY_US + wall - off, o, wall
+            near = zday[4]
+            if near is not None:
+                # Near an offset change: ``at``'s own offset (fold included) gives the
+                # instant, and the changes around give its local reading.
+                u = self._us(at, argument)
+                off = near[0][1]
+                for t, _, after in near:
+                    if u >= t:
+                        off = after
+                o, wall = divmod(u + off, _DAY_US)
+                return u, o + 1, wall
+        u = self._us(at, argument)
+        local = self._instant(u)
+        wall = (
+            local.hour * 3600 + local.minute * 60 + local.second
+        ) * 1_000_000 + local.microsecond
+        return u, local.toordinal(), wall
 
     def _instant(self, us: int) -> datetime:
+        if _SAFE_LO_US <= us < _SAFE_HI_US:
+            # ``fromtimestamp`` converts with ``tz.fromutc``, folds included;
+            # offsets change on whole seconds, so the microseconds follow.
+            sec, micro = divmod(us, 1_000_000)
+            local = datetime.fromtimestamp(sec - _UNIX_S, self.tz)
+            return local.replace(microsecond=micro) if micro else local
         try:
             return self.tz.fromutc((_EPOCH + timedelta(microseconds=us)).replace(tzinfo=self.tz))
         except OverflowError:
@@ -364,12 +444,66 @@ class BusinessCalendar:
     def _local_ordinal(self, us: int) -> int:
         return self._instant(us).toordinal()
 
+    def _zone_day(self, ordinal: int) -> _ZoneDay:
+        """``(offset, year, month, day, near)`` of a local date (cached).
+
+        ``offset`` is the zone's one UTC offset over the date and the days
+        around it, or None near an offset change or the ends of the range;
+        ``near`` lists the offset changes from two days before the date to
+        three after (see :meth:`_near`), or is None at the ends of the range.
+        """
+        found = self._cache.zone_days.get(ordinal)
+        if found is not None:
+            return found
+        if not 1 <= ordinal <= _MAX_ORDINAL:
+            raise _out_of_range()
+        d = date.fromordinal(ordinal)
+        offset: int | None = None
+        near: tuple[Transition, ...] | None = None
+        if _SAFE_LO_DAY <= ordinal <= _SAFE_HI_DAY:
+            near = tuple(self._near(ordinal))
+            if not near:
+                offset = self._offset_at((ordinal - 1) * _DAY_US)
+        result = (offset, d.year, d.month, d.day, near)
+        cache = self._cache.zone_days
+        with self._cache.lock:
+            if len(cache) >= _INTERVAL_CACHE_SIZE:
+                cache.clear()
+            cache[ordinal] = result
+        return result
+
     def _localize(self, ordinal: int, micros: int) -> datetime:
         """The instant showing local wall time ``micros`` after midnight of ``ordinal``.
 
         A wall time that does not exist moves forward by the gap; an ambiguous
         one takes the earlier instant.
         """
+        if 0 <= micros < _DAY_US:
+            zday = self._cache.zone_days.get(ordinal)
+            if zday is None and 1 <= ordinal <= _MAX_ORDINAL:
+                zday = self._zone_day(ordinal)
+            if zday is not None:
+                near = zday[4]
+                exists = zday[0] is not None  # a plain date: every wall time exists once
+                if not exists and near is not None:
+                    # Offset changes are days apart: a wall time at or after the later
+                    # of the two readings of a change is after it; earlier ones (the
+                    # first of a repeated hour, a skipped hour) take the offset before.
+                    local = (ordinal - 1) * _DAY_US + micros
+                    off = near[0][1]
+                    for t, before, after in near:
+                        if local >= t + (before if before > after else after):
+                            off = after
+                        elif local >= t + before and after > before:
+                            return self._instant(local - off)  # skipped: moves on by the gap
+                        else:
+                            break
+                    exists = True  # the answer is that wall time, in its first reading
+                if exists:
+                    hour, rest = divmod(micros, 3_600_000_000)
+                    minute, rest = divmod(rest, 60_000_000)
+                    second, micro = divmod(rest, 1_000_000)
+                    return datetime(zday[1], zday[2], zday[3], hour, minute, second, micro, self.tz)
         if not 1 <= ordinal <= _MAX_ORDINAL:
             raise _out_of_range()
         try:
@@ -442,32 +576,44 @@ class BusinessCalendar:
                 self._cache.holiday_years[year] = found
         return found
 
-    def _intervals(self, ordinal: int) -> tuple[Interval, ...]:
-        """Working intervals of a local date as UTC microsecond intervals, in order."""
-        cache = self._cache.intervals
+    def _day(self, ordinal: int) -> tuple[tuple[Interval, ...], tuple[Interval, ...]]:
+        """A local date's working intervals: as wall-clock minutes, and in UTC microseconds."""
+        cache = self._cache.days
         found = cache.get(ordinal)
         if found is not None:
             return found
         if not 1 <= ordinal <= _MAX_ORDINAL:
             raise _out_of_range()
-        result = self._to_utc(ordinal, self._wall(date.fromordinal(ordinal)))
+        wall = self._wall(date.fromordinal(ordinal))
+        result = (wall, self._to_utc(ordinal, wall))
         with self._cache.lock:
             if len(cache) >= _INTERVAL_CACHE_SIZE:
                 cache.clear()
             cache[ordinal] = result
         return result
 
+    def _intervals(self, ordinal: int) -> tuple[Interval, ...]:
+        """Working intervals of a local date as UTC microsecond intervals, in order."""
+        return self._day(ordinal)[1]
+
+    def _near(self, ordinal: int) -> list[Transition]:
+        """The offset changes less than two days before or three after a local date's midnight."""
+        near: list[Transition] = []
+        if self._fixed_offset is None:
+            midnight = (ordinal - 1) * _DAY_US
+            lo_u, hi_u = midnight - 2 * _DAY_US, midnight + 3 * _DAY_US
+            y0 = date.fromordinal(max(1, ordinal - 2)).year
+            y1 = date.fromordinal(min(_MAX_ORDINAL, ordinal + 3)).year
+            for y in range(y0, y1 + 1):
+                near.extend(t for t in self._transitions(y) if lo_u <= t[0] < hi_u)
+        return near
+
     def _to_utc(self, ordinal: int, wall: tuple[Interval, ...]) -> tuple[Interval, ...]:
         if not wall:
             return ()
         midnight = (ordinal - 1) * _DAY_US
         lo_u, hi_u = midnight - 2 * _DAY_US, midnight + 3 * _DAY_US
-        near: list[tuple[int, int, int]] = []
-        if self._fixed_offset is None:
-            y0 = date.fromordinal(max(1, ordinal - 2)).year
-            y1 = date.fromordinal(min(_MAX_ORDINAL, ordinal + 3)).year
-            for y in range(y0, y1 + 1):
-                near.extend(t for t in self._transitions(y) if lo_u <= t[0] < hi_u)
+        near = self._near(ordinal)
         if not near:
             off = self._offset_at(midnight) if self._fixed_offset is None else self._fixed_offset
             return tuple(
@@ -560,15 +706,17 @@ class BusinessCalendar:
                 tuple(_week_weight(self._prefix[m], x) + cum[m][j] for j, x in enumerate(xs[m]))
                 for m in (_DAYS, _TIME)
             )
+            end = _MAX_ORDINAL + 1 if last >= 9999 else date(last + 1, 1, 1).toordinal()
             table = _Exceptions(
                 first,
                 last,
                 date(first, 1, 1).toordinal(),
-                _MAX_ORDINAL + 1 if last >= 9999 else date(last + 1, 1, 1).toordinal(),
+                end,
                 (tuple(xs[0]), tuple(xs[1])),
                 (tuple(cum[0]), tuple(cum[1])),
                 (after[0], after[1]),
                 (before[0], before[1]),
+                (_week_weight(self._prefix[_DAYS], end), _week_weight(self._prefix[_TIME], end)),
             )
             self._cache.exceptions = table
         return table
@@ -577,12 +725,18 @@ class BusinessCalendar:
         """Total weight of measure ``m`` over the dates ``[a, b)``."""
         if b <= a:
             return 0
-        table = self._load(date.fromordinal(a).year, date.fromordinal(b - 1).year)
+        table = self._cache.exceptions
+        if table is None or not (table.start <= a and b <= table.end):
+            table = self._load(date.fromordinal(a).year, date.fromordinal(b - 1).year)
         prefix = self._prefix[m]
+        week = prefix[7]
         xs, cum = table.xs[m], table.cum[m]
+        qa, ra = divmod(a - 1, 7)
+        qb, rb = divmod(b - 1, 7)
         return (
-            _week_weight(prefix, b)
-            - _week_weight(prefix, a)
+            (qb - qa) * week
+            + prefix[rb]
+            - prefix[ra]
             + cum[bisect_left(xs, b)]
             - cum[bisect_left(xs, a)]
         )
@@ -602,6 +756,36 @@ class BusinessCalendar:
 
         Returns ``(e, weight of [start, e))``.
         """
+        table = self._cache.exceptions
+        if table is not None and table.start <= start < table.end:
+            # The loaded tables usually hold the answer: one bisection for the
+            # last exception before it, then arithmetic over whole weeks.
+            prefix = self._prefix[m]
+            week = prefix[7]
+            xs, cum = table.xs[m], table.cum[m]
+            q, r = divmod(start - 1, 7)
+            f_start = q * week + prefix[r]
+            i0 = bisect_left(xs, start)
+            c0 = cum[i0]
+            if table.f_end[m] - f_start + cum[-1] - c0 >= need:
+                j = bisect_left(table.after[m], need + f_start + c0, i0)
+                seg_lo = xs[j - 1] + 1 if j > i0 else start
+                q, r = divmod(seg_lo - 1, 7)
+                f_lo = q * week + prefix[r]
+                got = f_lo - f_start + cum[j] - c0
+                # The plain dates from seg_lo on reach the target, unless exception j
+                # (the first that brings the total there) comes first.
+                target = f_lo + need - got
+                q = (target - 1) // week
+                e = 7 * q + bisect_left(prefix, target - q * week)
+                if j < len(xs) and e >= xs[j]:
+                    e = xs[j]
+                q, r = divmod(e - 1, 7)
+                return e, q * week + prefix[r] - f_start + cum[j] - c0
+        return self._forward_tables(m, start, need)
+
+    def _forward_tables(self, m: int, start: int, need: int) -> tuple[int, int]:
+        """:meth:`_forward`, loading (and growing) the exception tables as needed."""
         prefix = self._prefix[m]
         per_year = prefix[7] * 52
         if start > _MAX_ORDINAL:
@@ -657,6 +841,34 @@ class BusinessCalendar:
 
         Returns ``(e, weight of (e, end])``.
         """
+        table = self._cache.exceptions
+        if table is not None and table.start <= end < table.end:
+            prefix = self._prefix[m]
+            week = prefix[7]
+            xs, cum = table.xs[m], table.cum[m]
+            stop = end + 1
+            q, r = divmod(end, 7)
+            f_stop = q * week + prefix[r]
+            i1 = bisect_left(xs, stop)
+            c1 = cum[i1]
+            q, r = divmod(table.start - 1, 7)
+            if f_stop - (q * week + prefix[r]) + c1 - cum[0] >= need:
+                j = bisect_right(table.before[m], f_stop + c1 - need, 0, i1)
+                seg_hi = xs[j] if j < i1 else stop
+                q, r = divmod(seg_hi - 1, 7)
+                f_hi = q * week + prefix[r]
+                got = f_stop - f_hi + c1 - cum[j]
+                target = f_hi - (need - got)
+                q = target // week
+                e = 7 * q + bisect_right(prefix, target - q * week)
+                if j > 0 and e <= xs[j - 1]:
+                    e = xs[j - 1]
+                q, r = divmod(e, 7)
+                return e, f_stop - (q * week + prefix[r]) + c1 - cum[j]
+        return self._backward_tables(m, end, need)
+
+    def _backward_tables(self, m: int, end: int, need: int) -> tuple[int, int]:
+        """:meth:`_backward`, loading (and growing) the exception tables as needed."""
         prefix = self._prefix[m]
         per_year = prefix[7] * 52
         if end < 1:
@@ -721,34 +933,49 @@ class BusinessCalendar:
 
     def is_open(self, at: datetime) -> bool:
         """True when ``at`` is working time: its local reading is inside a working interval."""
-        u = self._us(at)
-        local = self._instant(u)
-        minute = local.hour * 60 + local.minute
-        return any(s <= minute < e for s, e in self._wall(local.date()))
+        _, ordinal, wall = self._read(at)
+        minute = wall // _MINUTE_US
+        return any(s <= minute < e for s, e in self._day(ordinal)[0])
 
     def next_open(self, at: datetime) -> datetime:
         """``at`` itself when open, else the next opening (in the calendar's zone)."""
-        u = self._us(at)
-        ordinal = self._local_ordinal(u)
-        for s, e in self._intervals(ordinal):
+        u, ordinal, _ = self._read(at)
+        for s, e in self._day(ordinal)[1]:
             if u < e:
                 return self._instant(max(s, u))
         e_ord, _ = self._forward(_TIME, ordinal + 1, 1)
-        return self._instant(self._intervals(e_ord)[0][0])
+        return self._instant(self._day(e_ord)[1][0][0])
 
     def elapsed(self, a: datetime, b: datetime) -> timedelta:
         """Working time in ``[a, b)``; negative when ``b`` is before ``a``."""
-        ua, ub = self._us(a, "a"), self._us(b, "b")
+        tz = self.tz
+        if type(a) is datetime and type(b) is datetime and a.tzinfo is tz and b.tzinfo is tz:
+            ua, da, _ = self._read(a, "a")
+            ub, db, _ = self._read(b, "b")
+        else:
+            ua, ub = self._us(a, "a"), self._us(b, "b")
+            if ub < ua:
+                db, da = self._local_ordinal(ub), self._local_ordinal(ua)
+            else:
+                da, db = self._local_ordinal(ua), self._local_ordinal(ub)
         if ub < ua:
-            return -self.elapsed(b, a)
-        return timedelta(microseconds=self._elapsed_us(ua, ub))
+            return timedelta(microseconds=-self._elapsed_us(ub, db, ua, da))
+        return timedelta(microseconds=self._elapsed_us(ua, da, ub, db))
 
-    def _elapsed_us(self, ua: int, ub: int) -> int:
-        da, db = self._local_ordinal(ua), self._local_ordinal(ub)
+    def _elapsed_us(self, ua: int, da: int, ub: int, db: int) -> int:
+        """Working time in ``[ua, ub)`` with ``da``, ``db`` their local ordinals."""
+        days = self._cache.days
+        day = days.get(da) or self._day(da)
         if da == db:
-            return sum(max(0, min(e, ub) - max(s, ua)) for s, e in self._intervals(da))
-        head = sum(max(0, e - max(s, ua)) for s, e in self._intervals(da))
-        tail = sum(max(0, min(e, ub) - s) for s, e in self._intervals(db))
+            return sum(max(0, min(e, ub) - max(s, ua)) for s, e in day[1])
+        head = 0
+        for s, e in day[1]:
+            if e > ua:
+                head += e - (s if s > ua else ua)
+        tail = 0
+        for s, e in (days.get(db) or self._day(db))[1]:
+            if s < ub:
+                tail += (e if e < ub else ub) - s
         return head + self._weight(_TIME, da + 1, db) + tail
 
     def add(self, at: datetime, duration: Duration | timedelta) -> datetime:
@@ -760,22 +987,30 @@ class BusinessCalendar:
         >>> ny.add(datetime(2026, 3, 7, 10, 0, tzinfo=ny.tz), days(1))  # 23 real hours
         datetime.datetime(2026, 3, 8, 10, 0, tzinfo=zoneinfo.ZoneInfo(key='America/New_York'))
         """
+        if isinstance(duration, Duration):
+            unit = duration.unit
+            try:
+                if unit == "business_days":
+                    if type(at) is datetime and at.tzinfo is self.tz:
+                        found = self._add_days_plain(at, duration.amount)
+                        if found is not None:
+                            return found
+                    _, ordinal, wall = self._read(at)
+                    return self._add_days(ordinal, wall, duration.amount)
+                if unit == "days":
+                    _, ordinal, wall = self._read(at)
+                    return self._localize(ordinal + duration.amount, wall)
+                if unit == "minutes" or unit == "hours":
+                    return self._instant(self._us(at) + duration.total_minutes * _MINUTE_US)
+                u, ordinal, _ = self._read(at)
+                return self._add_time(u, ordinal, duration.total_minutes * _MINUTE_US)
+            except OverflowError:
+                raise _out_of_range(duration) from None
         u = self._us(at)
+        if not isinstance(duration, timedelta):
+            raise DurationError(f"expected a Duration or timedelta, got {duration!r}")
         try:
-            if isinstance(duration, timedelta):
-                return self._instant(u + duration // _US)
-            if not isinstance(duration, Duration):
-                raise DurationError(f"expected a Duration or timedelta, got {duration!r}")
-            unit, n = duration.unit, duration.amount
-            if unit in ("minutes", "hours"):
-                return self._instant(u + duration.total_minutes * _MINUTE_US)
-            if unit == "days":
-                local = self._instant(u)
-                wall = (local.replace(tzinfo=None) - datetime.combine(local.date(), time())) // _US
-                return self._localize(local.toordinal() + n, wall)
-            if unit == "business_days":
-                return self._add_days(u, n)
-            return self._add_time(u, duration.total_minutes * _MINUTE_US)
+            return self._instant(u + duration // _US)
         except OverflowError:
             raise _out_of_range(duration) from None
 
@@ -792,9 +1027,9 @@ class BusinessCalendar:
         """
         if not isinstance(working, timedelta):
             raise DurationError(f"expected a timedelta of working time, got {working!r}")
-        u = self._us(at)
         try:
-            return self._add_time(u, working // _US)
+            u, ordinal, _ = self._read(at)
+            return self._add_time(u, ordinal, working // _US)
         except OverflowError:
             raise _out_of_range(working) from None
 
@@ -804,29 +1039,61 @@ class BusinessCalendar:
             raise DurationError(f"expected a Duration or timedelta, got {duration!r}")
         return self.add(at, -duration)
 
-    def _add_days(self, u: int, n: int) -> datetime:
-        local = self._instant(u)
-        ordinal = local.toordinal()
-        wall = (local.replace(tzinfo=None) - datetime.combine(local.date(), time())) // _US
-        working = bool(self._wall(local.date()))
+    def _add_days_plain(self, at: datetime, n: int) -> datetime | None:
+        """:meth:`_add_days` from a working date far from offset changes, or None.
+
+        ``at`` is in the calendar's zone. The common case (the start date is a
+        cached working date away from offset changes, and the tables cover it)
+        is read off the caches, keeping ``at``'s time of day.
+        """
+        cache = self._cache
+        ordinal = at.toordinal()
+        zday = cache.zone_days.get(ordinal)
+        day = cache.days.get(ordinal)
+        table = cache.exceptions
+        if (
+            zday is None
+            or zday[0] is None
+            or day is None
+            or not day[0]
+            or table is None
+            or not table.start <= ordinal < table.end
+        ):
+            return None
+        if n >= 0:
+            e, _ = self._forward(_DAYS, ordinal, n + 1)
+        else:
+            e, _ = self._backward(_DAYS, ordinal, 1 - n)
+        zend = cache.zone_days.get(e)
+        if zend is None or zend[0] is None:
+            wall = (at.hour * 3600 + at.minute * 60 + at.second) * 1_000_000 + at.microsecond
+            return self._localize(e, wall)
+        return datetime(
+            zend[1], zend[2], zend[3], at.hour, at.minute, at.second, at.microsecond, self.tz
+        )
+
+    def _add_days(self, ordinal: int, wall: int, n: int) -> datetime:
+        """``n`` working days on from local wall time ``wall`` of date ``ordinal``."""
+        working = bool((self._cache.days.get(ordinal) or self._day(ordinal))[0])
         if n >= 0:
             e, _ = self._forward(_DAYS, ordinal, n + 1)
             if not working:
                 first, _ = self._forward(_DAYS, ordinal, 1)
-                wall = self._wall(date.fromordinal(first))[0][0] * _MINUTE_US
+                wall = self._day(first)[0][0][0] * _MINUTE_US
         else:
             e, _ = self._backward(_DAYS, ordinal, 1 - n)
             if not working:
                 last, _ = self._backward(_DAYS, ordinal, 1)
-                wall = self._wall(date.fromordinal(last))[-1][1] * _MINUTE_US
+                wall = self._day(last)[0][-1][1] * _MINUTE_US
         return self._localize(e, wall)
 
-    def _add_time(self, u: int, amount: int) -> datetime:
+    def _add_time(self, u: int, ordinal: int, amount: int) -> datetime:
+        """``amount`` of working time on from ``u`` (local date ``ordinal``)."""
         if amount == 0:
             return self._instant(u)
-        ordinal = self._local_ordinal(u)
+        days = self._cache.days
         if amount > 0:
-            for s, e in self._intervals(ordinal):
+            for s, e in (days.get(ordinal) or self._day(ordinal))[1]:
                 if e <= u:
                     continue
                 begin = max(s, u)
@@ -835,13 +1102,13 @@ class BusinessCalendar:
                 amount -= e - begin
             e_ord, before = self._forward(_TIME, ordinal + 1, amount)
             rest = amount - before
-            for s, e in self._intervals(e_ord):
+            for s, e in (days.get(e_ord) or self._day(e_ord))[1]:
                 if rest <= e - s:
                     return self._instant(s + rest)
                 rest -= e - s
         else:
             amount = -amount
-            for s, e in reversed(self._intervals(ordinal)):
+            for s, e in reversed((days.get(ordinal) or self._day(ordinal))[1]):
                 if s >= u:
                     continue
                 finish = min(e, u)
@@ -850,7 +1117,7 @@ class BusinessCalendar:
                 amount -= finish - s
             e_ord, after = self._backward(_TIME, ordinal - 1, amount)
             rest = amount - after
-            for s, e in reversed(self._intervals(e_ord)):
+            for s, e in reversed((days.get(e_ord) or self._day(e_ord))[1]):
                 if rest <= e - s:
                     return self._instant(e - rest)
                 rest -= e - s
