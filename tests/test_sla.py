@@ -162,6 +162,22 @@ class TestPause:
         t = wf.apply(t, "customer_reply", at=t0 + timedelta(hours=10), actor="customer").ticket
         assert t.next_deadline == datetime(2026, 11, 29, 0, 0, tzinfo=NY)
 
+    def test_absolute_target_counts_the_repeated_hour_of_fall_back(self) -> None:
+        """Real time across New York's fall back counts 25 hours between the two noons."""
+        sla = tf.SLA("resolution", target=tf.hours(30), stop_on={"close"})
+        wf = replies_flow([sla], OFFICE)
+        t = wf.start(at=datetime(2026, 10, 31, 12, 0, tzinfo=NY)).ticket
+        assert t.next_deadline == datetime(2026, 11, 1, 17, 0, tzinfo=NY)
+        t = wf.apply(
+            t, "agent_reply", at=datetime(2026, 11, 1, 12, 0, tzinfo=NY), actor="agent"
+        ).ticket
+        c = clock(wf, t, datetime(2026, 11, 2, tzinfo=NY), "resolution")
+        assert (c.state, c.elapsed, c.remaining) == (
+            "paused",
+            timedelta(hours=25),
+            timedelta(hours=5),
+        )
+
     def test_closing_stops_the_clock_for_good(self) -> None:
         """Closing a ticket stops a running clock as met."""
         sla = tf.SLA("resolution", target=tf.business_hours(2))

@@ -18,7 +18,7 @@ running or paused one alone (next-reply semantics).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from attrs import field, frozen
@@ -83,18 +83,31 @@ class SLA:
     stop_on: frozenset[str] = field(default=frozenset(), converter=_names)
     restart_on: frozenset[str] = field(default=frozenset(), converter=_names)
     pause_in: frozenset[str] = field(default=frozenset({"pending", "on_hold"}), converter=_names)
+    # derived once, read on every event
+    _business: bool = field(init=False, repr=False, eq=False)
+    _delta: timedelta = field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        target = self.target
+        if isinstance(target, timedelta):
+            business, delta = False, target
+        elif target.unit in ("days", "business_days"):
+            # no fixed length: Workflow validation reports it as a problem
+            business, delta = target.is_business, timedelta(0)
+        else:
+            business, delta = target.is_business, timedelta(minutes=target.total_minutes)
+        object.__setattr__(self, "_business", business)
+        object.__setattr__(self, "_delta", delta)
 
     @property
     def is_business(self) -> bool:
         """True when the target counts business time on a calendar."""
-        return isinstance(self.target, Duration) and self.target.is_business
+        return self._business
 
     @property
     def target_delta(self) -> timedelta:
         """The target as a ``timedelta`` of (business or real) time."""
-        if isinstance(self.target, timedelta):
-            return self.target
-        return timedelta(minutes=self.target.total_minutes)
+        return self._delta
 
     def matches(self, attrs: Mapping[str, Any]) -> bool:
         """True when this SLA applies to a ticket with these attributes."""
@@ -129,14 +142,15 @@ class SlaClock:
 
 def measure(sla: SLA, cal: BusinessCalendar, a: datetime, b: datetime) -> timedelta:
     """Time counted by ``sla`` between ``a`` and ``b``."""
-    if sla.is_business:
+    if sla._business:
         return cal.elapsed(a, b)
-    return b - a
+    # in UTC: two datetimes sharing a tzinfo subtract by wall clock
+    return b.astimezone(UTC) - a.astimezone(UTC)
 
 
 def due_from(sla: SLA, cal: BusinessCalendar, since: datetime, left: timedelta) -> datetime:
     """The instant at which ``left`` more time has been counted from ``since``."""
-    if sla.is_business:
+    if sla._business:
         return cal.add_working(since, left)
     return cal.add(since, left)
 
@@ -170,7 +184,7 @@ def unstarted(sla: SLA, index: int) -> SlaState:
 
 def elapsed_at(sla: SLA, cal: BusinessCalendar, state: SlaState, now: datetime) -> timedelta:
     """Counted time of ``state`` as of ``now``."""
-    if state.running_since is None or now <= state.running_since:
+    if state.running_since is None or now.astimezone(UTC) <= state.running_since.astimezone(UTC):
         return state.elapsed
     return state.elapsed + measure(sla, cal, state.running_since, now)
 
