@@ -79,13 +79,14 @@ class _Run:
     def timer_items(self, status: str, at: datetime, attrs: Mapping[str, Any]) -> list[Due]:
         items: list[Due] = []
         wf = self.wf
-        start = _utc(at)
         for i in self.c.timers_by_status[status]:
             tm = wf.timers[i]
             cal = _calendar(wf, tm.calendar, attrs)
             deadline = cal.add(at, tm.after)
-            end = _utc(deadline)
             items.append(Due(deadline, "timer", tm.event, i))
+            if not (tm.reminders or tm.remind_before):
+                continue
+            start, end = _utc(at), _utc(deadline)
             for j, r in enumerate(tm.reminders):
                 when = cal.add(at, r)
                 if start < _utc(when) < end:
