@@ -23,6 +23,7 @@ from ._errors import (
     DurationError,
     EventLogError,
     GuardRejected,
+    LoadError,
     NaiveDatetimeError,
     NotPermitted,
     OutOfOrderError,
@@ -32,6 +33,7 @@ from ._errors import (
     WorkflowError,
 )
 from ._holidays import CountryHolidays, country_holidays
+from ._loading import dump, load
 from ._sla import SLA, SlaClock
 from ._ticket import Context, Effect, Event, Outcome, Step, Ticket
 from ._workflow import CATEGORIES, Status, Timer, Transition, Workflow
@@ -71,11 +73,15 @@ __all__ = [
     "Timer",
     "Transition",
     "Workflow",
+    # files
+    "dump",
+    "load",
     # errors
     "CalendarError",
     "DurationError",
     "EventLogError",
     "GuardRejected",
+    "LoadError",
     "NaiveDatetimeError",
     "NotPermitted",
     "OutOfOrderError",

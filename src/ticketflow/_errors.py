@@ -14,6 +14,7 @@ __all__ = [
     "DurationError",
     "EventLogError",
     "GuardRejected",
+    "LoadError",
     "NaiveDatetimeError",
     "NotPermitted",
     "OutOfOrderError",
@@ -67,6 +68,36 @@ class WorkflowError(TicketflowError, ValueError):
         head = f"workflow {name!r} is invalid" if name else "workflow is invalid"
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"{head} ({len(self.problems)} problem(s)):\n{lines}")
+
+
+class LoadError(TicketflowError, ValueError):
+    """A workflow file or plain-data definition cannot be read or written.
+
+    Attributes:
+        key: Where in the data the problem is (``"transitions[3].guard"``),
+            or None when the whole document is to blame.
+        path: The file being read or written, or None for plain data.
+        line: The line the parser reported, or None.
+        detail: The message without its location.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        key: str | None = None,
+        path: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        self.key = key
+        self.path = path
+        self.line = line
+        self.detail = message
+        where = ""
+        if path is not None:
+            where = f"{path}:{line}: " if line is not None else f"{path}: "
+        if key is not None:
+            where += f"{key}: "
+        super().__init__(where + message)
 
 
 class TransitionError(TicketflowError):

@@ -262,6 +262,41 @@ class Workflow:
 
         return to_mermaid(self)
 
+    def to_dot(self) -> str:
+        """A Graphviz DOT digraph of the statuses and transitions."""
+        from ._diagram import to_dot
+
+        return to_dot(self)
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, registry: Mapping[str, object] | None = None
+    ) -> Workflow:
+        """Build a workflow from plain data, as read from a workflow file.
+
+        Guard, ``sub_status`` and calendar names are looked up in
+        ``registry`` once, now; nothing is evaluated.
+
+        Raises:
+            LoadError: naming the bad key, type, duration or name and where it is.
+            WorkflowError: when the workflow read is not valid.
+        """
+        from ._loading import from_dict
+
+        return from_dict(data, registry=registry)
+
+    def to_dict(self, *, registry: Mapping[str, object] | None = None) -> dict[str, Any]:
+        """The workflow as plain data (JSON- and TOML-safe) that :meth:`from_dict` reads back.
+
+        Callables are written by their name in ``registry``, else by ``__name__``.
+
+        Raises:
+            LoadError: naming a callable or holiday source that cannot be written.
+        """
+        from ._loading import to_dict
+
+        return to_dict(self, registry=registry)
+
     # --- the engine -------------------------------------------------------------------------
 
     def start(
