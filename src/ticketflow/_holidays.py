@@ -173,6 +173,11 @@ class _DateHolidays:
             by_year.setdefault(d.year, set()).add(d)
         self._by_year = {y: frozenset(s) for y, s in by_year.items()}
 
+    @property
+    def all_dates(self) -> tuple[date, ...]:
+        """Every closed date, sorted."""
+        return self._dates
+
     def dates(self, year: int) -> frozenset[date]:
         return self._by_year.get(year, frozenset())
 

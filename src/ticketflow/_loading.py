@@ -505,7 +505,7 @@ def calendar_to_dict(cal: BusinessCalendar, where: str = "calendar") -> dict[str
                 item["observed"] = False
             holidays.append(item)
         elif isinstance(source, _DateHolidays):
-            holidays.extend(d.isoformat() for d in source._dates)
+            holidays.extend(d.isoformat() for d in source.all_dates)
         elif isinstance(source, _RRuleHolidays):
             holidays.append(source.text)
         else:
