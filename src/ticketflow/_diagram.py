@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
+
+from attrs import frozen
 
 from ._durations import describe
 
@@ -16,36 +19,52 @@ def _quote(text: str) -> str:
     return text.replace('"', "'")
 
 
-def to_mermaid(wf: Workflow) -> str:
-    """A Mermaid ``stateDiagram-v2``: statuses with their labels, one edge per
-    (source, event), timed events annotated with their delay, and terminal
-    statuses leading to the end state.
-    """
-    timed: dict[tuple[str, str], str] = {}
-    for tm in wf.timers:
-        timed[(tm.status, tm.event)] = f" after {describe(tm.after)}"
-    lines = ["stateDiagram-v2"]
-    for s in wf.statuses:
-        label = f"{s.title} ({s.category})"
-        lines.append(f'    state "{_quote(label)}" as {s.name}')
-    lines.append(f"    [*] --> {wf.initial}")
-    terminal = {s.name for s in wf.statuses if s.terminal}
+@frozen
+class _Edge:
+    source: str
+    target: str
+    event: str
+    roles: str  # " [agent, customer]" or ""
+    delay: str  # " after 4 days" or ""
+    system: bool  # only the system may send it
+
+
+def _edges(wf: Workflow) -> Iterator[_Edge]:
+    """One edge per (source, event, target), ``"*"`` expanded, in definition order."""
+    timed = {(tm.status, tm.event): f" after {describe(tm.after)}" for tm in wf.timers}
+    open_statuses = [s.name for s in wf.statuses if not s.terminal]
     seen: set[tuple[str, str, str]] = set()
     for t in wf.transitions:
         for src in t.source:
-            sources = (
-                [s.name for s in wf.statuses if s.name not in terminal] if src == "*" else [src]
-            )
-            for name in sources:
+            for name in open_statuses if src == "*" else [src]:
                 target = t.target or name
                 key = (name, target, t.event)
                 if key in seen:
                     continue
                 seen.add(key)
-                roles = f" [{', '.join(sorted(t.roles))}]" if t.roles else ""
-                delay = timed.get((name, t.event), "")
-                lines.append(f"    {name} --> {target}: {t.event}{roles}{delay}")
-    for end in sorted(terminal):
+                yield _Edge(
+                    name,
+                    target,
+                    t.event,
+                    f" [{', '.join(sorted(t.roles))}]" if t.roles else "",
+                    timed.get((name, t.event), ""),
+                    t.roles == frozenset({"system"}),
+                )
+
+
+def to_mermaid(wf: Workflow) -> str:
+    """A Mermaid ``stateDiagram-v2``: statuses with their labels, one edge per
+    (source, event), timed events annotated with their delay, and terminal
+    statuses leading to the end state.
+    """
+    lines = ["stateDiagram-v2"]
+    for s in wf.statuses:
+        label = f"{s.title} ({s.category})"
+        lines.append(f'    state "{_quote(label)}" as {s.name}')
+    lines.append(f"    [*] --> {wf.initial}")
+    for e in _edges(wf):
+        lines.append(f"    {e.source} --> {e.target}: {e.event}{e.roles}{e.delay}")
+    for end in sorted(s.name for s in wf.statuses if s.terminal):
         lines.append(f"    {end} --> [*]")
     return "\n".join(lines) + "\n"
 
@@ -62,10 +81,6 @@ def to_dot(wf: Workflow) -> str:
     double border, one edge per (source, event, target) with its roles, timed
     edges annotated with their delay, and timed or system moves dashed.
     """
-    timed: dict[tuple[str, str], str] = {}
-    for tm in wf.timers:
-        timed[(tm.status, tm.event)] = f" after {describe(tm.after)}"
-    terminal = {s.name for s in wf.statuses if s.terminal}
     start = "__start__"
     while any(s.name == start for s in wf.statuses):
         start += "_"
@@ -81,23 +96,10 @@ def to_dot(wf: Workflow) -> str:
             attrs += ", peripheries=2"
         lines.append(f"    {_dot_str(s.name)} [{attrs}];")
     lines.append(f"    {_dot_str(start)} -> {_dot_str(wf.initial)};")
-    seen: set[tuple[str, str, str]] = set()
-    for t in wf.transitions:
-        for src in t.source:
-            sources = (
-                [s.name for s in wf.statuses if s.name not in terminal] if src == "*" else [src]
-            )
-            for name in sources:
-                target = t.target or name
-                key = (name, target, t.event)
-                if key in seen:
-                    continue
-                seen.add(key)
-                roles = f" [{', '.join(sorted(t.roles))}]" if t.roles else ""
-                delay = timed.get((name, t.event), "")
-                attrs = f"label={_dot_str(t.event + roles + delay)}"
-                if delay or t.roles == frozenset({"system"}):
-                    attrs += ", style=dashed"
-                lines.append(f"    {_dot_str(name)} -> {_dot_str(target)} [{attrs}];")
+    for e in _edges(wf):
+        attrs = f"label={_dot_str(e.event + e.roles + e.delay)}"
+        if e.delay or e.system:
+            attrs += ", style=dashed"
+        lines.append(f"    {_dot_str(e.source)} -> {_dot_str(e.target)} [{attrs}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
