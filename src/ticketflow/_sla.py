@@ -189,17 +189,25 @@ def elapsed_at(sla: SLA, cal: BusinessCalendar, state: SlaState, now: datetime) 
     return state.elapsed + measure(sla, cal, state.running_since, now)
 
 
-def pause(sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime) -> SlaState:
-    """Stop counting until :func:`resume`."""
-    if state.running_since is None:
-        return state
+def _halt(
+    sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime, *, stopped: bool
+) -> SlaState:
+    """Stop counting at ``at``, for now or (``stopped``) for good."""
     return SlaState(
         state.name,
         state.index,
         elapsed=elapsed_at(sla, cal, state, at),
         due_at=state.due_at if state.breached else None,
         breached=state.breached,
+        stopped=stopped,
     )
+
+
+def pause(sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime) -> SlaState:
+    """Stop counting until :func:`resume`."""
+    if state.running_since is None:
+        return state
+    return _halt(sla, cal, state, at, stopped=False)
 
 
 def resume(sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime) -> SlaState:
@@ -223,14 +231,7 @@ def stop(sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime) -> SlaS
     """Stop for good: met unless already breached."""
     if state.stopped or not state.started:
         return state
-    return SlaState(
-        state.name,
-        state.index,
-        elapsed=elapsed_at(sla, cal, state, at),
-        due_at=state.due_at if state.breached else None,
-        breached=state.breached,
-        stopped=True,
-    )
+    return _halt(sla, cal, state, at, stopped=True)
 
 
 def breach(state: SlaState) -> SlaState:
