@@ -24,7 +24,6 @@ from ._errors import DurationError
 
 __all__ = [
     "Duration",
-    "DurationLike",
     "Unit",
     "business_days",
     "business_hours",
@@ -130,9 +129,6 @@ class Duration:
 
     def __repr__(self) -> str:
         return f"{self.unit}({self.amount})"
-
-
-DurationLike: TypeAlias = "Duration | timedelta"
 
 
 def minutes(n: int) -> Duration:

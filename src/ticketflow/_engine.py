@@ -233,8 +233,6 @@ def _check_ticket(wf: Workflow, c: _Compiled, ticket: Ticket) -> None:
 
 
 def _catch_up(run: _Run, ticket: Ticket, now: datetime) -> Ticket:
-    if not ticket.agenda:
-        return ticket
     limit = _utc(now)
     while ticket.agenda and _utc(ticket.agenda[0].at) <= limit:
         ticket = _fire(run, ticket, ticket.agenda[0])

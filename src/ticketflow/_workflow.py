@@ -19,18 +19,16 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from attrs import field, frozen
 
 from . import _engine
+from ._calendar import BusinessCalendar
 from ._durations import Duration, compare_durations, describe, is_positive, to_duration
 from ._errors import WorkflowError
 from ._sla import SLA, SlaClock
 from ._ticket import Context, Effect, Event, Outcome, Ticket
-
-if TYPE_CHECKING:
-    from ._calendar import BusinessCalendar
 
 __all__ = [
     "CATEGORIES",
@@ -480,7 +478,7 @@ def _validate(wf: Workflow) -> list[str]:
                     f"{where}: reminder {describe(r)} before the deadline falls at or before entry "
                     f"(the timer fires after {describe(tm.after)})"
                 )
-        if tm.calendar is not None and not callable(tm.calendar) and not _is_calendar(tm.calendar):
+        if _bad_calendar(tm.calendar):
             problems.append(f"{where}: calendar {tm.calendar!r} is not a calendar or callable")
 
     # SLAs
@@ -507,7 +505,7 @@ def _validate(wf: Workflow) -> list[str]:
             if c not in CATEGORIES:
                 problems.append(f"{where}: pause_in names unknown category {c!r}")
 
-    if wf.calendar is not None and not callable(wf.calendar) and not _is_calendar(wf.calendar):
+    if _bad_calendar(wf.calendar):
         problems.append(f"calendar {wf.calendar!r} is not a calendar or callable")
 
     # reachability and dead ends (only when the graph itself is sound)
@@ -534,10 +532,9 @@ def _validate(wf: Workflow) -> list[str]:
     return problems
 
 
-def _is_calendar(value: object) -> bool:
-    from ._calendar import BusinessCalendar
-
-    return isinstance(value, BusinessCalendar)
+def _bad_calendar(spec: object) -> bool:
+    """True when ``spec`` is neither None, a calendar nor a callable choosing one."""
+    return spec is not None and not callable(spec) and not isinstance(spec, BusinessCalendar)
 
 
 def _expand(
