@@ -175,6 +175,18 @@ class TestValidation:
         for fragment in ["in days", "'nope'", "'lunch'", "'never'", "'again'", "not positive"]:
             assert fragment in text
 
+    def test_calendars_that_are_not_calendars(self) -> None:
+        """A workflow, timer or SLA calendar that is neither a calendar nor a callable is named."""
+        ps = problems(
+            calendar="Europe/Madrid",
+            timers=[tf.Timer("waiting", after=tf.hours(1), event="auto_resolve", calendar=5)],
+            slas=[tf.SLA("reply", target=tf.hours(1), calendar="office")],
+        )
+        text = "\n".join(ps)
+        expected = ["calendar 'Europe/Madrid'", "calendar 5", "SLA 'reply': calendar 'office'"]
+        for fragment in expected:
+            assert fragment in text
+
     def test_internal_timer_without_restart_is_a_problem(self) -> None:
         """A timer whose transition neither leaves nor restarts would stay due forever."""
         with pytest.raises(tf.WorkflowError, match="stay due forever"):

@@ -504,6 +504,8 @@ def _validate(wf: Workflow) -> list[str]:
         for c in sorted(sla.pause_in):
             if c not in CATEGORIES:
                 problems.append(f"{where}: pause_in names unknown category {c!r}")
+        if _bad_calendar(sla.calendar):
+            problems.append(f"{where}: calendar {sla.calendar!r} is not a calendar or callable")
 
     if _bad_calendar(wf.calendar):
         problems.append(f"calendar {wf.calendar!r} is not a calendar or callable")
