@@ -19,20 +19,33 @@ from ._durations import (
     parse_duration,
 )
 from ._errors import (
+    AttrsError,
     CalendarError,
     DurationError,
+    EventDataError,
     EventLogError,
     GuardRejected,
+    InstantError,
     LoadError,
     NaiveDatetimeError,
     NotPermitted,
     OutOfOrderError,
     SnapshotError,
+    StepLimitError,
     TicketflowError,
     TransitionError,
     WorkflowError,
 )
 from ._holidays import CountryHolidays, country_holidays
+from ._limits import (
+    MAX_DATA_NODES,
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_INSTANT,
+    MAX_PROBLEMS,
+    MAX_STEPS,
+    MIN_INSTANT,
+)
 from ._loading import dump, load
 from ._sla import SLA, SlaClock
 from ._ticket import Context, Effect, Event, Outcome, Step, Ticket
@@ -73,19 +86,31 @@ __all__ = [
     "Timer",
     "Transition",
     "Workflow",
+    # bounds
+    "MAX_DATA_NODES",
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_INSTANT",
+    "MAX_PROBLEMS",
+    "MAX_STEPS",
+    "MIN_INSTANT",
     # files
     "dump",
     "load",
     # errors
+    "AttrsError",
     "CalendarError",
     "DurationError",
+    "EventDataError",
     "EventLogError",
     "GuardRejected",
+    "InstantError",
     "LoadError",
     "NaiveDatetimeError",
     "NotPermitted",
     "OutOfOrderError",
     "SnapshotError",
+    "StepLimitError",
     "TicketflowError",
     "TransitionError",
     "WorkflowError",

@@ -10,15 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 __all__ = [
+    "AttrsError",
     "CalendarError",
     "DurationError",
+    "EventDataError",
     "EventLogError",
     "GuardRejected",
+    "InstantError",
     "LoadError",
     "NaiveDatetimeError",
     "NotPermitted",
     "OutOfOrderError",
     "SnapshotError",
+    "StepLimitError",
     "TicketflowError",
     "TransitionError",
     "WorkflowError",
@@ -29,7 +33,24 @@ class TicketflowError(Exception):
     """Root of every error raised by ticketflow."""
 
 
-class NaiveDatetimeError(TicketflowError, ValueError):
+class InstantError(TicketflowError, ValueError):
+    """An instant is not a datetime, or lies outside the supported range.
+
+    Supported instants run from ``ticketflow.MIN_INSTANT`` (1900-01-01 UTC)
+    up to, not including, ``ticketflow.MAX_INSTANT`` (3000-01-01 UTC).
+
+    Attributes:
+        value: The bad value.
+        argument: The name of the argument it was given as.
+    """
+
+    def __init__(self, message: str, value: object = None, argument: str = "at") -> None:
+        self.value = value
+        self.argument = argument
+        super().__init__(message)
+
+
+class NaiveDatetimeError(InstantError):
     """A datetime without a time zone was given where an instant is needed.
 
     Attributes:
@@ -38,11 +59,11 @@ class NaiveDatetimeError(TicketflowError, ValueError):
     """
 
     def __init__(self, value: object, argument: str = "at") -> None:
-        self.value = value
-        self.argument = argument
         super().__init__(
             f"{argument}={value!r} is a naive datetime; pass a timezone-aware one "
-            "(e.g. datetime(..., tzinfo=ZoneInfo('UTC')))"
+            "(e.g. datetime(..., tzinfo=ZoneInfo('UTC')))",
+            value,
+            argument,
         )
 
 
@@ -172,6 +193,58 @@ class GuardRejected(TransitionError):
             event,
             allowed,
             f"event {event!r} in status {status!r} rejected by guard(s): {', '.join(self.guards)}",
+        )
+
+
+class AttrsError(TicketflowError, TypeError):
+    """A ticket attribute is not a JSON value or an aware datetime.
+
+    Attribute values are str, int, float (finite), bool, None, lists and
+    string-keyed mappings of them, or timezone-aware datetimes; they are
+    checked when they enter a ticket, so a snapshot always serialises.
+
+    Attributes:
+        key: Where the bad value is (``"tags[2]"``, ``"customer.name"``).
+        value: The bad value.
+    """
+
+    def __init__(self, message: str, key: str | None = None, value: object = None) -> None:
+        self.key = key
+        self.value = value
+        super().__init__(f"attrs[{key!r}]: {message}" if key is not None else message)
+
+
+class EventDataError(TransitionError):
+    """An event's ``data`` is not a mapping, or lacks what a transition needs.
+
+    Attributes:
+        key: The missing or bad key, or None when ``data`` itself is to blame.
+    """
+
+    def __init__(self, status: str, event: str, message: str, key: str | None = None) -> None:
+        self.key = key
+        super().__init__(status, event, (), f"event {event!r} in status {status!r}: {message}")
+
+
+class StepLimitError(TicketflowError, RuntimeError):
+    """One call would fire more timers, reminders and breaches than ``max_steps``.
+
+    Nothing is lost: ``outcome`` holds what was done up to the limit (a
+    consistent snapshot whose agenda still lists what is left). Store
+    ``outcome.ticket`` and call :meth:`~ticketflow.Workflow.advance` again to
+    go on; the event of an ``apply`` that stopped here was not applied.
+
+    Attributes:
+        outcome: The :class:`~ticketflow.Outcome` up to the limit.
+        max_steps: The limit that was reached.
+    """
+
+    def __init__(self, outcome: object, max_steps: int) -> None:
+        self.outcome = outcome
+        self.max_steps = max_steps
+        super().__init__(
+            f"stopped after firing {max_steps} due item(s) in one call (max_steps={max_steps}); "
+            "store .outcome.ticket and call advance() again to go on"
         )
 
 

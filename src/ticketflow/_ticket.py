@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from attrs import field, frozen
 
-from ._errors import NaiveDatetimeError, SnapshotError
+from ._errors import SnapshotError
+from ._limits import check_instant
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -43,17 +44,13 @@ _DUE_ORDER: dict[str, int] = {"reminder": 0, "sla_breach": 1, "timer": 2}
 
 
 def check_aware(value: object, argument: str = "at") -> datetime:
-    """Return ``value`` if it is an aware datetime, else raise.
+    """Return ``value`` if it is an aware datetime in the supported range.
 
     Raises:
         NaiveDatetimeError: for a naive datetime.
-        TypeError: for anything that is not a datetime.
+        InstantError: for anything else that is not a supported instant.
     """
-    if not isinstance(value, datetime):
-        raise TypeError(f"{argument} must be a datetime, got {value!r}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise NaiveDatetimeError(value, argument)
-    return value
+    return check_instant(value, argument)
 
 
 @frozen
