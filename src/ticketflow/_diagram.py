@@ -85,6 +85,8 @@ def _edges(wf: Workflow) -> Iterator[_Edge]:
     open_statuses = [s.name for s in wf.statuses if not s.terminal]
     seen: set[tuple[str, str, str]] = set()
     for t in wf.transitions:
+        roles = f" [{', '.join(sorted(t.roles))}]" if t.roles else ""
+        system = t.roles == frozenset({"system"})
         for src in t.source:
             for name in open_statuses if src == "*" else [src]:
                 target = t.target or name
@@ -92,14 +94,7 @@ def _edges(wf: Workflow) -> Iterator[_Edge]:
                 if key in seen:
                     continue
                 seen.add(key)
-                yield _Edge(
-                    name,
-                    target,
-                    t.event,
-                    f" [{', '.join(sorted(t.roles))}]" if t.roles else "",
-                    timed.get((name, t.event), ""),
-                    t.roles == frozenset({"system"}),
-                )
+                yield _Edge(name, target, t.event, roles, timed.get((name, t.event), ""), system)
 
 
 def to_mermaid(wf: Workflow) -> str:

@@ -29,7 +29,6 @@ from ._calendar import BusinessCalendar
 from ._checks import Problems, copy_json, fail, items, json_problem, show
 from ._durations import Duration, compare_durations, describe, is_positive, to_duration
 from ._errors import DurationError, TransitionError, WorkflowError
-from ._limits import MAX_DATA_NODES
 from ._sla import SLA, SlaClock
 from ._ticket import Context, Effect, Event, Outcome, Ticket
 
@@ -507,8 +506,9 @@ class Workflow:
 # --- validation ---------------------------------------------------------------------------
 
 
-#: Most (status, event, transition, role) entries the compiled table may hold.
-_MAX_MOVES = MAX_DATA_NODES
+#: Most (status, event, transition, role) entries the expanded table may hold, so that
+#: building a workflow and drawing its diagrams stay well inside a second.
+_MAX_MOVES = 50_000
 
 
 def _validate(wf: Workflow) -> Problems:
