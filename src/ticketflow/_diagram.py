@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
-from attrs import frozen
+from typing import TYPE_CHECKING, NamedTuple
 
 from ._durations import describe
 
@@ -69,8 +67,7 @@ def _mermaid_ids(wf: Workflow) -> dict[str, str]:
     return ids
 
 
-@frozen
-class _Edge:
+class _Edge(NamedTuple):
     source: str
     target: str
     event: str
@@ -108,8 +105,12 @@ def to_mermaid(wf: Workflow) -> str:
         label = f"{s.title} ({s.category})"
         lines.append(f'    state "{_mermaid_text(label)}" as {ids[s.name]}')
     lines.append(f"    [*] --> {ids[wf.initial]}")
+    texts: dict[tuple[str, str, str], str] = {}
     for e in _edges(wf):
-        text = _mermaid_text(f"{e.event}{e.roles}{e.delay}")
+        key = (e.event, e.roles, e.delay)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = _mermaid_text(f"{e.event}{e.roles}{e.delay}")
         lines.append(f"    {ids[e.source]} --> {ids[e.target]}: {text}")
     for end in sorted(s.name for s in wf.statuses if s.terminal):
         lines.append(f"    {ids[end]} --> [*]")
@@ -157,10 +158,16 @@ def to_dot(wf: Workflow) -> str:
             attrs += ", peripheries=2"
         lines.append(f"    {_dot_str(s.name)} [{attrs}];")
     lines.append(f"    {_dot_str(start)} -> {_dot_str(wf.initial)};")
+    quoted = {name: _dot_str(name) for name in names}
+    edge_attrs: dict[tuple[str, str, str, bool], str] = {}
     for e in _edges(wf):
-        attrs = f"label={_dot_str(e.event + e.roles + e.delay)}"
-        if e.delay or e.system:
-            attrs += ", style=dashed"
-        lines.append(f"    {_dot_str(e.source)} -> {_dot_str(e.target)} [{attrs}];")
+        key = (e.event, e.roles, e.delay, e.system)
+        attrs = edge_attrs.get(key)
+        if attrs is None:
+            attrs = f"label={_dot_str(e.event + e.roles + e.delay)}"
+            if e.delay or e.system:
+                attrs += ", style=dashed"
+            edge_attrs[key] = attrs
+        lines.append(f"    {quoted[e.source]} -> {quoted[e.target]} [{attrs}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
