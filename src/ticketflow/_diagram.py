@@ -162,12 +162,12 @@ def to_dot(wf: Workflow) -> str:
     edge_attrs: dict[tuple[str, str, str, bool], str] = {}
     for e in _edges(wf):
         key = (e.event, e.roles, e.delay, e.system)
-        attrs = edge_attrs.get(key)
-        if attrs is None:
-            attrs = f"label={_dot_str(e.event + e.roles + e.delay)}"
+        found = edge_attrs.get(key)
+        if found is None:
+            found = f"label={_dot_str(e.event + e.roles + e.delay)}"
             if e.delay or e.system:
-                attrs += ", style=dashed"
-            edge_attrs[key] = attrs
-        lines.append(f"    {quoted[e.source]} -> {quoted[e.target]} [{attrs}];")
+                found += ", style=dashed"
+            edge_attrs[key] = found
+        lines.append(f"    {quoted[e.source]} -> {quoted[e.target]} [{found}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
