@@ -23,6 +23,9 @@ __all__ = ["MAX_ITEMS", "Problems", "copy_json", "items", "json_problem", "show"
 #: Most items a definition list (statuses, transitions, roles, reminders...) may hold.
 MAX_ITEMS = MAX_DATA_NODES
 
+# Python refuses to turn an int of more than 4300 digits into text; stay below that.
+_MAX_INT_BITS = 14_000
+
 _REPR = reprlib.Repr()
 _REPR.maxstring = 80
 _REPR.maxother = 80
@@ -95,7 +98,8 @@ class Problems:
 def json_problem(value: object, where: str) -> str | None:
     """What keeps ``value`` from being a JSON value, or None when it is one.
 
-    JSON values are str, int, finite float, bool, None, lists (or tuples) and
+    JSON values are str, int (of at most about 4,200 digits), finite float, bool,
+    None, lists (or tuples) and
     string-keyed mappings of them, nested at most :data:`MAX_DEPTH` deep and
     :data:`MAX_DATA_NODES` values in all.
     """
@@ -106,7 +110,11 @@ def json_problem(value: object, where: str) -> str | None:
         nodes += 1
         if nodes > MAX_DATA_NODES:
             return f"{where} holds more than {MAX_DATA_NODES} values"
-        if v is None or isinstance(v, str | bool | int):
+        if v is None or isinstance(v, str | bool):
+            continue
+        if isinstance(v, int):
+            if v.bit_length() > _MAX_INT_BITS:
+                return f"{path} is an integer too large to write as JSON text"
             continue
         if isinstance(v, float):
             if not math.isfinite(v):

@@ -369,9 +369,8 @@ class Workflow:
         found = self._compiled.statuses.get(name) if isinstance(name, str) else None
         if found is None:
             known = _listing(self._compiled.statuses)
-            raise TransitionError(
-                show(name), "", (), f"unknown status {show(name)} (known: {known})"
-            )
+            status = name if isinstance(name, str) else show(name)
+            raise TransitionError(status, "", (), f"unknown status {show(name)} (known: {known})")
         return found
 
     def category(self, status: str) -> str:

@@ -7,6 +7,7 @@ and a fragment of its message, under the time bound of ``tests.bounds``.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -251,6 +252,7 @@ EFFECT_DATA_CASES: list[Case] = [
     ("too-deep", effect(nested(40)), WE, "nests deeper than 32 levels"),
     ("self-loop", effect(looped()), WE, "nests deeper than 32 levels"),
     ("callable", effect({"f": len}), WE, "not a JSON value"),
+    ("huge-int", effect({"n": 10**5000}), WE, "data['n'] is an integer too large"),
 ]
 
 TIMER_CASES: list[Case] = [
@@ -683,6 +685,12 @@ class TestEffectData:
     def test_case(self, call: Callable[[], object], error: type[Exception], fragment: str) -> None:
         """Effect template data that is not a JSON value raises WorkflowError naming where."""
         raises(call, error, fragment)
+
+    def test_valid_data_serialises(self) -> None:
+        """Accepted template data always serialises as JSON."""
+        data = {"a": [1, 2.5, True, None, {"b": "c"}], "n": 10**4000, "t": (1, 2)}
+        t = tf.Transition("go", source="a", effects=[tf.Effect("notify", data=data)])
+        assert json.loads(json.dumps(t.effects[0].data))["a"][4] == {"b": "c"}
 
     def test_data_is_copied(self) -> None:
         """Changing the data given after building the transition does not change its effect."""
