@@ -42,12 +42,13 @@ NAMES = st.one_of(
 DURATIONS = st.one_of(
     st.builds(
         tf.Duration,
-        st.integers(-50, 50),
+        st.integers(-50, 50) | st.integers(-(10**10), 10**10),
         st.sampled_from(
             ["minutes", "hours", "days", "business_minutes", "business_hours", "business_days"]
         ),
     ),
     st.integers(-3600, 3600).map(lambda s: timedelta(seconds=s)),
+    st.integers(-(10**8), 10**8).map(lambda d: timedelta(days=d)),
     st.sampled_from(["4 days", "48h", "15 business minutes", "soon", "0m", "-1h"]),
     JUNK,
 )

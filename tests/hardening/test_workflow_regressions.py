@@ -610,6 +610,35 @@ VALIDATION_CASES: list[Case] = [
     ),
     ("sla-days", lambda: flow(slas=[tf.SLA("x", target="2 days")]), WE, "is in days"),
     (
+        "sla-beyond-range",
+        lambda: flow(slas=[tf.SLA("x", target=tf.hours(10**8))]),
+        WE,
+        "target 100000000 hours is longer than the supported range",
+    ),
+    (
+        "sla-timedelta-beyond",
+        lambda: flow(slas=[tf.SLA("x", target=timedelta(days=500_000))]),
+        WE,
+        "is longer than the supported range",
+    ),
+    (
+        "timer-beyond-range",
+        lambda: flow(
+            transitions=[tf.Transition("go", source="a", target="b")],
+            timers=[tf.Timer("a", after=tf.business_days(10**6), event="go")],
+        ),
+        WE,
+        "after duration 1000000 business days is longer",
+    ),
+    (
+        "reminder-beyond-range",
+        lambda: flow(
+            timers=[tf.Timer("a", after=tf.days(10**6), event="go", reminders=[tf.minutes(10**9)])]
+        ),
+        WE,
+        "reminder duration 1000000000 minutes is longer",
+    ),
+    (
         "sla-calendar",
         lambda: flow(slas=[tf.SLA("x", target="1h", calendar="office")]),
         WE,
@@ -888,8 +917,8 @@ class TestHostileDiagrams:
         assert len(node_ids) >= len(names) + 2
 
     def test_many_start_like_names_are_fast(self) -> None:
-        """Statuses named like the DOT start point do not make drawing quadratic."""
-        names = [f"__start__{'_' * i}" for i in range(3000)]
+        """Statuses named like the DOT start point get a start point named like none of them."""
+        names = [f"__start__{'_' * i}" for i in range(1500)]
         wf = tf.Workflow(
             "w",
             statuses=[
@@ -899,11 +928,12 @@ class TestHostileDiagrams:
             ],
             transitions=[
                 *(tf.Transition("next", source=a, target=b) for a, b in itertools.pairwise(names)),
-                tf.Transition("close", source="*", target="closed"),
+                tf.Transition("close", source=names[-1], target="closed"),
             ],
         )
         with within(label="start names"):
-            assert '"__start__' + "_" * 3000 + '" [shape=point' in wf.to_dot()
+            dot = wf.to_dot()
+        assert '    "__start__' + "_" * 1500 + '" [shape=point, label=""];' in dot
 
 
 class TestUserCode:
