@@ -204,3 +204,29 @@ class TestValidation:
         """statuses_in with an unknown category raises naming it."""
         with pytest.raises(tf.WorkflowError, match="'done'"):
             support_flow().statuses_in("done")
+
+
+class TestLookups:
+    def test_unknown_status_names_it(self) -> None:
+        """status() with an unknown name raises TransitionError carrying that name."""
+        with pytest.raises(tf.TransitionError, match="unknown status 'nope'") as info:
+            support_flow().status("nope")
+        assert info.value.status == "nope"
+
+    def test_status_of_wrong_type(self) -> None:
+        """status() with a value that is not a string raises TransitionError, not TypeError."""
+        with pytest.raises(tf.TransitionError, match=r"unknown status \['new'\]"):
+            support_flow().status(["new"])  # type: ignore[arg-type]
+
+
+class TestProblemCount:
+    def test_total_counts_every_problem(self) -> None:
+        """WorkflowError.total counts the problems, and the message says how many."""
+        with pytest.raises(tf.WorkflowError) as info:
+            tf.Workflow(
+                name="bad",
+                statuses=[tf.Status("a", category="weird"), tf.Status("a")],
+                transitions=[tf.Transition("go", source="x", target="y")],
+            )
+        assert info.value.total == len(info.value.problems)
+        assert f"({info.value.total} problem(s))" in str(info.value)

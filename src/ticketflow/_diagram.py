@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
-from attrs import frozen
+from typing import TYPE_CHECKING, NamedTuple
 
 from ._durations import describe
 
@@ -15,12 +14,60 @@ if TYPE_CHECKING:
 __all__ = ["to_dot", "to_mermaid"]
 
 
-def _quote(text: str) -> str:
-    return text.replace('"', "'")
+_LINE_BREAKS = frozenset("\u2028\u2029\x85")
+
+# Mermaid text ends at a line break, and its lexers stop at "#" and ";": swap them for
+# look-alikes, and a double quote (which ends a state's label) for a single one.
+_MERMAID_TEXT = {
+    **dict.fromkeys(range(32), " "),
+    **dict.fromkeys(range(127, 160), " "),
+    **{ord(c): " " for c in _LINE_BREAKS},
+    ord('"'): "'",
+    ord("#"): "\uff03",
+    ord(";"): "\uff1b",
+}
+_MERMAID_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Words Mermaid's state diagrams read as keywords, never used as a state's id.
+_MERMAID_WORDS = frozenset(
+    [
+        "as",
+        "class",
+        "classdef",
+        "click",
+        "default",
+        "direction",
+        "end",
+        "hide",
+        "note",
+        "state",
+        "style",
+    ]
+)
 
 
-@frozen
-class _Edge:
+def _mermaid_text(text: str) -> str:
+    """``text`` on one line, without the characters that end Mermaid text."""
+    return text.translate(_MERMAID_TEXT)
+
+
+def _mermaid_ids(wf: Workflow) -> dict[str, str]:
+    """A Mermaid id per status: its name when that is a plain identifier, else ``state_<n>``."""
+    names = [s.name for s in wf.statuses]
+    taken = set(names)
+    ids: dict[str, str] = {}
+    for i, name in enumerate(names):
+        if _MERMAID_ID.fullmatch(name) and name.lower() not in _MERMAID_WORDS:
+            ids[name] = name
+            continue
+        candidate = f"state_{i}"
+        while candidate in taken:
+            candidate += "_"
+        taken.add(candidate)
+        ids[name] = candidate
+    return ids
+
+
+class _Edge(NamedTuple):
     source: str
     target: str
     event: str
@@ -35,6 +82,8 @@ def _edges(wf: Workflow) -> Iterator[_Edge]:
     open_statuses = [s.name for s in wf.statuses if not s.terminal]
     seen: set[tuple[str, str, str]] = set()
     for t in wf.transitions:
+        roles = f" [{', '.join(sorted(t.roles))}]" if t.roles else ""
+        system = t.roles == frozenset({"system"})
         for src in t.source:
             for name in open_statuses if src == "*" else [src]:
                 target = t.target or name
@@ -42,14 +91,7 @@ def _edges(wf: Workflow) -> Iterator[_Edge]:
                 if key in seen:
                     continue
                 seen.add(key)
-                yield _Edge(
-                    name,
-                    target,
-                    t.event,
-                    f" [{', '.join(sorted(t.roles))}]" if t.roles else "",
-                    timed.get((name, t.event), ""),
-                    t.roles == frozenset({"system"}),
-                )
+                yield _Edge(name, target, t.event, roles, timed.get((name, t.event), ""), system)
 
 
 def to_mermaid(wf: Workflow) -> str:
@@ -57,22 +99,41 @@ def to_mermaid(wf: Workflow) -> str:
     (source, event), timed events annotated with their delay, and terminal
     statuses leading to the end state.
     """
+    ids = _mermaid_ids(wf)
     lines = ["stateDiagram-v2"]
     for s in wf.statuses:
         label = f"{s.title} ({s.category})"
-        lines.append(f'    state "{_quote(label)}" as {s.name}')
-    lines.append(f"    [*] --> {wf.initial}")
+        lines.append(f'    state "{_mermaid_text(label)}" as {ids[s.name]}')
+    lines.append(f"    [*] --> {ids[wf.initial]}")
+    texts: dict[tuple[str, str, str], str] = {}
     for e in _edges(wf):
-        lines.append(f"    {e.source} --> {e.target}: {e.event}{e.roles}{e.delay}")
+        key = (e.event, e.roles, e.delay)
+        text = texts.get(key)
+        if text is None:
+            text = texts[key] = _mermaid_text(f"{e.event}{e.roles}{e.delay}")
+        lines.append(f"    {ids[e.source]} --> {ids[e.target]}: {text}")
     for end in sorted(s.name for s in wf.statuses if s.terminal):
-        lines.append(f"    {end} --> [*]")
+        lines.append(f"    {ids[end]} --> [*]")
     return "\n".join(lines) + "\n"
 
 
+# Backslashes and quotes escaped; "\n" and "\r" as DOT's own escapes, and every other
+# control character or line break as "\u" and four hex digits. A literal backslash is
+# always doubled, so two different texts never give the same DOT string.
+_DOT_TEXT = {
+    **{c: f"\\u{c:04x}" for c in range(32)},
+    **{c: f"\\u{c:04x}" for c in range(127, 160)},
+    **{ord(c): f"\\u{ord(c):04x}" for c in _LINE_BREAKS},
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\\"): "\\\\",
+    ord('"'): '\\"',
+}
+
+
 def _dot_str(text: str) -> str:
-    """A DOT quoted string: backslashes and quotes escaped, newlines as ``\\n``."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
+    """A DOT quoted string on one line: backslashes and quotes escaped, line breaks as escapes."""
+    return f'"{text.translate(_DOT_TEXT)}"'
 
 
 def to_dot(wf: Workflow) -> str:
@@ -81,8 +142,9 @@ def to_dot(wf: Workflow) -> str:
     double border, one edge per (source, event, target) with its roles, timed
     edges annotated with their delay, and timed or system moves dashed.
     """
+    names = {s.name for s in wf.statuses}
     start = "__start__"
-    while any(s.name == start for s in wf.statuses):
+    while start in names:
         start += "_"
     lines = [
         f"digraph {_dot_str(wf.name)} {{",
@@ -96,10 +158,16 @@ def to_dot(wf: Workflow) -> str:
             attrs += ", peripheries=2"
         lines.append(f"    {_dot_str(s.name)} [{attrs}];")
     lines.append(f"    {_dot_str(start)} -> {_dot_str(wf.initial)};")
+    quoted = {name: _dot_str(name) for name in names}
+    edge_attrs: dict[tuple[str, str, str, bool], str] = {}
     for e in _edges(wf):
-        attrs = f"label={_dot_str(e.event + e.roles + e.delay)}"
-        if e.delay or e.system:
-            attrs += ", style=dashed"
-        lines.append(f"    {_dot_str(e.source)} -> {_dot_str(e.target)} [{attrs}];")
+        key = (e.event, e.roles, e.delay, e.system)
+        found = edge_attrs.get(key)
+        if found is None:
+            found = f"label={_dot_str(e.event + e.roles + e.delay)}"
+            if e.delay or e.system:
+                found += ", style=dashed"
+            edge_attrs[key] = found
+        lines.append(f"    {quoted[e.source]} -> {quoted[e.target]} [{found}];")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -80,15 +80,20 @@ class WorkflowError(TicketflowError, ValueError):
 
     Attributes:
         problems: Every problem found, each a sentence naming the status,
-            event or timer at fault.
+            event or timer at fault (at most ``MAX_PROBLEMS``, then one entry
+            counting the rest).
+        total: How many problems were found in all.
     """
 
-    def __init__(self, problems: Iterable[str], name: str | None = None) -> None:
+    def __init__(
+        self, problems: Iterable[str], name: str | None = None, *, total: int | None = None
+    ) -> None:
         self.problems: tuple[str, ...] = tuple(problems)
         self.name = name
+        self.total = len(self.problems) if total is None else total
         head = f"workflow {name!r} is invalid" if name else "workflow is invalid"
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{head} ({len(self.problems)} problem(s)):\n{lines}")
+        super().__init__(f"{head} ({self.total} problem(s)):\n{lines}")
 
 
 class LoadError(TicketflowError, ValueError):

@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from attrs import field, frozen
 
+from ._checks import MAX_ITEMS, fail, items, show
 from ._durations import Duration, to_duration
+from ._errors import DurationError, WorkflowError
 from ._ticket import SlaState
 
 if TYPE_CHECKING:
@@ -36,24 +38,71 @@ SlaStateName: TypeAlias = Literal["running", "paused", "met", "breached"]
 CalendarSpec: TypeAlias = "BusinessCalendar | Callable[[Mapping[str, Any]], BusinessCalendar]"
 
 
-def _names(value: str | Iterable[str] | None) -> frozenset[str]:
+def _names(what: str, value: object) -> frozenset[str]:
+    """A name or a list of names given for ``what``."""
     if value is None:
         return frozenset()
     if isinstance(value, str):
         return frozenset({value})
-    return frozenset(value)
+    got = items(value, what)
+    bad = [v for v in got if not isinstance(v, str)]
+    if bad:
+        raise fail(f"{what}: {show(bad[0])} is not a string")
+    return frozenset(got)
+
+
+def _stop_on(value: str | Iterable[str] | None) -> frozenset[str]:
+    return _names("SLA stop_on", value)
+
+
+def _restart_on(value: str | Iterable[str] | None) -> frozenset[str]:
+    return _names("SLA restart_on", value)
+
+
+def _pause_in(value: str | Iterable[str] | None) -> frozenset[str]:
+    return _names("SLA pause_in", value)
+
+
+def _target(value: Duration | timedelta | str) -> Duration | timedelta:
+    try:
+        return to_duration(value)
+    except DurationError as exc:
+        raise DurationError(f"SLA target: {exc}") from None
 
 
 def _when(value: Mapping[str, Any] | None) -> dict[str, frozenset[Any]] | None:
     if value is None:
         return None
+    if not isinstance(value, Mapping):
+        raise fail(f"SLA when must be a mapping of attribute names to values, got {show(value)}")
     out: dict[str, frozenset[Any]] = {}
     for key, wanted in value.items():
-        if isinstance(wanted, set | frozenset | list | tuple):
-            out[key] = frozenset(wanted)
-        else:
-            out[key] = frozenset({wanted})
+        if not isinstance(key, str):
+            raise fail(f"SLA when: attribute name {show(key)} is not a string")
+        values = items(wanted, f"SLA when[{show(key)}]") if _is_list(wanted) else (wanted,)
+        try:
+            out[key] = frozenset(values)
+        except TypeError:
+            bad = next(v for v in values if not _hashable(v))
+            raise fail(
+                f"SLA when[{show(key)}]: value {show(bad)} cannot be compared "
+                "(use strings, numbers, booleans or None)"
+            ) from None
+    if len(out) > MAX_ITEMS:
+        raise fail(f"SLA when holds more than {MAX_ITEMS} attributes")
     return out
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, set | frozenset | list | tuple)
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 @frozen
@@ -73,21 +122,35 @@ class SLA:
         restart_on: Events that start a met or breached clock afresh.
         pause_in: Status categories in which the clock pauses (it also
             pauses in ``solved`` and stops on ``closed``).
+
+    Raises:
+        DurationError: naming a target that is not a duration.
+        WorkflowError: naming each other field of the wrong type.
     """
 
     name: str
-    target: Duration | timedelta = field(converter=to_duration)
+    target: Duration | timedelta = field(converter=_target)
     when: dict[str, frozenset[Any]] | None = field(default=None, converter=_when, hash=False)
     calendar: CalendarSpec | None = field(default=None, eq=False)
     start_on: str | None = None
-    stop_on: frozenset[str] = field(default=frozenset(), converter=_names)
-    restart_on: frozenset[str] = field(default=frozenset(), converter=_names)
-    pause_in: frozenset[str] = field(default=frozenset({"pending", "on_hold"}), converter=_names)
+    stop_on: frozenset[str] = field(default=frozenset(), converter=_stop_on)
+    restart_on: frozenset[str] = field(default=frozenset(), converter=_restart_on)
+    pause_in: frozenset[str] = field(default=frozenset({"pending", "on_hold"}), converter=_pause_in)
     # derived once, read on every event
     _business: bool = field(init=False, repr=False, eq=False)
     _delta: timedelta = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        problems: list[str] = []
+        if not isinstance(self.name, str):
+            problems.append(f"SLA {show(self.name)}: name must be a string, got {show(self.name)}")
+        if self.start_on is not None and not isinstance(self.start_on, str):
+            problems.append(
+                f"SLA {show(self.name)}: start_on must be an event name or None, "
+                f"got {show(self.start_on)}"
+            )
+        if problems:
+            raise WorkflowError(problems)
         target = self.target
         if isinstance(target, timedelta):
             business, delta = False, target
@@ -113,7 +176,15 @@ class SLA:
         """True when this SLA applies to a ticket with these attributes."""
         if self.when is None:
             return True
-        return all(attrs.get(key) in wanted for key, wanted in self.when.items())
+        return all(_among(attrs.get(key), wanted) for key, wanted in self.when.items())
+
+
+def _among(value: object, wanted: frozenset[Any]) -> bool:
+    """True when ``value`` is one of ``wanted`` (an unhashable list or mapping never is)."""
+    try:
+        return value in wanted
+    except TypeError:
+        return False
 
 
 @frozen

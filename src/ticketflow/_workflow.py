@@ -19,14 +19,17 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any, Literal, TypeAlias
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from . import _engine
 from ._calendar import BusinessCalendar
+from ._checks import Problems, copy_json, fail, items, json_problem, show
 from ._durations import Duration, compare_durations, describe, is_positive, to_duration
-from ._errors import WorkflowError
+from ._errors import DurationError, TransitionError, WorkflowError
+from ._limits import MAX_INSTANT, MIN_INSTANT
 from ._sla import SLA, SlaClock
 from ._ticket import Context, Effect, Event, Outcome, Ticket
 
@@ -52,6 +55,25 @@ CalendarSpec: TypeAlias = "BusinessCalendar | Callable[[Mapping[str, Any]], Busi
 ANY = "*"
 
 
+def _check_text(problems: list[str], where: str, field_: str, value: object, *, none: bool) -> None:
+    """Note a problem unless ``value`` is a string (or None, when ``none``)."""
+    if isinstance(value, str) or (none and value is None):
+        return
+    expected = "a string or None" if none else "a string"
+    problems.append(f"{where}: {field_} must be {expected}, got {show(value)}")
+
+
+def _check_flag(problems: list[str], where: str, field_: str, value: object) -> None:
+    """Note a problem unless ``value`` is True or False."""
+    if not isinstance(value, bool):
+        problems.append(f"{where}: {field_} must be True or False, got {show(value)}")
+
+
+def _raise_if(problems: list[str]) -> None:
+    if problems:
+        raise WorkflowError(problems)
+
+
 @frozen
 class Status:
     """A status a ticket can be in.
@@ -66,6 +88,9 @@ class Status:
             name it explicitly apply.
         label: The words a portal shows (defaults to ``name``).
         description: What the status means to the requester.
+
+    Raises:
+        WorkflowError: naming each field of the wrong type.
     """
 
     name: str
@@ -74,6 +99,17 @@ class Status:
     terminal: bool = False
     label: str | None = None
     description: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        where = f"status {show(self.name)}"
+        problems: list[str] = []
+        _check_text(problems, where, "name", self.name, none=False)
+        _check_text(problems, where, "category", self.category, none=False)
+        _check_flag(problems, where, "initial", self.initial)
+        _check_flag(problems, where, "terminal", self.terminal)
+        _check_text(problems, where, "label", self.label, none=True)
+        _check_text(problems, where, "description", self.description, none=True)
+        _raise_if(problems)
 
     @property
     def title(self) -> str:
@@ -84,7 +120,7 @@ class Status:
 def _sources(value: str | Iterable[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
-    return tuple(value)
+    return items(value, "transition source")
 
 
 def _roles(value: str | Iterable[str] | None) -> frozenset[str] | None:
@@ -92,13 +128,38 @@ def _roles(value: str | Iterable[str] | None) -> frozenset[str] | None:
         return None
     if isinstance(value, str):
         return frozenset({value})
-    return frozenset(value)
+    got = items(value, "transition roles")
+    bad = [r for r in got if not isinstance(r, str)]
+    if bad:
+        raise fail(f"transition roles: role {show(bad[0])} is not a string")
+    return frozenset(got)
 
 
 def _effects(value: Iterable[str | Effect] | str | Effect) -> tuple[Effect, ...]:
     if isinstance(value, str | Effect):
         value = (value,)
-    return tuple(Effect(v) if isinstance(v, str) else v for v in value)
+    return tuple(Effect(v) if isinstance(v, str) else v for v in items(value, "transition effects"))
+
+
+def _effect_problems(where: str, i: int, e: object) -> list[str]:
+    """What is wrong with effect template ``e`` (the ``i``-th of a transition)."""
+    if not isinstance(e, Effect):
+        return [f"{where}: effects[{i}] must be a kind string or an Effect, got {show(e)}"]
+    out: list[str] = []
+    if not isinstance(e.kind, str) or not e.kind:
+        out.append(f"{where}: effect kind {show(e.kind)} is not a non-empty string")
+    if e.name is not None and not isinstance(e.name, str):
+        out.append(
+            f"{where}: effect {show(e.kind)} name must be a string or None, got {show(e.name)}"
+        )
+    if e.at is not None:
+        out.append(f"{where}: effect template {show(e.kind)} must not set at=")
+    if e.data is not None:
+        if not isinstance(e.data, Mapping):
+            out.append(f"{where}: effect {show(e.kind)} data must be a mapping, got {show(e.data)}")
+        elif (problem := json_problem(e.data, "data")) is not None:
+            out.append(f"{where}: effect {show(e.kind)} {problem}")
+    return out
 
 
 @frozen
@@ -114,12 +175,15 @@ class Transition:
         roles: Roles that may send it; None lets any actor.
         guard: A callable ``(ticket, context) -> bool`` that must accept.
         effects: Effect templates (kind strings or :class:`Effect`) emitted
-            when it happens.
+            when it happens; their ``data`` must be JSON values (it is copied).
         sub_status: A fixed string or callable ``(ticket, context) -> str |
             None`` for the ticket's ``sub_status``; entering a status
             otherwise clears it.
         restarts_timers: An internal transition restarts the status's timers.
         label: Words for diagrams and docs.
+
+    Raises:
+        WorkflowError: naming each field of the wrong type.
     """
 
     event: str
@@ -132,15 +196,67 @@ class Transition:
     restarts_timers: bool = False
     label: str | None = None
 
+    def __attrs_post_init__(self) -> None:
+        where = f"transition {show(self.event)}"
+        problems: list[str] = []
+        _check_text(problems, where, "event", self.event, none=False)
+        problems.extend(
+            f"{where}: source {show(src)} is not a status name"
+            for src in self.source
+            if not isinstance(src, str)
+        )
+        _check_text(problems, where, "target", self.target, none=True)
+        if self.guard is not None and not callable(self.guard):
+            problems.append(f"{where}: guard {show(self.guard)} is not callable")
+        if self.sub_status is not None and not (
+            isinstance(self.sub_status, str) or callable(self.sub_status)
+        ):
+            problems.append(
+                f"{where}: sub_status {show(self.sub_status)} is not a string or callable"
+            )
+        for i, e in enumerate(self.effects):
+            problems.extend(_effect_problems(where, i, e))
+        _check_flag(problems, where, "restarts_timers", self.restarts_timers)
+        _check_text(problems, where, "label", self.label, none=True)
+        _raise_if(problems)
+        if any(e.data is not None for e in self.effects):
+            copied = tuple(
+                e if e.data is None else evolve(e, data=copy_json(e.data)) for e in self.effects
+            )
+            object.__setattr__(self, "effects", copied)
+
     def permits(self, actor: str | None) -> bool:
         """True when ``actor`` may send this transition's event."""
         return self.roles is None or actor in self.roles
 
 
-def _durations(value: Iterable[Duration | timedelta | str]) -> tuple[Duration | timedelta, ...]:
-    if isinstance(value, Duration | timedelta | str):
-        value = (value,)
-    return tuple(to_duration(v) for v in value)
+def _duration(what: str, value: object) -> Duration | timedelta:
+    """``value`` as a duration, or a ``DurationError`` naming ``what``."""
+    try:
+        return to_duration(value)
+    except DurationError as exc:
+        raise DurationError(f"{what}: {exc}") from None
+
+
+def _after(value: Duration | timedelta | str) -> Duration | timedelta:
+    return _duration("timer after", value)
+
+
+def _durations(what: str, value: object) -> tuple[Duration | timedelta, ...]:
+    """One duration or a list of them, each checked and named by ``what``."""
+    if isinstance(value, Duration | timedelta | str) or not isinstance(value, Iterable):
+        return (_duration(what, value),)
+    return tuple(_duration(f"{what}[{i}]", v) for i, v in enumerate(items(value, what)))
+
+
+def _reminders(value: Iterable[Duration | timedelta | str]) -> tuple[Duration | timedelta, ...]:
+    return _durations("timer reminders", value)
+
+
+def _remind_before(
+    value: Iterable[Duration | timedelta | str],
+) -> tuple[Duration | timedelta, ...]:
+    return _durations("timer remind_before", value)
 
 
 @frozen
@@ -156,14 +272,25 @@ class Timer:
         calendar: The calendar its durations count on (or a callable
             choosing one from the ticket's attributes); the workflow's by
             default.
+
+    Raises:
+        DurationError: naming a duration that is not one.
+        WorkflowError: naming each other field of the wrong type.
     """
 
     status: str
-    after: Duration | timedelta = field(converter=to_duration)
+    after: Duration | timedelta = field(converter=_after)
     event: str
-    reminders: tuple[Duration | timedelta, ...] = field(default=(), converter=_durations)
-    remind_before: tuple[Duration | timedelta, ...] = field(default=(), converter=_durations)
+    reminders: tuple[Duration | timedelta, ...] = field(default=(), converter=_reminders)
+    remind_before: tuple[Duration | timedelta, ...] = field(default=(), converter=_remind_before)
     calendar: CalendarSpec | None = field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        where = f"timer {show(self.event)} in {show(self.status)}"
+        problems: list[str] = []
+        _check_text(problems, where, "status", self.status, none=False)
+        _check_text(problems, where, "event", self.event, none=False)
+        _raise_if(problems)
 
 
 @frozen
@@ -177,8 +304,20 @@ class _Compiled:
     pausing: tuple[frozenset[str], ...]
 
 
-def _tuple(value: Iterable[Any]) -> tuple[Any, ...]:
-    return tuple(value)
+def _statuses(value: Iterable[Status]) -> tuple[Status, ...]:
+    return items(value, "workflow statuses")
+
+
+def _transitions(value: Iterable[Transition]) -> tuple[Transition, ...]:
+    return items(value, "workflow transitions")
+
+
+def _timers(value: Iterable[Timer]) -> tuple[Timer, ...]:
+    return items(value, "workflow timers")
+
+
+def _slas(value: Iterable[SLA]) -> tuple[SLA, ...]:
+    return items(value, "workflow slas")
 
 
 @frozen
@@ -201,10 +340,10 @@ class Workflow:
     """
 
     name: str
-    statuses: tuple[Status, ...] = field(converter=_tuple)
-    transitions: tuple[Transition, ...] = field(converter=_tuple)
-    timers: tuple[Timer, ...] = field(default=(), converter=_tuple)
-    slas: tuple[SLA, ...] = field(default=(), converter=_tuple)
+    statuses: tuple[Status, ...] = field(converter=_statuses)
+    transitions: tuple[Transition, ...] = field(converter=_transitions)
+    timers: tuple[Timer, ...] = field(default=(), converter=_timers)
+    slas: tuple[SLA, ...] = field(default=(), converter=_slas)
     calendar: CalendarSpec | None = field(default=None, eq=False)
     description: str | None = field(default=None, eq=False)
     _compiled: _Compiled = field(init=False, repr=False, eq=False)
@@ -212,7 +351,7 @@ class Workflow:
     def __attrs_post_init__(self) -> None:
         problems = _validate(self)
         if problems:
-            raise WorkflowError(problems, self.name)
+            raise problems.error(self.name)
         object.__setattr__(self, "_compiled", _compile(self))
 
     # --- reading the definition -----------------------------------------------------------
@@ -226,28 +365,37 @@ class Workflow:
         """The :class:`Status` called ``name``.
 
         Raises:
-            TransitionError: naming an unknown status.
+            TransitionError: naming an unknown status (or a name that is not a string).
         """
-        from ._errors import TransitionError
-
-        try:
-            return self._compiled.statuses[name]
-        except KeyError:
-            raise TransitionError(name, "", (), f"unknown status {name!r}") from None
+        found = self._compiled.statuses.get(name) if isinstance(name, str) else None
+        if found is None:
+            known = _listing(self._compiled.statuses)
+            status = name if isinstance(name, str) else show(name)
+            raise TransitionError(status, "", (), f"unknown status {show(name)} (known: {known})")
+        return found
 
     def category(self, status: str) -> str:
-        """The category of ``status``."""
+        """The category of ``status``.
+
+        Raises:
+            TransitionError: naming an unknown status.
+        """
         return self.status(status).category
 
     def statuses_in(self, *categories: str) -> tuple[str, ...]:
         """Names of the statuses in any of ``categories`` (a portal's list filter).
 
         Raises:
-            WorkflowError: naming an unknown category.
+            WorkflowError: naming each unknown category.
         """
-        bad = [c for c in categories if c not in CATEGORIES]
-        if bad:
-            raise WorkflowError([f"unknown category {c!r}" for c in bad], self.name)
+        problems = Problems()
+        for c in categories:
+            if not isinstance(c, str) or c not in CATEGORIES:
+                problems.add(
+                    f"unknown category {show(c)} (expected one of {', '.join(CATEGORIES)})"
+                )
+        if problems:
+            raise problems.error(self.name)
         return tuple(s.name for s in self.statuses if s.category in categories)
 
     def events(self) -> tuple[str, ...]:
@@ -358,180 +506,274 @@ class Workflow:
 # --- validation ---------------------------------------------------------------------------
 
 
-def _validate(wf: Workflow) -> list[str]:
-    problems: list[str] = []
+#: Most (status, event, transition, role) entries the expanded table may hold, so that
+#: building a workflow and drawing its diagrams stay well inside a second.
+_MAX_MOVES = 50_000
+
+
+def _validate(wf: Workflow) -> Problems:
+    """Every problem of ``wf``, in time and memory linear in its size."""
+    problems = Problems()
+    add = problems.add
     if not isinstance(wf.name, str) or not wf.name:
-        problems.append(f"workflow name must be a non-empty string, got {wf.name!r}")
+        add(f"workflow name must be a non-empty string, got {show(wf.name)}")
+    if wf.description is not None and not isinstance(wf.description, str):
+        add(f"workflow description must be a string or None, got {show(wf.description)}")
     statuses: dict[str, Status] = {}
     for s in wf.statuses:
         if not isinstance(s, Status):
-            problems.append(f"expected a Status, got {s!r}")
+            add(f"expected a Status, got {show(s)}")
             continue
         if s.name in statuses:
-            problems.append(f"status {s.name!r} is defined twice")
+            add(f"status {show(s.name)} is defined twice")
         if not s.name or s.name == ANY:
-            problems.append(f"status name {s.name!r} is not allowed")
+            add(f"status name {show(s.name)} is not allowed")
         if s.category not in CATEGORIES:
-            problems.append(
-                f"status {s.name!r} has unknown category {s.category!r} "
+            add(
+                f"status {show(s.name)} has unknown category {show(s.category)} "
                 f"(expected one of {', '.join(CATEGORIES)})"
             )
-        statuses[s.name] = s
+        statuses.setdefault(s.name, s)
     initial = [s.name for s in statuses.values() if s.initial]
     if not initial:
-        problems.append("no initial status (mark one with initial=True)")
+        add("no initial status (mark one with initial=True)")
     elif len(initial) > 1:
-        problems.append(f"several initial statuses: {', '.join(initial)}")
+        add(f"several initial statuses: {_listing(initial)}")
     terminal = {n for n, s in statuses.items() if s.terminal}
 
     transitions = [t for t in wf.transitions if isinstance(t, Transition)]
     for t in wf.transitions:
         if not isinstance(t, Transition):
-            problems.append(f"expected a Transition, got {t!r}")
+            add(f"expected a Transition, got {show(t)}")
+    open_count = len(statuses) - len(terminal)
+    moves = 0
     for t in transitions:
-        where = f"transition {t.event!r}"
+        where = f"transition {show(t.event)}"
         if not t.event or t.event == "start":
-            problems.append(f"{where}: event name {t.event!r} is not allowed")
+            add(f"{where}: event name {show(t.event)} is not allowed")
         if not t.source:
-            problems.append(f"{where} has no source status")
+            add(f"{where} has no source status")
         for src in t.source:
             if src != ANY and src not in statuses:
-                problems.append(f"{where} has unknown source status {src!r}")
+                add(f"{where} has unknown source status {show(src)}")
             if src in terminal and t.target is not None:
-                problems.append(
-                    f"{where} leaves terminal status {src!r} (a terminal status is never "
+                add(
+                    f"{where} leaves terminal status {show(src)} (a terminal status is never "
                     "left; make it non-terminal or use target=None)"
                 )
         if t.target is not None and t.target not in statuses:
-            problems.append(f"{where} has unknown target status {t.target!r}")
-        if t.guard is not None and not callable(t.guard):
-            problems.append(f"{where}: guard {t.guard!r} is not callable")
-        if t.sub_status is not None and not (
-            isinstance(t.sub_status, str) or callable(t.sub_status)
-        ):
-            problems.append(f"{where}: sub_status {t.sub_status!r} is not a string or callable")
-        for e in t.effects:
-            if not isinstance(e.kind, str) or not e.kind:
-                problems.append(f"{where}: effect kind {e.kind!r} is not a non-empty string")
-            if e.at is not None:
-                problems.append(f"{where}: effect template {e.kind!r} must not set at=")
-            if e.data is not None and not isinstance(e.data, Mapping):
-                problems.append(f"{where}: effect {e.kind!r} data must be a mapping")
+            add(f"{where} has unknown target status {show(t.target)}")
         if t.restarts_timers and t.target is not None:
-            problems.append(
-                f"{where}: restarts_timers only applies to internal transitions (target=None)"
-            )
+            add(f"{where}: restarts_timers only applies to internal transitions (target=None)")
+        reach = len(t.source) + (open_count if ANY in t.source else 0)
+        moves += reach * (1 + len(t.roles or ()))
 
-    # expand sources; find ambiguous unguarded pairs
+    # the table, expanded once: (status, event) -> candidates, "*" included
     expanded: dict[tuple[str, str], list[Transition]] = {}
-    for t in transitions:
-        for src in _expand(t.source, statuses, terminal):
-            expanded.setdefault((src, t.event), []).append(t)
-    for (src, event), cands in expanded.items():
-        unguarded = [t for t in cands if t.guard is None]
-        for i, a in enumerate(unguarded):
-            for b in unguarded[i + 1 :]:
-                if a.roles is None or b.roles is None or a.roles & b.roles:
-                    problems.append(
-                        f"event {event!r} in status {src!r} is ambiguous: two unguarded "
-                        f"transitions (to {a.target!r} and {b.target!r}) for the same roles"
-                    )
+    if moves > _MAX_MOVES:
+        add(
+            f"the transitions expand to about {moves} (status, event, role) moves, more than "
+            f"{_MAX_MOVES}; name fewer sources or roles, or use fewer '*' transitions"
+        )
+    else:
+        for t in transitions:
+            for src in _expand(t.source, statuses, terminal):
+                expanded.setdefault((src, t.event), []).append(t)
+        for (src, event), cands in expanded.items():
+            problem = _ambiguity(src, event, cands)
+            if problem is not None:
+                add(problem)
 
     # timers
+    explicit: dict[tuple[str, str], list[Transition]] = {}
+    star: dict[str, list[Transition]] = {}
+    for t in transitions:
+        for src in dict.fromkeys(t.source):
+            if src == ANY:
+                star.setdefault(t.event, []).append(t)
+            else:
+                explicit.setdefault((src, t.event), []).append(t)
     for i, tm in enumerate(wf.timers):
         if not isinstance(tm, Timer):
-            problems.append(f"expected a Timer, got {tm!r}")
+            add(f"expected a Timer, got {show(tm)}")
             continue
-        where = f"timer {i} ({tm.event!r} in {tm.status!r})"
-        if tm.status not in statuses:
-            problems.append(f"{where} names unknown status {tm.status!r}")
-        elif tm.status in terminal:
-            problems.append(f"{where} is on terminal status {tm.status!r}")
-        cands = expanded.get((tm.status, tm.event), [])
-        system = [t for t in cands if t.permits("system")]
-        if tm.status in statuses and not system:
-            problems.append(
-                f"{where}: no transition for event {tm.event!r} from status "
-                f"{tm.status!r} that role 'system' may send"
-            )
-        if system and all(t.target is None and not t.restarts_timers for t in system):
-            problems.append(
-                f"{where}: its transition neither leaves the status nor restarts its "
-                "timers, so it would stay due forever"
-            )
-        for what, d in [
-            ("after", tm.after),
-            *(("reminder", r) for r in tm.reminders),
-            *(("remind_before", r) for r in tm.remind_before),
-        ]:
-            if not is_positive(d):
-                problems.append(f"{where}: {what} duration {describe(d)} is not positive")
-        for r in tm.reminders:
-            if compare_durations(r, tm.after) in (0, 1):
-                problems.append(
-                    f"{where}: reminder after {describe(r)} is not before its deadline "
-                    f"({describe(tm.after)})"
-                )
-        for r in tm.remind_before:
-            if compare_durations(r, tm.after) in (0, 1):
-                problems.append(
-                    f"{where}: reminder {describe(r)} before the deadline falls at or before entry "
-                    f"(the timer fires after {describe(tm.after)})"
-                )
-        if _bad_calendar(tm.calendar):
-            problems.append(f"{where}: calendar {tm.calendar!r} is not a calendar or callable")
+        _check_timer(add, i, tm, statuses, terminal, explicit, star)
 
     # SLAs
     events = {t.event for t in transitions}
     for sla in wf.slas:
         if not isinstance(sla, SLA):
-            problems.append(f"expected an SLA, got {sla!r}")
+            add(f"expected an SLA, got {show(sla)}")
             continue
-        where = f"SLA {sla.name!r}"
-        if isinstance(sla.target, Duration) and sla.target.unit in ("days", "business_days"):
-            problems.append(
-                f"{where}: target {sla.target} is in days; use minutes or hours "
-                "(business or absolute)"
-            )
-        if not is_positive(sla.target):
-            problems.append(f"{where}: target {sla.target} is not positive")
-        named = [("start_on", sla.start_on)] if sla.start_on is not None else []
-        named += [("stop_on", e) for e in sorted(sla.stop_on)]
-        named += [("restart_on", e) for e in sorted(sla.restart_on)]
-        for what, name in named:
-            if name not in events:
-                problems.append(f"{where}: {what} names unknown event {name!r}")
-        for c in sorted(sla.pause_in):
-            if c not in CATEGORIES:
-                problems.append(f"{where}: pause_in names unknown category {c!r}")
-        if _bad_calendar(sla.calendar):
-            problems.append(f"{where}: calendar {sla.calendar!r} is not a calendar or callable")
+        _check_sla(add, sla, events)
 
     if _bad_calendar(wf.calendar):
-        problems.append(f"calendar {wf.calendar!r} is not a calendar or callable")
+        add(f"calendar {show(wf.calendar)} is not a calendar or callable")
 
-    # reachability and dead ends (only when the graph itself is sound)
-    if len(initial) == 1 and not problems:
-        edges: dict[str, set[str]] = {n: set() for n in statuses}
-        for (src, _event), cands in expanded.items():
-            for t in cands:
-                if t.target is not None and t.target != src:
-                    edges[src].add(t.target)
-        seen = {initial[0]}
-        queue = deque(seen)
+    # reachability and dead ends, over the statuses and moves that are known
+    edges: dict[str, set[str]] = {n: set() for n in statuses}
+    star_targets: set[str] = set()
+    for t in transitions:
+        if t.target is None or t.target not in statuses:
+            continue
+        for src in t.source:
+            if src == ANY:
+                star_targets.add(t.target)
+            elif src in statuses and src != t.target:
+                edges[src].add(t.target)
+    if initial:
+        seen = set(initial)
+        queue = deque(initial)
+        star_done = False
         while queue:
-            for nxt in edges[queue.popleft()]:
-                if nxt not in seen:
-                    seen.add(nxt)
-                    queue.append(nxt)
+            n = queue.popleft()
+            nxt = edges[n]
+            if n not in terminal and not star_done:
+                star_done = True
+                nxt = nxt | star_targets
+            for m in nxt:
+                if m not in seen:
+                    seen.add(m)
+                    queue.append(m)
+        start = show(initial[0]) if len(initial) == 1 else "the initial statuses"
         for n in statuses:
             if n not in seen:
-                problems.append(f"status {n!r} is unreachable from {initial[0]!r}")
-            if n not in terminal and not edges[n]:
-                problems.append(
-                    f"status {n!r} is a dead end: not terminal, and no transition leaves it"
-                )
+                add(f"status {show(n)} is unreachable from {start}")
+    for n in statuses:
+        if n not in terminal and not edges[n] and not (star_targets - {n}):
+            add(f"status {show(n)} is a dead end: not terminal, and no transition leaves it")
     return problems
+
+
+def _listing(names: Iterable[str], most: int = 10) -> str:
+    """Names joined by commas, at most ``most`` of them, each shortened."""
+    shown = list(islice(names, most + 1))
+    text = ", ".join(n if isinstance(n, str) and len(n) <= 80 else show(n) for n in shown[:most])
+    return text + (", ..." if len(shown) > most else "")
+
+
+def _ambiguity(src: str, event: str, cands: Sequence[Transition]) -> str | None:
+    """The problem of several unguarded candidates for one actor, in linear time."""
+    unguarded = [t for t in cands if t.guard is None]
+    if len(unguarded) < 2:
+        return None
+    if any(t.roles is None for t in unguarded):
+        clashing, who = unguarded, "any actor"
+    else:
+        by_role: dict[str, list[Transition]] = {}
+        for t in unguarded:
+            for role in t.roles or ():
+                by_role.setdefault(role, []).append(t)
+        roles = sorted(r for r, ts in by_role.items() if len(ts) > 1)
+        if not roles:
+            return None
+        ids = {id(t) for r in roles for t in by_role[r]}
+        clashing = [t for t in unguarded if id(t) in ids]
+        who = f"role(s) {_listing(roles)}"
+    targets = _listing(show(t) for t in dict.fromkeys(t.target for t in clashing))
+    return (
+        f"event {show(event)} in status {show(src)} is ambiguous: {len(clashing)} unguarded "
+        f"transitions (to {targets}) for {who}"
+    )
+
+
+def _check_timer(
+    add: Callable[[str], None],
+    i: int,
+    tm: Timer,
+    statuses: Mapping[str, Status],
+    terminal: set[str],
+    explicit: Mapping[tuple[str, str], list[Transition]],
+    star: Mapping[str, list[Transition]],
+) -> None:
+    """Add the problems of the ``i``-th timer."""
+    where = f"timer {i} ({show(tm.event)} in {show(tm.status)})"
+    if tm.status not in statuses:
+        add(f"{where} names unknown status {show(tm.status)}")
+    elif tm.status in terminal:
+        add(f"{where} is on terminal status {show(tm.status)}")
+    cands = list(explicit.get((tm.status, tm.event), ()))
+    if tm.status in statuses and tm.status not in terminal:
+        cands += star.get(tm.event, ())
+    system = [t for t in cands if t.permits("system")]
+    if tm.status in statuses and not system:
+        add(
+            f"{where}: no transition for event {show(tm.event)} from status "
+            f"{show(tm.status)} that role 'system' may send"
+        )
+    if system and all(t.target is None and not t.restarts_timers for t in system):
+        add(
+            f"{where}: its transition neither leaves the status nor restarts its "
+            "timers, so it would stay due forever"
+        )
+    for what, d in [
+        ("after", tm.after),
+        *(("reminder", r) for r in tm.reminders),
+        *(("remind_before", r) for r in tm.remind_before),
+    ]:
+        if not is_positive(d):
+            add(f"{where}: {what} duration {describe(d)} is not positive")
+        elif _too_long(d):
+            add(f"{where}: {what} duration {describe(d)} {_BEYOND}")
+    for r in tm.reminders:
+        if compare_durations(r, tm.after) in (0, 1):
+            add(
+                f"{where}: reminder after {describe(r)} is not before its deadline "
+                f"({describe(tm.after)})"
+            )
+    for r in tm.remind_before:
+        if compare_durations(r, tm.after) in (0, 1):
+            add(
+                f"{where}: reminder {describe(r)} before the deadline falls at or before entry "
+                f"(the timer fires after {describe(tm.after)})"
+            )
+    if _bad_calendar(tm.calendar):
+        add(f"{where}: calendar {show(tm.calendar)} is not a calendar or callable")
+
+
+def _check_sla(add: Callable[[str], None], sla: SLA, events: set[str]) -> None:
+    """Add the problems of one SLA."""
+    where = f"SLA {show(sla.name)}"
+    if isinstance(sla.target, Duration) and sla.target.unit in ("days", "business_days"):
+        add(f"{where}: target {sla.target} is in days; use minutes or hours (business or absolute)")
+    if not is_positive(sla.target):
+        add(f"{where}: target {sla.target} is not positive")
+    elif _too_long(sla.target):
+        add(f"{where}: target {describe(sla.target)} {_BEYOND}")
+    named = [("start_on", sla.start_on)] if sla.start_on is not None else []
+    named += [("stop_on", e) for e in sorted(sla.stop_on)]
+    named += [("restart_on", e) for e in sorted(sla.restart_on)]
+    for what, name in named:
+        if name not in events:
+            add(f"{where}: {what} names unknown event {show(name)}")
+    for c in sorted(sla.pause_in):
+        if c not in CATEGORIES:
+            add(f"{where}: pause_in names unknown category {show(c)}")
+    if _bad_calendar(sla.calendar):
+        add(f"{where}: calendar {show(sla.calendar)} is not a calendar or callable")
+
+
+_SPAN = MAX_INSTANT - MIN_INSTANT
+_BEYOND = (
+    f"is longer than the supported range of instants ({MIN_INSTANT.year} to {MAX_INSTANT.year})"
+)
+# The least real time one unit of each kind can take: working time is never more than
+# real time, and a calendar day is never shorter than 23 hours.
+_LEAST = {
+    "minutes": timedelta(minutes=1),
+    "hours": timedelta(hours=1),
+    "days": timedelta(hours=23),
+    "business_minutes": timedelta(minutes=1),
+    "business_hours": timedelta(hours=1),
+    "business_days": timedelta(hours=23),
+}
+
+
+def _too_long(d: Duration | timedelta) -> bool:
+    """True when ``d`` cannot fit between ``MIN_INSTANT`` and ``MAX_INSTANT``."""
+    if isinstance(d, timedelta):
+        return d >= _SPAN
+    return abs(d.amount) >= _SPAN // _LEAST[d.unit]
 
 
 def _bad_calendar(spec: object) -> bool:
