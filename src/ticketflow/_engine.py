@@ -48,7 +48,7 @@ from ._errors import (
     TransitionError,
     WorkflowError,
 )
-from ._limits import MAX_STEPS
+from ._limits import MAX_INSTANT, MAX_STEPS
 from ._ticket import (
     Context,
     Due,
@@ -67,6 +67,8 @@ if TYPE_CHECKING:
     from ._workflow import Transition, Workflow, _Compiled
 
 SYSTEM = "system"
+# instants from this year on may lie past MAX_INSTANT: check them exactly
+_LAST_YEAR = MAX_INSTANT.year - 1
 
 
 def _utc(at: datetime) -> datetime:
@@ -109,6 +111,8 @@ class _Run:
             tm = wf.timers[i]
             cal = _calendar(wf, tm.calendar, attrs)
             deadline = cal.add(at, tm.after)
+            if deadline.year >= _LAST_YEAR:  # a deadline past the range could not be stored
+                check_aware(deadline, f"the deadline of timer {tm.event!r}")
             items.append(Due(deadline, "timer", tm.event, i))
             if not (tm.reminders or tm.remind_before):
                 continue
@@ -176,6 +180,9 @@ class _Run:
 
 
 def _sla_items(slas: tuple[SlaState, ...]) -> list[Due]:
+    for st in slas:
+        if st.due_at is not None and st.due_at.year >= _LAST_YEAR:
+            check_aware(st.due_at, f"the due_at of SLA {st.name!r}")
     return [
         Due(st.due_at, "sla_breach", st.name, slot)
         for slot, st in enumerate(slas)

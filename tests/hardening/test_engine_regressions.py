@@ -602,6 +602,23 @@ BAD_CALLS: list[tuple[Callable[[tf.Workflow], object], type[Exception], str]] = 
     (lambda wf: wf.next_deadline("x"), tf.SnapshotError, "expected a Ticket"),  # type: ignore[arg-type]
 ]
 
+LATE = datetime(2999, 12, 30, tzinfo=UTC)
+
+
+def _ask_late(wf: tf.Workflow) -> object:
+    t = wf.apply(wf.start(at=LATE).ticket, "assign", at=LATE + timedelta(hours=1), actor="agent")
+    return wf.apply(t.ticket, "ask", at=LATE + timedelta(hours=2), actor="agent")
+
+
+BAD_CALLS += [
+    (_ask_late, tf.InstantError, "the deadline of timer 'auto_resolve'"),
+    (
+        lambda wf: support_flow(slas=[tf.SLA("r", target=tf.hours(48))]).start(at=LATE),
+        tf.InstantError,
+        "the due_at of SLA 'r'",
+    ),
+]
+
 BAD_STEPS: list[object] = [0, -1, True, 1.5, "10", None]
 
 
