@@ -38,7 +38,6 @@ __all__ = [
     "check_aware",
     "check_snapshot",
     "freeze_attrs",
-    "thaw",
 ]
 
 #: Version of the dict layout written by :meth:`Ticket.to_dict`.
@@ -87,9 +86,9 @@ class FrozenList(tuple):  # type: ignore[type-arg]
 class FrozenDict(Mapping[str, Any]):
     """A read-only, hashable mapping: how a ticket holds its attributes.
 
-    It equals any mapping with equal items, pickles, and thaws back to plain
-    ``dict``/``list`` values with :func:`thaw`. Build one with
-    :func:`freeze_attrs`, which checks the values.
+    It equals any mapping with equal items, hashes and pickles;
+    :meth:`Ticket.to_dict` writes it back as plain ``dict``/``list`` values.
+    Build one with :func:`freeze_attrs`, which checks the values.
     """
 
     __slots__ = ("_d", "_h")
@@ -222,15 +221,6 @@ def _freeze_value(value: object, where: str, depth: int) -> Any:
         where,
         value,
     )
-
-
-def thaw(value: Any) -> Any:
-    """Plain ``dict``/``list`` copies of frozen attribute values."""
-    if isinstance(value, Mapping):
-        return {k: thaw(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return [thaw(v) for v in value]
-    return value
 
 
 def _encode(value: Any) -> Any:
