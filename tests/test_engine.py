@@ -301,12 +301,13 @@ class TestSnapshot:
     def test_malformed_field_raises_naming_it(
         self, wf: tf.Workflow, field: str, value: object
     ) -> None:
-        """A malformed field raises SnapshotError naming the field."""
+        """A malformed field raises SnapshotError naming the field (or the item within it)."""
         data = wf.start(at=T0).ticket.to_dict()
         data[field] = value
         with pytest.raises(tf.SnapshotError, match=field) as info:
             tf.Ticket.from_dict(data)
-        assert info.value.field == field
+        assert info.value.field is not None
+        assert info.value.field.split("[")[0] == field
 
     def test_missing_field_raises(self, wf: tf.Workflow) -> None:
         """A missing field raises SnapshotError naming it."""
@@ -354,7 +355,7 @@ class TestStaleSnapshots:
         stale = tf.Ticket.from_dict(data)
         with pytest.raises(tf.SnapshotError, match="'renamed'") as info:
             wf.advance(stale, now=at(100))
-        assert info.value.field == "agenda"
+        assert info.value.field == "agenda[0]"
 
     def test_sla_clock_unknown_to_the_workflow_raises(self) -> None:
         """A snapshot with an SLA clock the workflow does not define raises SnapshotError."""

@@ -325,3 +325,48 @@ class TestAdvanceProperties:
         once = wf.advance(t, now=end)
         assert once.ticket == small
         assert tuple(effects) == once.effects
+
+
+class TestStepLimit:
+    """One call fires at most max_steps due items, and the rest waits on the agenda."""
+
+    def test_docs_example_prints_what_it_says(self) -> None:
+        """The step-limit example in timers-and-slas.md prints its comment lines."""
+        import contextlib
+        import io
+        import re
+        from pathlib import Path
+
+        text = (Path(__file__).parent.parent / "docs" / "timers-and-slas.md").read_text("utf-8")
+        match = re.search(r"## The agenda.*?```python\n(.*?)```", text, flags=re.S)
+        assert match is not None
+        code = match.group(1)
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            exec(compile(code, "timers-and-slas.md", "exec"), {})
+        expected = [line[2:] for line in code.splitlines() if line.startswith("# ")]
+        assert buffer.getvalue().splitlines() == expected
+
+    def test_reminders_and_breaches_count_as_steps(self) -> None:
+        """A reminder due before its timer counts toward max_steps like the timer."""
+        wf = tf.Workflow(
+            name="remind",
+            statuses=[
+                tf.Status("a", initial=True),
+                tf.Status("done", category="closed", terminal=True),
+            ],
+            transitions=[tf.Transition("close", source="a", target="done")],
+            timers=[tf.Timer("a", after=tf.hours(2), event="close", reminders=[tf.hours(1)])],
+        )
+        t0 = datetime(2026, 1, 1, tzinfo=UTC)
+        t = wf.start(at=t0).ticket
+        with pytest.raises(tf.StepLimitError) as info:
+            wf.advance(t, now=t0 + timedelta(hours=3), max_steps=1)
+        partial = info.value.outcome
+        assert isinstance(partial, tf.Outcome)
+        assert [e.kind for e in partial.effects] == ["reminder"]
+        assert partial.ticket.version == 2
+        assert [d.kind for d in partial.ticket.agenda] == ["timer"]
+        rest = wf.advance(partial.ticket, now=t0 + timedelta(hours=3), max_steps=1)
+        assert rest.ticket.status == "done"
+        assert rest.ticket == wf.advance(t, now=t0 + timedelta(hours=3)).ticket

@@ -16,6 +16,14 @@ Rules of operation:
   breach, a dropped timer), so it does not depend on how calls were batched.
 * Instants are compared in UTC: Python compares two datetimes that share one
   tzinfo by wall clock, which is wrong inside a DST fold.
+* Every argument is checked where it enters, and a ticket the engine did not
+  build itself is checked against the workflow once (its agenda must be one
+  the workflow could have produced); tickets the engine builds are marked as
+  checked, so the hot path pays one identity test. One call fires at most
+  ``max_steps`` due items, then raises :class:`StepLimitError` carrying the
+  consistent partial outcome.
+* The caller's own callables (guards, ``sub_status``, calendar choosers) run
+  as they are: their exceptions propagate unchanged.
 """
 
 from __future__ import annotations
@@ -27,20 +35,40 @@ from typing import TYPE_CHECKING, Any
 from . import _sla
 from ._calendar import ALWAYS_OPEN, BusinessCalendar
 from ._errors import (
+    AttrsError,
     CalendarError,
+    EventDataError,
     EventLogError,
     GuardRejected,
+    InstantError,
     NotPermitted,
     OutOfOrderError,
     SnapshotError,
+    StepLimitError,
     TransitionError,
+    WorkflowError,
 )
-from ._ticket import Context, Due, Effect, Event, Outcome, SlaState, Step, Ticket, check_aware
+from ._limits import MAX_INSTANT, MAX_STEPS
+from ._ticket import (
+    Context,
+    Due,
+    Effect,
+    Event,
+    Outcome,
+    SlaState,
+    Step,
+    Ticket,
+    check_aware,
+    check_snapshot,
+    freeze_attrs,
+)
 
 if TYPE_CHECKING:
     from ._workflow import Transition, Workflow, _Compiled
 
 SYSTEM = "system"
+# instants from this year on may lie past MAX_INSTANT: check them exactly
+_LAST_YEAR = MAX_INSTANT.year - 1
 
 
 def _utc(at: datetime) -> datetime:
@@ -83,6 +111,8 @@ class _Run:
             tm = wf.timers[i]
             cal = _calendar(wf, tm.calendar, attrs)
             deadline = cal.add(at, tm.after)
+            if deadline.year >= _LAST_YEAR:  # a deadline past the range could not be stored
+                check_aware(deadline, f"the deadline of timer {tm.event!r}")
             items.append(Due(deadline, "timer", tm.event, i))
             if not (tm.reminders or tm.remind_before):
                 continue
@@ -150,6 +180,9 @@ class _Run:
 
 
 def _sla_items(slas: tuple[SlaState, ...]) -> list[Due]:
+    for st in slas:
+        if st.due_at is not None and st.due_at.year >= _LAST_YEAR:
+            check_aware(st.due_at, f"the due_at of SLA {st.name!r}")
     return [
         Due(st.due_at, "sla_breach", st.name, slot)
         for slot, st in enumerate(slas)
@@ -170,122 +203,274 @@ def _agenda(items: list[Due]) -> tuple[Due, ...]:
     return tuple(sorted(items, key=_sort_key))
 
 
-# --- public operations -------------------------------------------------------------------
+# --- checking what comes in ------------------------------------------------------------
 
 
-def start(
-    wf: Workflow,
-    c: _Compiled,
-    at: datetime,
-    id: str | None,
-    attrs: Mapping[str, Any] | None,
-) -> Outcome:
-    check_aware(at, "at")
-    if id is not None and not isinstance(id, str):
-        raise TypeError(f"id must be a string or None, got {id!r}")
-    attrs = dict(attrs) if attrs else {}
-    run = _Run(wf, c)
-    status = c.initial
-    slas = run.new_slas(at, status, attrs)
-    agenda = _agenda([*run.timer_items(status, at, attrs), *_sla_items(slas)])
-    ticket = Ticket(
-        id=id,
-        workflow=wf.name,
-        status=status,
-        sub_status=None,
-        version=1,
-        created_at=at,
-        updated_at=at,
-        status_since=at,
-        timers_since=at,
-        attrs=attrs,
-        agenda=agenda,
-        slas=slas,
-    )
-    run.steps.append(Step("start", None, status, at, None))
-    return run.outcome(ticket)
+def _mark(ticket: Ticket, c: _Compiled) -> Ticket:
+    """Record that ``ticket`` was built (or checked) for the workflow compiled as ``c``."""
+    object.__setattr__(ticket, "_checked", c)
+    return ticket
 
 
-def _check_ticket(wf: Workflow, c: _Compiled, ticket: Ticket) -> None:
-    """Reject a ticket that this workflow cannot have produced (e.g. a stale snapshot)."""
+def _check_max_steps(max_steps: object) -> int:
+    """Return ``max_steps`` if it is a positive int.
+
+    Raises:
+        StepLimitError: with ``outcome`` None, naming the bad value.
+    """
+    if not isinstance(max_steps, int) or isinstance(max_steps, bool) or max_steps < 1:
+        error = StepLimitError(None, 0)
+        error.max_steps = max_steps  # type: ignore[assignment]
+        error.args = (f"max_steps must be a positive int, got {_short(max_steps)}",)
+        raise error
+    return max_steps
+
+
+def _check_ticket(wf: Workflow, c: _Compiled, ticket: object) -> Ticket:
+    """Return ``ticket`` if this workflow could have produced it.
+
+    Raises:
+        SnapshotError: naming the field at fault.
+        TransitionError: for a status the workflow does not have.
+    """
     if not isinstance(ticket, Ticket):
-        raise TypeError(f"expected a Ticket, got {ticket!r}")
+        raise SnapshotError(f"expected a Ticket, got {_short(ticket)}", "ticket")
+    if ticket._checked is c:
+        return ticket
+    check_snapshot(ticket)
+    if ticket.workflow != wf.name:
+        raise SnapshotError(
+            f"ticket of workflow {ticket.workflow!r} given to workflow {wf.name!r}", "workflow"
+        )
     if ticket.status not in c.table:
         raise TransitionError(
             ticket.status, "", (), f"ticket is in unknown status {ticket.status!r}"
         )
     slas = wf.slas
-    for st in ticket.slas:
+    seen: set[str] = set()
+    for i, st in enumerate(ticket.slas):
         if st.index >= len(slas) or slas[st.index].name != st.name:
             raise SnapshotError(
-                f"SLA clock {st.name!r} (#{st.index}) is not in workflow {wf.name!r}", "slas"
+                f"SLA clock {st.name!r} (#{st.index}) is not in workflow {wf.name!r}",
+                f"slas[{i}]",
             )
+        if st.name in seen:
+            raise SnapshotError(f"SLA clock {st.name!r} appears twice", f"slas[{i}]")
+        seen.add(st.name)
     timers = wf.timers
-    for d in ticket.agenda:
+    armed = c.timers_by_status[ticket.status]
+    room = len(ticket.slas) + sum(
+        1 + len(timers[i].reminders) + len(timers[i].remind_before) for i in armed
+    )
+    if len(ticket.agenda) > room:
+        raise SnapshotError(
+            f"{len(ticket.agenda)} items, but status {ticket.status!r} of workflow "
+            f"{wf.name!r} arms at most {room}",
+            "agenda",
+        )
+    breaches = 0
+    for i, d in enumerate(ticket.agenda):
+        where = f"agenda[{i}]"
         if d.kind == "sla_breach":
-            known = d.index < len(ticket.slas) and ticket.slas[d.index].name == d.name
-        else:
-            known = d.index < len(timers) and timers[d.index].event == d.name
-        if not known:
+            breaches += 1
+            clock = ticket.slas[d.index] if d.index < len(ticket.slas) else None
+            if clock is None or clock.name != d.name:
+                raise SnapshotError(f"no SLA clock {d.name!r} at slot {d.index}", where)
+            if (
+                clock.running_since is None
+                or clock.breached
+                or clock.stopped
+                or clock.due_at != d.at
+            ):
+                raise SnapshotError(
+                    f"sla_breach {d.name!r} at {d.at.isoformat()} does not match its clock",
+                    where,
+                )
+            continue
+        if d.index not in armed or timers[d.index].event != d.name:
             raise SnapshotError(
-                f"{d.kind} {d.name!r} (#{d.index}) is not in workflow {wf.name!r}", "agenda"
+                f"{d.kind} {d.name!r} (#{d.index}) is not a timer armed in status "
+                f"{ticket.status!r} of workflow {wf.name!r}",
+                where,
             )
+        if d.kind == "reminder":
+            tm = timers[d.index]
+            count = len(tm.reminders) + len(tm.remind_before)
+            if d.sub >= count:
+                raise SnapshotError(
+                    f"reminder {d.sub} of timer {d.name!r}, which has {count}", f"{where}.sub"
+                )
+    running = sum(1 for st in ticket.slas if st.running_since is not None and not st.breached)
+    if breaches != running:
+        raise SnapshotError(
+            f"{running} running SLA clock(s) but {breaches} sla_breach item(s)", "agenda"
+        )
+    return _mark(ticket, c)
 
 
-def _catch_up(run: _Run, ticket: Ticket, now: datetime) -> Ticket:
+def _check_actor(ticket: Ticket, event: str, actor: object) -> str | None:
+    if actor is not None and not isinstance(actor, str):
+        raise TransitionError(
+            ticket.status, event, (), f"actor must be a string or None, got {_short(actor)}"
+        )
+    return actor
+
+
+def _short(value: object) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # a huge int, or a broken __repr__ of the caller's
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+# --- catching up -----------------------------------------------------------------------
+
+
+def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticket:
+    """Fire every agenda item due at or before ``now``, in order, at most ``max_steps``.
+
+    Reminders and breaches are consumed by position; the ticket (and its
+    agenda tuple) is rebuilt once per run of them, and a timer rebuilds the
+    agenda from the workflow, so the cost is linear in the items fired.
+    """
     limit = _utc(now)
-    while ticket.agenda and _utc(ticket.agenda[0].at) <= limit:
-        ticket = _fire(run, ticket, ticket.agenda[0])
-    return ticket
+    agenda = ticket.agenda
+    if not agenda or _utc(agenda[0].at) > limit:
+        return ticket
+    c = run.c
+    fired = 0
+    while True:
+        pos, n = 0, len(agenda)
+        version, updated, slas = ticket.version, ticket.updated_at, ticket.slas
+        deadlines: dict[int, datetime] | None = None
+        timer: Due | None = None
+        stop = False
+        while pos < n:
+            item = agenda[pos]
+            if _utc(item.at) > limit:
+                break
+            if fired >= max_steps:
+                stop = True
+                break
+            fired += 1
+            pos += 1
+            if item.kind == "timer":
+                timer = item
+                break
+            if item.kind == "reminder":
+                if deadlines is None:
+                    deadlines = {d.index: d.at for d in agenda if d.kind == "timer"}
+                run.effects.append(
+                    Effect(
+                        "reminder",
+                        item.name,
+                        item.at,
+                        {"status": ticket.status, "deadline": deadlines.get(item.index)},
+                    )
+                )
+            else:
+                state = _sla.breach(slas[item.index])
+                slas = (*slas[: item.index], state, *slas[item.index + 1 :])
+                target = run.wf.slas[state.index].target
+                run.effects.append(Effect("sla_breach", item.name, item.at, {"target": target}))
+            version += 1
+            updated = item.at
+        if timer is not None and pos == 1:
+            # only the timer: let _fire_timer build the snapshot without it if it needs one
+            ticket = _fire_timer(run, ticket, timer, agenda[1:])
+        else:
+            if pos:
+                ticket = _mark(
+                    Ticket(
+                        ticket.id,
+                        ticket.workflow,
+                        ticket.status,
+                        ticket.sub_status,
+                        version,
+                        ticket.created_at,
+                        updated,
+                        ticket.status_since,
+                        ticket.timers_since,
+                        ticket.attrs,
+                        agenda[pos:],
+                        slas,
+                    ),
+                    c,
+                )
+            if stop:
+                raise StepLimitError(run.outcome(ticket), max_steps)
+            if timer is None:
+                return ticket
+            ticket = _fire_timer(run, ticket, timer, ticket.agenda)
+        agenda = ticket.agenda
+        if not agenda or _utc(agenda[0].at) > limit:
+            return ticket
 
 
-def _fire(run: _Run, ticket: Ticket, item: Due) -> Ticket:
-    rest = ticket.agenda[1:]
+def _fire_timer(run: _Run, ticket: Ticket, item: Due, rest: tuple[Due, ...]) -> Ticket:
+    """Send a timer's event as the system, at the moment it fell due.
+
+    ``rest`` is the agenda without the item (a timer fires once per arming);
+    ``ticket`` may still list the item, and is rebuilt without it only when a
+    guard is to see it or the transition keeps the agenda.
+    """
     at = item.at
-    if item.kind == "reminder":
-        deadline = next((d.at for d in rest if d.kind == "timer" and d.index == item.index), None)
-        run.effects.append(
-            Effect("reminder", item.name, at, {"status": ticket.status, "deadline": deadline})
-        )
-        return _evolve(ticket, at, agenda=rest)
-    if item.kind == "sla_breach":
-        slas = list(ticket.slas)
-        slas[item.index] = _sla.breach(slas[item.index])
-        state = slas[item.index]
-        run.effects.append(
-            Effect("sla_breach", item.name, at, {"target": run.wf.slas[state.index].target})
-        )
-        return _evolve(ticket, at, agenda=rest, slas=tuple(slas))
-    # a timer: send its event as the system, at the moment it fell due
     ctx = Context(item.name, at, SYSTEM, None)
-    cands = run.c.table[ticket.status].get(item.name, ())
-    for t in cands:
-        if t.permits(SYSTEM) and (t.guard is None or t.guard(ticket, ctx)):
-            return _perform(run, ticket, t, ctx)
+    for t in run.c.table[ticket.status].get(item.name, ()):
+        if not t.permits(SYSTEM):
+            continue
+        if t.guard is not None:
+            ticket = _with_agenda(run, ticket, rest)
+            if not t.guard(ticket, ctx):
+                continue
+        if t.target is None and not t.restarts_timers:
+            ticket = _with_agenda(run, ticket, rest)
+        return _perform(run, ticket, t, ctx)
     # every candidate's guard said no: the timer is spent until the status is re-entered
-    return _evolve(ticket, at, agenda=rest)
+    return _evolve(run, _with_agenda(run, ticket, rest), at)
 
 
-def _evolve(
-    ticket: Ticket,
-    at: datetime,
-    *,
-    agenda: tuple[Due, ...],
-    slas: tuple[SlaState, ...] | None = None,
-) -> Ticket:
-    return Ticket(
-        id=ticket.id,
-        workflow=ticket.workflow,
-        status=ticket.status,
-        sub_status=ticket.sub_status,
-        version=ticket.version + 1,
-        created_at=ticket.created_at,
-        updated_at=at,
-        status_since=ticket.status_since,
-        timers_since=ticket.timers_since,
-        attrs=ticket.attrs,
-        agenda=agenda,
-        slas=ticket.slas if slas is None else slas,
+def _with_agenda(run: _Run, ticket: Ticket, agenda: tuple[Due, ...]) -> Ticket:
+    if ticket.agenda is agenda:
+        return ticket
+    return _mark(
+        Ticket(
+            ticket.id,
+            ticket.workflow,
+            ticket.status,
+            ticket.sub_status,
+            ticket.version,
+            ticket.created_at,
+            ticket.updated_at,
+            ticket.status_since,
+            ticket.timers_since,
+            ticket.attrs,
+            agenda,
+            ticket.slas,
+        ),
+        run.c,
+    )
+
+
+def _evolve(run: _Run, ticket: Ticket, at: datetime) -> Ticket:
+    """Record a change that moves nothing (a spent timer): one more version at ``at``."""
+    return _mark(
+        Ticket(
+            ticket.id,
+            ticket.workflow,
+            ticket.status,
+            ticket.sub_status,
+            ticket.version + 1,
+            ticket.created_at,
+            at,
+            ticket.status_since,
+            ticket.timers_since,
+            ticket.attrs,
+            ticket.agenda,
+            ticket.slas,
+        ),
+        run.c,
     )
 
 
@@ -295,10 +480,23 @@ def _perform(run: _Run, ticket: Ticket, t: Transition, ctx: Context) -> Ticket:
     source = ticket.status
     entering = t.target is not None
     status = t.target if t.target is not None else source
+    sub: object
     if t.sub_status is not None:
-        sub = t.sub_status if isinstance(t.sub_status, str) else t.sub_status(ticket, ctx)
+        if isinstance(t.sub_status, str):
+            sub = t.sub_status
+        else:
+            sub = t.sub_status(ticket, ctx)
+            if sub is not None and not isinstance(sub, str):
+                raise WorkflowError(
+                    [
+                        f"transition {t.event!r} from {source!r}: its sub_status callable "
+                        f"returned {_short(sub)}, not a string or None"
+                    ],
+                    run.wf.name,
+                )
     else:
         sub = None if entering else ticket.sub_status
+    assert sub is None or isinstance(sub, str)
     restart = entering or t.restarts_timers
     slas = run.move_slas(ticket, t.event, at, status) if ticket.slas else ()
     if restart:
@@ -322,6 +520,7 @@ def _perform(run: _Run, ticket: Ticket, t: Transition, ctx: Context) -> Ticket:
         _agenda(timers),
         slas,
     )
+    object.__setattr__(new, "_checked", run.c)
     run.steps.append(Step(t.event, source, status, at, ctx.actor))
     for tpl in t.effects:
         name = tpl.name if tpl.name is not None else t.event
@@ -363,6 +562,42 @@ def _select(c: _Compiled, ticket: Ticket, event: str, ctx: Context) -> Transitio
     )
 
 
+# --- public operations -------------------------------------------------------------------
+
+
+def start(
+    wf: Workflow,
+    c: _Compiled,
+    at: datetime,
+    id: str | None,
+    attrs: Mapping[str, Any] | None,
+) -> Outcome:
+    check_aware(at, "at")
+    if id is not None and not isinstance(id, str):
+        raise SnapshotError(f"must be a string or None, got {_short(id)}", "id")
+    frozen = freeze_attrs(attrs)
+    run = _Run(wf, c)
+    status = c.initial
+    slas = run.new_slas(at, status, frozen)
+    agenda = _agenda([*run.timer_items(status, at, frozen), *_sla_items(slas)])
+    ticket = Ticket(
+        id=id,
+        workflow=wf.name,
+        status=status,
+        sub_status=None,
+        version=1,
+        created_at=at,
+        updated_at=at,
+        status_since=at,
+        timers_since=at,
+        attrs=frozen,
+        agenda=agenda,
+        slas=slas,
+    )
+    run.steps.append(Step("start", None, status, at, None))
+    return run.outcome(_mark(ticket, c))
+
+
 def apply(
     wf: Workflow,
     c: _Compiled,
@@ -371,25 +606,39 @@ def apply(
     at: datetime,
     actor: str | None,
     data: Mapping[str, Any] | None,
+    max_steps: int = MAX_STEPS,
 ) -> Outcome:
+    ticket = _check_ticket(wf, c, ticket)
+    if not isinstance(event, str):
+        raise TransitionError(
+            ticket.status, _short(event), (), f"event must be a string, got {_short(event)}"
+        )
     check_aware(at, "at")
-    _check_ticket(wf, c, ticket)
+    _check_actor(ticket, event, actor)
+    if data is not None and not isinstance(data, Mapping):
+        raise EventDataError(
+            ticket.status, event, f"data must be a mapping or None, got {_short(data)}"
+        )
+    max_steps = _check_max_steps(max_steps)
     at_utc = at.astimezone(UTC)
     if at_utc < ticket.updated_at.astimezone(UTC):
         raise OutOfOrderError(at, ticket.updated_at)
     run = _Run(wf, c)
     agenda = ticket.agenda
-    current = _catch_up(run, ticket, at) if agenda and agenda[0].at <= at_utc else ticket
+    current = _catch_up(run, ticket, at, max_steps) if agenda and agenda[0].at <= at_utc else ticket
     ctx = Context(event, at, actor, data)
     t = _select(c, current, event, ctx)
     return run.outcome(_perform(run, current, t, ctx))
 
 
-def advance(wf: Workflow, c: _Compiled, ticket: Ticket, now: datetime) -> Outcome:
+def advance(
+    wf: Workflow, c: _Compiled, ticket: Ticket, now: datetime, max_steps: int = MAX_STEPS
+) -> Outcome:
+    ticket = _check_ticket(wf, c, ticket)
     check_aware(now, "now")
-    _check_ticket(wf, c, ticket)
+    max_steps = _check_max_steps(max_steps)
     run = _Run(wf, c)
-    return run.outcome(_catch_up(run, ticket, now))
+    return run.outcome(_catch_up(run, ticket, now, max_steps))
 
 
 def allowed(
@@ -398,12 +647,15 @@ def allowed(
     ticket: Ticket,
     actor: str | None,
     at: datetime | None,
+    max_steps: int = MAX_STEPS,
 ) -> tuple[str, ...]:
-    _check_ticket(wf, c, ticket)
+    ticket = _check_ticket(wf, c, ticket)
+    _check_actor(ticket, "", actor)
+    max_steps = _check_max_steps(max_steps)
     if at is not None:
         check_aware(at, "at")
         if _utc(at) >= _utc(ticket.updated_at):
-            ticket = _catch_up(_Run(wf, c), ticket, at)
+            ticket = _catch_up(_Run(wf, c), ticket, at, max_steps)
     out: list[str] = []
     for event, cands in c.table[ticket.status].items():
         ctx = Context(event, at, actor, None)
@@ -412,15 +664,20 @@ def allowed(
     return tuple(sorted(out))
 
 
+def next_deadline(wf: Workflow, c: _Compiled, ticket: Ticket) -> datetime | None:
+    return _check_ticket(wf, c, ticket).next_deadline
+
+
 def sla_clocks(
-    wf: Workflow, c: _Compiled, ticket: Ticket, now: datetime
+    wf: Workflow, c: _Compiled, ticket: Ticket, now: datetime, max_steps: int = MAX_STEPS
 ) -> tuple[_sla.SlaClock, ...]:
+    ticket = _check_ticket(wf, c, ticket)
     check_aware(now, "now")
-    _check_ticket(wf, c, ticket)
+    max_steps = _check_max_steps(max_steps)
     if _utc(now) < _utc(ticket.updated_at):
         raise OutOfOrderError(now, ticket.updated_at)
     run = _Run(wf, c)
-    ticket = _catch_up(run, ticket, now)
+    ticket = _catch_up(run, ticket, now, max_steps)
     return tuple(
         _sla.clock(wf.slas[st.index], run.sla_cal(st, ticket.attrs), st, now)
         for st in ticket.slas
@@ -428,31 +685,57 @@ def sla_clocks(
     )
 
 
-def _event_in(entry: Event | Mapping[str, Any], position: int) -> tuple[Event, str | None]:
+_EVENT_KEYS = frozenset({"name", "at", "actor", "data", "id"})
+
+
+def _event_in(entry: object, position: int) -> tuple[Event, str | None]:
     if isinstance(entry, Event):
-        return entry, None
-    if not isinstance(entry, Mapping):
-        raise EventLogError(f"expected an Event or a mapping, got {entry!r}", position)
-    unknown = set(entry) - {"name", "at", "actor", "data", "id"}
-    if unknown:
-        raise EventLogError(f"unknown key(s) {sorted(unknown)}", position)
-    for key in ("name", "at"):
-        if key not in entry:
-            raise EventLogError(f"missing {key!r}", position)
-    if not isinstance(entry["name"], str):
-        raise EventLogError(f"name must be a string, got {entry['name']!r}", position)
-    at = entry["at"]
+        name, at, actor, data, ident = entry.name, entry.at, entry.actor, entry.data, None
+    elif isinstance(entry, Mapping):
+        unknown = [k for k in entry if k not in _EVENT_KEYS]
+        if unknown:
+            raise EventLogError(f"unknown key(s) {_short(unknown)}", position)
+        for key in ("name", "at"):
+            if key not in entry:
+                raise EventLogError(f"missing {key!r}", position)
+        name, at = entry["name"], entry["at"]
+        actor, data, ident = entry.get("actor"), entry.get("data"), entry.get("id")
+    else:
+        raise EventLogError(f"expected an Event or a mapping, got {_short(entry)}", position)
+    if not isinstance(name, str):
+        raise EventLogError(f"name must be a string, got {_short(name)}", position)
     if isinstance(at, str):
+        text = at
         try:
-            at = datetime.fromisoformat(at)
+            at = datetime.fromisoformat(text) if len(text) <= 100 else None
         except ValueError:
-            raise EventLogError(f"at={at!r} is not an ISO datetime", position) from None
-    if not isinstance(at, datetime):
-        raise EventLogError(f"at must be a datetime, got {at!r}", position)
-    return Event(entry["name"], at, entry.get("actor"), entry.get("data")), entry.get("id")
+            at = None
+        if at is None:
+            raise EventLogError(f"at={_short(text)} is not an ISO datetime", position)
+        if at.tzinfo is None:
+            raise EventLogError(f"at={text!r} has no UTC offset", position)
+    try:
+        at = check_aware(at, "at")
+    except InstantError as exc:
+        raise EventLogError(str(exc), position) from None
+    if actor is not None and not isinstance(actor, str):
+        raise EventLogError(f"actor must be a string or None, got {_short(actor)}", position)
+    if data is not None and not isinstance(data, Mapping):
+        raise EventLogError(f"data must be a mapping or None, got {_short(data)}", position)
+    if ident is not None and not isinstance(ident, str):
+        raise EventLogError(f"id must be a string or None, got {_short(ident)}", position)
+    return Event(name, at, actor, data), ident
 
 
-def replay(wf: Workflow, c: _Compiled, events: Iterable[Event | Mapping[str, Any]]) -> Outcome:
+def replay(
+    wf: Workflow,
+    c: _Compiled,
+    events: Iterable[Event | Mapping[str, Any]],
+    max_steps: int = MAX_STEPS,
+) -> Outcome:
+    max_steps = _check_max_steps(max_steps)
+    if isinstance(events, str | bytes | Mapping) or not isinstance(events, Iterable):
+        raise EventLogError(f"expected an iterable of events, got {_short(events)}", 0)
     steps: list[Step] = []
     effects: list[Effect] = []
     ticket: Ticket | None = None
@@ -461,12 +744,15 @@ def replay(wf: Workflow, c: _Compiled, events: Iterable[Event | Mapping[str, Any
         if position == 0:
             if ev.name != "start":
                 raise EventLogError(f"a log begins with 'start', not {ev.name!r}", position)
-            out = start(wf, c, ev.at, ident, ev.data)
+            try:
+                out = start(wf, c, ev.at, ident, ev.data)
+            except AttrsError as exc:
+                raise EventLogError(f"data: {exc}", position) from None
         elif ev.name == "start":
             raise EventLogError("'start' may only come first", position)
         else:
             assert ticket is not None
-            out = apply(wf, c, ticket, ev.name, ev.at, ev.actor, ev.data)
+            out = apply(wf, c, ticket, ev.name, ev.at, ev.actor, ev.data, max_steps)
         ticket = out.ticket
         steps.extend(out.steps)
         effects.extend(out.effects)

@@ -11,17 +11,19 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from attrs import field, frozen
+from attrs import field, fields, frozen
 
-from ._errors import SnapshotError
-from ._limits import check_instant
+from ._errors import AttrsError, InstantError, SnapshotError
+from ._limits import MAX_DEPTH, MAX_INSTANT, MIN_INSTANT, check_instant
 
 __all__ = [
+    "DATETIME_KEY",
     "SCHEMA_VERSION",
     "Context",
     "Due",
@@ -30,8 +32,12 @@ __all__ = [
     "Outcome",
     "SlaState",
     "Step",
+    "FrozenDict",
+    "FrozenList",
     "Ticket",
     "check_aware",
+    "check_snapshot",
+    "freeze_attrs",
 ]
 
 #: Version of the dict layout written by :meth:`Ticket.to_dict`.
@@ -51,6 +57,205 @@ def check_aware(value: object, argument: str = "at") -> datetime:
         InstantError: for anything else that is not a supported instant.
     """
     return check_instant(value, argument)
+
+
+# --- attribute values -----------------------------------------------------------------
+
+#: The key that marks an encoded datetime in :meth:`Ticket.to_dict` (reserved in attrs).
+DATETIME_KEY = "$datetime"
+_INT_DIGITS = 4300  # Python's default limit on int <-> str conversion
+_INT_BITS = 14_000  # below this many bits an int has fewer than 4,300 digits
+
+
+class FrozenList(tuple):  # type: ignore[type-arg]
+    """A list attribute value, frozen: a tuple that also equals an equal list."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, list):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = tuple.__hash__
+
+
+class FrozenDict(Mapping[str, Any]):
+    """A read-only, hashable mapping: how a ticket holds its attributes.
+
+    It equals any mapping with equal items, hashes and pickles;
+    :meth:`Ticket.to_dict` writes it back as plain ``dict``/``list`` values.
+    Build one with :func:`freeze_attrs`, which checks the values.
+    """
+
+    __slots__ = ("_d", "_h")
+
+    def __init__(self, items: dict[str, Any]) -> None:
+        # trusted: ``items`` is already checked and frozen, and owned by this mapping
+        self._d = items
+        self._h: int | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        return self._d[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            return key in self._d
+        except TypeError:
+            return False
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self._d.get(key, default)
+        except TypeError:
+            return default
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, FrozenDict):
+            return self._d == other._d
+        if isinstance(other, Mapping):
+            return self._d == dict(other.items())
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        if self._h is None:
+            self._h = hash(frozenset(self._d.items()))
+        return self._h
+
+    def __repr__(self) -> str:
+        return repr(self._d)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (self._d,))
+
+
+EMPTY = FrozenDict({})
+
+
+def freeze_attrs(value: object) -> FrozenDict:
+    """Check ticket attributes and return them as a :class:`FrozenDict`.
+
+    Raises:
+        AttrsError: naming the key path of the first value that is not a
+            JSON value or an aware datetime in the supported range.
+    """
+    if type(value) is FrozenDict:
+        return value
+    if value is None:
+        return EMPTY
+    if not isinstance(value, Mapping):
+        raise AttrsError(f"attrs must be a mapping, got {_short(value)}", None, value)
+    return _freeze_map(value, "", 1)
+
+
+def _freeze_map(value: Mapping[Any, Any], path: str, depth: int) -> FrozenDict:
+    if depth > MAX_DEPTH:
+        raise AttrsError(f"nested more than {MAX_DEPTH} deep", path or None, value)
+    out: dict[str, Any] = {}
+    try:
+        items = list(value.items())
+    except Exception as exc:  # a broken Mapping of the caller's
+        raise AttrsError(f"cannot read the mapping: {exc!r}", path or None, value) from None
+    for key, item in items:
+        if not isinstance(key, str):
+            raise AttrsError(f"key {_short(key)} is not a string", path or None, key)
+        where = f"{path}.{key}" if path else key
+        if key == DATETIME_KEY:
+            raise AttrsError(
+                f"the key {DATETIME_KEY!r} is reserved (it marks a datetime in to_dict())",
+                where,
+                item,
+            )
+        out[key] = _freeze_value(item, where, depth)
+    return FrozenDict(out)
+
+
+def _freeze_value(value: object, where: str, depth: int) -> Any:
+    kind = type(value)
+    if value is None or kind is str or kind is bool:
+        return value
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        if value.bit_length() > _INT_BITS:
+            try:
+                digits = len(str(abs(value)))
+            except ValueError:
+                digits = _INT_DIGITS + 1
+            if digits > _INT_DIGITS:
+                raise AttrsError(f"integer has more than {_INT_DIGITS} digits", where, None)
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise AttrsError(f"{value!r} is not a finite number", where, value)
+        return value
+    if isinstance(value, datetime):
+        try:
+            check_instant(value, where)
+        except InstantError as exc:
+            raise AttrsError(str(exc), where, value) from None
+        return value
+    if kind is FrozenDict or kind is FrozenList:
+        return value
+    if isinstance(value, list | tuple):
+        if depth >= MAX_DEPTH:
+            raise AttrsError(f"nested more than {MAX_DEPTH} deep", where, value)
+        return FrozenList(_freeze_value(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value))
+    if isinstance(value, Mapping):
+        return _freeze_map(value, where, depth + 1)
+    raise AttrsError(
+        f"{_short(value)} ({type(value).__name__}) is not a JSON value or an aware datetime",
+        where,
+        value,
+    )
+
+
+def _encode(value: Any) -> Any:
+    """JSON-safe attribute values: datetimes become ``{"$datetime": "<iso>[zone]"}``."""
+    if isinstance(value, datetime):
+        return {DATETIME_KEY: _dt_out(value)}
+    if isinstance(value, Mapping):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any, where: str, depth: int) -> Any:
+    """Reverse :func:`_encode` on JSON data read back (checked by :func:`freeze_attrs` later)."""
+    if depth > MAX_DEPTH + 1:
+        raise SnapshotError(f"nested more than {MAX_DEPTH} deep", where)
+    if isinstance(value, Mapping):
+        if DATETIME_KEY in value:
+            text = value[DATETIME_KEY]
+            if len(value) != 1:
+                raise SnapshotError(f"{DATETIME_KEY!r} must be the only key of its object", where)
+            return _dt_in(text, where)
+        return {k: _decode(v, f"{where}.{k}", depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]
+    return value
+
+
+def _short(value: object) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # a huge int, or a broken __repr__ of the caller's
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 @frozen
@@ -182,7 +387,7 @@ class SlaState:
 
 @frozen
 class Ticket:
-    """An immutable snapshot of one ticket.
+    """An immutable snapshot of one ticket, all the way down.
 
     Attributes:
         id: The caller's id for the ticket (the engine never invents one).
@@ -195,7 +400,9 @@ class Ticket:
         updated_at: When the last change was recorded.
         status_since: When the current status was entered.
         timers_since: When the current status's timers were last (re)started.
-        attrs: The caller's attributes (department, priority...).
+        attrs: The caller's attributes (department, priority...), a read-only
+            mapping: nested mappings are read-only too and lists are tuples.
+            Values are checked when the ticket is built (:class:`AttrsError`).
         agenda: What falls due next, in time order.
         slas: The SLA clocks.
     """
@@ -209,9 +416,21 @@ class Ticket:
     updated_at: datetime
     status_since: datetime
     timers_since: datetime
-    attrs: dict[str, Any] = field(factory=dict, hash=False)
+    attrs: FrozenDict = field(default=EMPTY, converter=freeze_attrs, hash=False)
     agenda: tuple[Due, ...] = ()
     slas: tuple[SlaState, ...] = ()
+    # who has checked this snapshot: a workflow's token, or _CHECKED (not part of its value)
+    _checked: object = field(default=None, init=False, eq=False, repr=False, hash=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle the snapshot's fields only (the check mark stays behind)."""
+        return {name: getattr(self, name) for name in _FIELDS}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled snapshot (unchecked until an engine call checks it)."""
+        for name in _FIELDS:
+            object.__setattr__(self, name, state[name])
+        object.__setattr__(self, "_checked", None)
 
     @property
     def next_deadline(self) -> datetime | None:
@@ -222,7 +441,8 @@ class Ticket:
         """JSON-safe data with a schema version; :meth:`from_dict` restores it.
 
         Datetimes are ISO 8601 strings with their zone name in brackets
-        (``"2026-03-29T10:00:00+02:00[Europe/Madrid]"``).
+        (``"2026-03-29T10:00:00+02:00[Europe/Madrid]"``); a datetime inside
+        ``attrs`` is written as ``{"$datetime": "<that string>"}``.
         """
         return {
             "schema": SCHEMA_VERSION,
@@ -235,7 +455,7 @@ class Ticket:
             "updated_at": _dt_out(self.updated_at),
             "status_since": _dt_out(self.status_since),
             "timers_since": _dt_out(self.timers_since),
-            "attrs": dict(self.attrs),
+            "attrs": _encode(self.attrs),
             "agenda": [[_dt_out(d.at), d.kind, d.name, d.index, d.sub] for d in self.agenda],
             "slas": [
                 {
@@ -257,11 +477,12 @@ class Ticket:
         """Restore a ticket written by :meth:`to_dict`.
 
         Raises:
-            SnapshotError: naming the field when ``data`` is malformed, or
-                when it comes from a newer schema.
+            SnapshotError: naming the field when ``data`` is malformed or
+                inconsistent (an agenda out of order, an instant out of range or
+                out of sequence), or when it comes from a newer schema.
         """
         if not isinstance(data, Mapping):
-            raise SnapshotError(f"expected a mapping, got {type(data).__name__}")
+            raise SnapshotError(f"expected a mapping, got {_short(data)}")
         schema = _get(data, "schema", int)
         if schema > SCHEMA_VERSION:
             raise SnapshotError(
@@ -270,51 +491,190 @@ class Ticket:
             )
         if schema < 1:
             raise SnapshotError(f"unknown schema {schema}", "schema")
-        try:
-            agenda = tuple(_due_in(item) for item in _get(data, "agenda", list))
-        except (TypeError, ValueError) as exc:
-            raise SnapshotError(str(exc), "agenda") from None
-        slas = []
-        for i, raw in enumerate(_get(data, "slas", list)):
-            where = f"slas[{i}]"
-            if not isinstance(raw, Mapping):
-                raise SnapshotError("expected a mapping", where)
-            rs, due = raw.get("running_since"), raw.get("due_at")
-            slas.append(
-                SlaState(
-                    name=_get(raw, "name", str, where),
-                    index=_get(raw, "index", int, where),
-                    elapsed=timedelta(seconds=_get(raw, "elapsed", (int, float), where)),
-                    running_since=None if rs is None else _dt_in(rs, f"{where}.running_since"),
-                    due_at=None if due is None else _dt_in(due, f"{where}.due_at"),
-                    breached=_get(raw, "breached", bool, where),
-                    stopped=_get(raw, "stopped", bool, where),
-                    started=_get(raw, "started", bool, where),
-                )
-            )
+        agenda = tuple(
+            _due_in(item, f"agenda[{i}]") for i, item in enumerate(_get(data, "agenda", list))
+        )
+        slas = tuple(_sla_in(raw, f"slas[{i}]") for i, raw in enumerate(_get(data, "slas", list)))
         ident = data.get("id")
         if ident is not None and not isinstance(ident, str):
-            raise SnapshotError(f"expected a string or null, got {ident!r}", "id")
+            raise SnapshotError(f"expected a string or null, got {_short(ident)}", "id")
         sub = data.get("sub_status")
         if sub is not None and not isinstance(sub, str):
-            raise SnapshotError(f"expected a string or null, got {sub!r}", "sub_status")
-        version = _get(data, "version", int)
-        if version < 1:
-            raise SnapshotError(f"must be at least 1, got {version}", "version")
-        return cls(
+            raise SnapshotError(f"expected a string or null, got {_short(sub)}", "sub_status")
+        raw_attrs = _get(data, "attrs", Mapping)
+        try:
+            attrs = freeze_attrs(_decode(raw_attrs, "attrs", 1))
+        except AttrsError as exc:
+            where = "attrs" if exc.key is None else f"attrs.{exc.key}"
+            raise SnapshotError(str(exc), where) from None
+        ticket = cls(
             id=ident,
             workflow=_get(data, "workflow", str),
             status=_get(data, "status", str),
             sub_status=sub,
-            version=version,
+            version=_get(data, "version", int),
             created_at=_dt_in(_get(data, "created_at", str), "created_at"),
             updated_at=_dt_in(_get(data, "updated_at", str), "updated_at"),
             status_since=_dt_in(_get(data, "status_since", str), "status_since"),
             timers_since=_dt_in(_get(data, "timers_since", str), "timers_since"),
-            attrs=dict(_get(data, "attrs", dict)),
+            attrs=attrs,
             agenda=agenda,
-            slas=tuple(slas),
+            slas=slas,
         )
+        check_snapshot(ticket, parsed=True)
+        return ticket
+
+
+_FIELDS = tuple(a.name for a in fields(Ticket) if a.name != "_checked")
+# set on a ticket that check_snapshot() accepted
+_CHECKED = object()
+#: The largest ``version`` a snapshot may carry (fits a signed 64-bit column).
+MAX_VERSION = 2**63 - 1
+# years whose every instant, at any UTC offset, is inside the supported range
+_SAFE_YEARS = (MIN_INSTANT.year, MAX_INSTANT.year - 1)
+# the longest SLA time a clock can have counted
+_MAX_ELAPSED = MAX_INSTANT - MIN_INSTANT
+
+
+def check_snapshot(ticket: Ticket, *, parsed: bool = False) -> None:
+    """Check what a snapshot must satisfy whatever its workflow.
+
+    Field types, instants in the supported range and in order
+    (``created_at <= status_since <= timers_since <= updated_at``), an agenda
+    in strict time order (so without duplicates), consistent SLA clocks.
+    ``parsed``: the agenda items and clocks were built by :meth:`Ticket.from_dict`,
+    which checked their fields already.
+
+    Raises:
+        SnapshotError: naming the field at fault.
+    """
+    if ticket._checked is not None:
+        return
+    for name in ("workflow", "status"):
+        if not isinstance(getattr(ticket, name), str):
+            raise SnapshotError(f"expected a string, got {_short(getattr(ticket, name))}", name)
+    for name in ("id", "sub_status"):
+        value = getattr(ticket, name)
+        if value is not None and not isinstance(value, str):
+            raise SnapshotError(f"expected a string or None, got {_short(value)}", name)
+    version = ticket.version
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise SnapshotError(f"expected an int, got {_short(version)}", "version")
+    if not 1 <= version <= MAX_VERSION:
+        raise SnapshotError(f"must be between 1 and 2**63-1, got {_short(version)}", "version")
+    created = _instant(ticket.created_at, "created_at")
+    updated = _instant(ticket.updated_at, "updated_at")
+    status_since = _instant(ticket.status_since, "status_since")
+    timers_since = _instant(ticket.timers_since, "timers_since")
+    if updated < created:
+        raise SnapshotError(
+            f"{ticket.updated_at.isoformat()} is before created_at {ticket.created_at.isoformat()}",
+            "updated_at",
+        )
+    for name, value in (("status_since", status_since), ("timers_since", timers_since)):
+        if not created <= value <= updated:
+            raise SnapshotError(
+                f"{getattr(ticket, name).isoformat()} is outside "
+                f"[created_at, updated_at] = [{ticket.created_at.isoformat()}, "
+                f"{ticket.updated_at.isoformat()}]",
+                name,
+            )
+    if timers_since < status_since:
+        raise SnapshotError(
+            f"{ticket.timers_since.isoformat()} is before status_since "
+            f"{ticket.status_since.isoformat()}",
+            "timers_since",
+        )
+    if not isinstance(ticket.agenda, tuple):
+        raise SnapshotError(f"expected a tuple, got {_short(ticket.agenda)}", "agenda")
+    previous: tuple[datetime, int, int, int] | None = None
+    for i, d in enumerate(ticket.agenda):
+        where = f"agenda[{i}]"
+        if not parsed:
+            if not isinstance(d, Due):
+                raise SnapshotError(f"expected a Due, got {_short(d)}", where)
+            _check_due(d, where)
+        key = d.sort_key
+        if previous is not None and key <= previous:
+            what = "a duplicate" if key == previous else "out of time order"
+            raise SnapshotError(f"{d.kind} {d.name!r} at {d.at.isoformat()} is {what}", where)
+        previous = key
+    if not isinstance(ticket.slas, tuple):
+        raise SnapshotError(f"expected a tuple, got {_short(ticket.slas)}", "slas")
+    for i, st in enumerate(ticket.slas):
+        if not parsed and not isinstance(st, SlaState):
+            raise SnapshotError(f"expected an SlaState, got {_short(st)}", f"slas[{i}]")
+        _check_sla(st, f"slas[{i}]", parsed)
+    object.__setattr__(ticket, "_checked", _CHECKED)
+
+
+def _instant(value: object, where: str) -> datetime:
+    try:
+        return check_instant(value, where).astimezone(UTC)
+    except InstantError as exc:
+        raise SnapshotError(str(exc), where) from None
+
+
+def _index(value: object, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise SnapshotError(f"expected an int, got {_short(value)}", where)
+    if not 0 <= value < 2**31:
+        raise SnapshotError(f"must be between 0 and 2**31-1, got {_short(value)}", where)
+    return value
+
+
+def _check_due(d: Due, where: str) -> None:
+    _instant(d.at, f"{where}.at")
+    if not isinstance(d.kind, str) or d.kind not in _DUE_ORDER:
+        raise SnapshotError(f"unknown agenda kind {_short(d.kind)}", f"{where}.kind")
+    if not isinstance(d.name, str):
+        raise SnapshotError(f"expected a string, got {_short(d.name)}", f"{where}.name")
+    _index(d.index, f"{where}.index")
+    _index(d.sub, f"{where}.sub")
+    if d.kind != "reminder" and d.sub != 0:
+        raise SnapshotError(f"a {d.kind} item has sub 0, got {d.sub}", f"{where}.sub")
+
+
+def _check_sla(st: SlaState, where: str, parsed: bool) -> None:
+    if parsed:
+        _check_clock(st, where)
+        return
+    if not isinstance(st.name, str):
+        raise SnapshotError(f"expected a string, got {_short(st.name)}", f"{where}.name")
+    _index(st.index, f"{where}.index")
+    for flag in ("breached", "stopped", "started"):
+        if not isinstance(getattr(st, flag), bool):
+            raise SnapshotError(
+                f"expected a bool, got {_short(getattr(st, flag))}", f"{where}.{flag}"
+            )
+    elapsed = st.elapsed
+    if not isinstance(elapsed, timedelta) or not timedelta(0) <= elapsed <= _MAX_ELAPSED:
+        raise SnapshotError(
+            f"must be a duration between 0 and {_MAX_ELAPSED.days} days, got {_short(elapsed)}",
+            f"{where}.elapsed",
+        )
+    for name in ("running_since", "due_at"):
+        value = getattr(st, name)
+        if value is not None:
+            _instant(value, f"{where}.{name}")
+    _check_clock(st, where)
+
+
+def _check_clock(st: SlaState, where: str) -> None:
+    if st.running_since is not None and (st.due_at is None or st.stopped):
+        raise SnapshotError(
+            "a running clock has a due_at and is not stopped", f"{where}.running_since"
+        )
+    if st.breached and st.due_at is None:
+        raise SnapshotError("a breached clock keeps its due_at", f"{where}.due_at")
+    if not st.started and (
+        st.running_since is not None
+        or st.due_at is not None
+        or st.breached
+        or st.stopped
+        or st.elapsed
+    ):
+        raise SnapshotError("a clock that has not started has no state", f"{where}.started")
 
 
 @frozen
@@ -348,7 +708,9 @@ def _dt_out(value: datetime) -> str:
 
 def _dt_in(value: object, where: str) -> datetime:
     if not isinstance(value, str):
-        raise SnapshotError(f"expected an ISO datetime string, got {value!r}", where)
+        raise SnapshotError(f"expected an ISO datetime string, got {_short(value)}", where)
+    if len(value) > 100:
+        raise SnapshotError(f"not an ISO datetime: {_short(value)}", where)
     text, zone = value, None
     if value.endswith("]") and "[" in value:
         text, _, zone = value[:-1].partition("[")
@@ -358,27 +720,62 @@ def _dt_in(value: object, where: str) -> datetime:
         raise SnapshotError(f"not an ISO datetime: {value!r}", where) from None
     if parsed.tzinfo is None:
         raise SnapshotError(f"datetime {value!r} has no UTC offset", where)
+    if not _SAFE_YEARS[0] < parsed.year < _SAFE_YEARS[1]:  # near a bound: check exactly
+        _instant(parsed, where)
     if zone:
         tz: tzinfo
         try:
             tz = ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise SnapshotError(f"unknown time zone {zone!r}", where) from None
-        parsed = parsed.astimezone(tz)
+        try:
+            parsed = parsed.astimezone(tz)
+        except (OverflowError, ValueError) as exc:
+            raise SnapshotError(f"{value!r} cannot be read in {zone!r}: {exc}", where) from None
     elif parsed.utcoffset() == timedelta(0):
         parsed = parsed.replace(tzinfo=UTC)
     return parsed
 
 
-def _due_in(item: object) -> Due:
+def _due_in(item: object, where: str) -> Due:
     if not isinstance(item, list) or len(item) != 5:
-        raise ValueError(f"expected [at, kind, name, index, sub], got {item!r}")
+        raise SnapshotError(f"expected [at, kind, name, index, sub], got {_short(item)}", where)
     at, kind, name, index, sub = item
-    if kind not in _DUE_ORDER:
-        raise ValueError(f"unknown agenda kind {kind!r}")
-    if not isinstance(name, str) or not isinstance(index, int) or not isinstance(sub, int):
-        raise ValueError(f"malformed agenda entry {item!r}")
-    return Due(_dt_in(at, "agenda"), kind, name, index, sub)
+    if not isinstance(kind, str) or kind not in _DUE_ORDER:
+        raise SnapshotError(f"unknown agenda kind {_short(kind)}", f"{where}.kind")
+    if not isinstance(name, str):
+        raise SnapshotError(f"expected a string, got {_short(name)}", f"{where}.name")
+    when = _dt_in(at, f"{where}.at")
+    index = _index(index, f"{where}.index")
+    sub = _index(sub, f"{where}.sub")
+    if kind != "reminder" and sub != 0:
+        raise SnapshotError(f"a {kind} item has sub 0, got {sub}", f"{where}.sub")
+    return Due(when, cast(DueKind, kind), name, index, sub)
+
+
+def _sla_in(raw: object, where: str) -> SlaState:
+    if not isinstance(raw, Mapping):
+        raise SnapshotError(f"expected a mapping, got {_short(raw)}", where)
+    rs, due = raw.get("running_since"), raw.get("due_at")
+    seconds = _get(raw, "elapsed", (int, float), where)
+    if isinstance(seconds, float) and not math.isfinite(seconds):
+        seconds = -1
+    if not 0 <= seconds <= _MAX_ELAPSED.total_seconds():
+        raise SnapshotError(
+            f"must be between 0 and {_MAX_ELAPSED.total_seconds():.0f} seconds, "
+            f"got {_short(seconds)}",
+            f"{where}.elapsed",
+        )
+    return SlaState(
+        name=_get(raw, "name", str, where),
+        index=_index(_get(raw, "index", int, where), f"{where}.index"),
+        elapsed=timedelta(seconds=seconds),
+        running_since=None if rs is None else _dt_in(rs, f"{where}.running_since"),
+        due_at=None if due is None else _dt_in(due, f"{where}.due_at"),
+        breached=_get(raw, "breached", bool, where),
+        stopped=_get(raw, "stopped", bool, where),
+        started=_get(raw, "started", bool, where),
+    )
 
 
 def _get(
@@ -393,7 +790,7 @@ def _get(
     value = data[key]
     bad_bool = isinstance(value, bool) and kind is not bool
     if bad_bool or not isinstance(value, kind):
-        raise SnapshotError(f"expected {_kind_name(kind)}, got {value!r}", name)
+        raise SnapshotError(f"expected {_kind_name(kind)}, got {_short(value)}", name)
     return value
 
 

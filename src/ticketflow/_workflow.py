@@ -29,7 +29,7 @@ from ._calendar import BusinessCalendar
 from ._checks import Problems, copy_json, fail, items, json_problem, show
 from ._durations import Duration, compare_durations, describe, is_positive, to_duration
 from ._errors import DurationError, TransitionError, WorkflowError
-from ._limits import MAX_INSTANT, MIN_INSTANT
+from ._limits import MAX_INSTANT, MAX_STEPS, MIN_INSTANT
 from ._sla import SLA, SlaClock
 from ._ticket import Context, Effect, Event, Outcome, Ticket
 
@@ -452,7 +452,15 @@ class Workflow:
         id: str | None = None,
         attrs: Mapping[str, Any] | None = None,
     ) -> Outcome:
-        """Create a ticket in the initial status at ``at``."""
+        """Create a ticket in the initial status at ``at``.
+
+        Raises:
+            InstantError: ``at`` is not an aware datetime in the supported range
+                (:class:`NaiveDatetimeError` when it is naive).
+            SnapshotError: ``id`` is not a string or None.
+            AttrsError: ``attrs`` is not a mapping of JSON values and aware
+                datetimes (the message names the key path).
+        """
         return _engine.start(self, self._compiled, at, id, attrs)
 
     def apply(
@@ -463,44 +471,79 @@ class Workflow:
         at: datetime,
         actor: str | None = None,
         data: Mapping[str, Any] | None = None,
+        max_steps: int = MAX_STEPS,
     ) -> Outcome:
-        """Fire whatever fell due up to ``at``, then apply ``event``.
+        """Fire whatever fell due up to ``at`` (at most ``max_steps`` items), then apply ``event``.
 
         Raises:
             TransitionError: no such move from the status (``.allowed`` lists
-                what is).
+                what is), or ``event``/``actor`` is not a string.
             NotPermitted: the actor's role may not send it.
             GuardRejected: the guard said no.
+            EventDataError: ``data`` is not a mapping or None.
             OutOfOrderError: ``at`` is before the ticket's last change.
-            NaiveDatetimeError: ``at`` has no time zone.
+            InstantError: ``at`` is not an aware datetime in the supported range
+                (:class:`NaiveDatetimeError` when it is naive).
+            SnapshotError: ``ticket`` is not a Ticket this workflow could have
+                produced (another workflow's, an impossible agenda...).
+            StepLimitError: more than ``max_steps`` items fell due; the event
+                was not applied and ``.outcome`` holds what was fired.
         """
-        return _engine.apply(self, self._compiled, ticket, event, at, actor, data)
+        return _engine.apply(self, self._compiled, ticket, event, at, actor, data, max_steps)
 
-    def advance(self, ticket: Ticket, *, now: datetime) -> Outcome:
-        """Fire every timer, reminder and SLA breach due at or before ``now``."""
-        return _engine.advance(self, self._compiled, ticket, now)
+    def advance(self, ticket: Ticket, *, now: datetime, max_steps: int = MAX_STEPS) -> Outcome:
+        """Fire every timer, reminder and SLA breach due at or before ``now``.
+
+        Raises:
+            StepLimitError: more than ``max_steps`` items fell due; store
+                ``.outcome.ticket`` and call again to go on.
+            SnapshotError: ``ticket`` is not a Ticket this workflow could have produced.
+            InstantError: ``now`` is not an aware datetime in the supported range.
+        """
+        return _engine.advance(self, self._compiled, ticket, now, max_steps)
 
     def allowed(
-        self, ticket: Ticket, *, actor: str | None = None, at: datetime | None = None
+        self,
+        ticket: Ticket,
+        *,
+        actor: str | None = None,
+        at: datetime | None = None,
+        max_steps: int = MAX_STEPS,
     ) -> tuple[str, ...]:
-        """The events ``actor`` may send now (guards asked with ``data=None``), sorted."""
-        return _engine.allowed(self, self._compiled, ticket, actor, at)
+        """The events ``actor`` may send now (guards asked with ``data=None``), sorted.
+
+        With ``at``, what fell due by then is fired first (at most ``max_steps`` items).
+        """
+        return _engine.allowed(self, self._compiled, ticket, actor, at, max_steps)
 
     def next_deadline(self, ticket: Ticket) -> datetime | None:
-        """The earliest pending timer, reminder or SLA breach, or None."""
-        return ticket.next_deadline
+        """The earliest pending timer, reminder or SLA breach, or None.
 
-    def sla(self, ticket: Ticket, *, now: datetime) -> tuple[SlaClock, ...]:
+        Raises:
+            SnapshotError: ``ticket`` is not a Ticket this workflow could have produced.
+        """
+        return _engine.next_deadline(self, self._compiled, ticket)
+
+    def sla(
+        self, ticket: Ticket, *, now: datetime, max_steps: int = MAX_STEPS
+    ) -> tuple[SlaClock, ...]:
         """The ticket's SLA clocks as of ``now`` (after firing what fell due)."""
-        return _engine.sla_clocks(self, self._compiled, ticket, now)
+        return _engine.sla_clocks(self, self._compiled, ticket, now, max_steps)
 
-    def replay(self, events: Iterable[Event | Mapping[str, Any]]) -> Outcome:
+    def replay(
+        self, events: Iterable[Event | Mapping[str, Any]], *, max_steps: int = MAX_STEPS
+    ) -> Outcome:
         """Fold an event log whose first entry is ``start`` (its data = attrs).
 
         Returns the final ticket with every step and effect along the way;
         equal to calling :meth:`start` and :meth:`apply` one by one.
+
+        Raises:
+            EventLogError: naming the position of a malformed entry (not an
+                Event or mapping, a bad name, ``at`` not an ISO datetime with an
+                offset, ``data`` not a mapping, bad start attributes).
         """
-        return _engine.replay(self, self._compiled, events)
+        return _engine.replay(self, self._compiled, events, max_steps)
 
 
 # --- validation ---------------------------------------------------------------------------
