@@ -44,9 +44,12 @@ class TestConstructors:
             tf.Duration(1, "weeks")  # type: ignore[arg-type]
 
     def test_huge_amount_is_rejected(self) -> None:
-        """An amount beyond ten thousand years of minutes is out of range."""
+        """An amount beyond about a hundred years of its unit is out of range."""
         with pytest.raises(tf.DurationError, match="out of range"):
             tf.minutes(10**12)
+        with pytest.raises(tf.DurationError, match="out of range"):
+            tf.business_days(36_601)
+        assert tf.business_days(-36_600).amount == -36_600
 
     def test_duration_is_frozen(self) -> None:
         """A Duration cannot be changed after it is built."""
