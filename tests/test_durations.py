@@ -110,7 +110,7 @@ class TestText:
         """str spells the amount and unit, singular for one."""
         assert str(duration) == text
 
-    @given(st.sampled_from(UNITS), st.integers(-(10**6), 10**6))
+    @given(st.sampled_from(UNITS), st.integers(-36_600, 36_600))
     def test_str_parses_back(self, unit: str, amount: int) -> None:
         """parse_duration(str(d)) gives d back."""
         d = tf.Duration(amount, unit)  # type: ignore[arg-type]

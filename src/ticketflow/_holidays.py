@@ -142,6 +142,13 @@ def country_holidays(
     """
     if not isinstance(country, str) or not country:
         raise CalendarError(f"country must be a non-empty code string, got {country!r}")
+    for name, value in (("subdiv", subdiv), ("market", market)):
+        if value is not None and (not isinstance(value, str) or not value):
+            raise CalendarError(f"{name} must be a non-empty code string or None, got {value!r}")
+    if not isinstance(observed, bool) or not isinstance(financial, bool):
+        raise CalendarError(
+            f"observed and financial must be True or False, got {observed!r} and {financial!r}"
+        )
     if financial and market is None:
         market = country
     if market is not None:
