@@ -111,6 +111,10 @@ _LAST_DATE = MAX_INSTANT.date()
 # cost stays bounded whatever the calendar (a few hundred milliseconds at worst).
 _SPAN_DAYS = MAX_TIMEDELTA.days
 _SPAN_US = _SPAN_DAYS * _DAY_US
+# Offset changes found per (zone name, year), shared by every calendar in that zone
+# (zones are immutable); cleared when full.
+_ZONE_TRANSITIONS: dict[tuple[str, int], tuple[Transition, ...]] = {}
+_ZONE_TRANSITIONS_SIZE = 200_000
 # Exception tables never grow past this many years: a far request replaces them.
 _MAX_TABLE_YEARS = 3 * MAX_DURATION_YEARS
 
@@ -590,6 +594,11 @@ class BusinessCalendar:
         found = cache.get(year)
         if found is not None:
             return found
+        shared = _ZONE_TRANSITIONS.get((self.timezone, year))
+        if shared is not None:
+            with self._cache.lock:
+                cache[year] = shared
+            return shared
         result: list[tuple[int, int, int]] = []
         if self._fixed_offset is None and 2 <= year <= 9998:
             # A transition at second t means offset(t - 1s) != offset(t); sample
@@ -603,7 +612,9 @@ class BusinessCalendar:
             last = (datetime(year + 1, 1, 1) - _EPOCH) // timedelta(seconds=1) - 1 - _UNIX_S
             off = reading(s, tz).utcoffset()
             while s < last:
-                v = min(s + step, last)
+                v = s + step
+                if v > last:
+                    v = last
                 off_v = reading(v, tz).utcoffset()
                 if off_v != off:
                     lo, hi = s, v
@@ -623,6 +634,9 @@ class BusinessCalendar:
         frozen = tuple(result)
         with self._cache.lock:
             cache[year] = frozen
+            if len(_ZONE_TRANSITIONS) >= _ZONE_TRANSITIONS_SIZE:
+                _ZONE_TRANSITIONS.clear()
+            _ZONE_TRANSITIONS[self.timezone, year] = frozen
         return frozen
 
     # ------------------------------------------------------------------ one date
