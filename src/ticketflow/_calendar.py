@@ -204,9 +204,13 @@ def _parse_hours(hours: HoursSpec) -> tuple[tuple[Interval, ...], ...]:
 def weekdays(start: str, end: str) -> dict[str, list[tuple[str, str]]]:
     """Working hours from ``start`` to ``end`` Monday to Friday (weekends closed).
 
+    Raises:
+        CalendarError: naming a bad time, or an interval that ends before it starts.
+
     >>> weekdays("09:00", "17:00")["fri"]
     [('09:00', '17:00')]
     """
+    _parse_intervals([(start, end)], "weekdays()")
     return {day: [(start, end)] for day in WEEKDAY_NAMES[:5]}
 
 

@@ -294,6 +294,9 @@ BAD_DEFINITIONS: list[tuple[str, Callable[[], object], str]] = [
     ("all closed", lambda: tf.BusinessCalendar("UTC", {"mon": [], "sun": None}), "no working time"),
     ("weekdays bad start", lambda: tf.BusinessCalendar("UTC", tf.weekdays("9am", "5pm")), "'9am'"),
     ("weekdays int", lambda: tf.BusinessCalendar("UTC", tf.weekdays(9, 17)), "9"),  # type: ignore[arg-type]
+    ("weekdays reversed", lambda: tf.weekdays("17:00", "09:00"), "weekdays()"),
+    ("weekdays None", lambda: tf.weekdays(None, "17:00"), "None"),  # type: ignore[arg-type]
+    ("weekdays 24:00 start", lambda: tf.weekdays("24:00", "24:00"), "'24:00'"),
     # overrides
     (
         "override key a str",
