@@ -104,6 +104,8 @@ _MAX_US = (MAX_INSTANT.replace(tzinfo=None) - _EPOCH) // _US
 # Years strictly between these hold only instants inside the supported range, whatever the
 # zone; a result in another year is checked exactly.
 _SAFE_YEARS = (MIN_INSTANT.year, MAX_INSTANT.year - 1)
+# Local dates strictly between these are the dates of supported instants only.
+_SAFE_ORDINALS = (MIN_INSTANT.toordinal() + 1, MAX_INSTANT.toordinal() - 1)
 # Local dates a calendar answers for: the dates of every supported instant in any zone.
 _FIRST_DATE = MIN_INSTANT.date() - timedelta(days=1)
 _LAST_DATE = MAX_INSTANT.date()
@@ -1185,6 +1187,8 @@ class BusinessCalendar:
         """
         cache = self._cache
         ordinal = at.toordinal()
+        if not _SAFE_ORDINALS[0] < ordinal < _SAFE_ORDINALS[1]:
+            return None  # near the ends of the range: _read checks the instant
         zday = cache.zone_days.get(ordinal)
         day = cache.days.get(ordinal)
         table = cache.exceptions

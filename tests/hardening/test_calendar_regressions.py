@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -63,11 +64,12 @@ def _santiago() -> tf.BusinessCalendar:
     return tf.BusinessCalendar("America/Santiago", tf.weekdays("00:00", "24:00"))
 
 
+# Built once: the instant cases share them (calendars are immutable values).
 CALENDARS: dict[str, Callable[[], tf.BusinessCalendar]] = {
     "always": lambda: tf.ALWAYS_OPEN,
-    "madrid": _madrid,
-    "lord_howe": _lord_howe,
-    "santiago": _santiago,
+    "madrid": cache(_madrid),
+    "lord_howe": cache(_lord_howe),
+    "santiago": cache(_santiago),
 }
 
 # (label, instant, message fragment, error class)
