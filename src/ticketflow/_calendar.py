@@ -38,6 +38,13 @@ move forward by the gap). Anything else goes through ``tz.fromutc``. Searches
 that the loaded exception tables can answer never touch the loading code.
 
 All arithmetic is in integer microseconds since 0001-01-01 00:00 UTC.
+
+Bounds: instants given are checked against ``[MIN_INSTANT, MAX_INSTANT)`` with two
+integer comparisons on their UTC microseconds (``InstantError``); results are
+checked only when their year is at an end of the range (``DurationError``). A
+business search or ``elapsed`` spans at most ``_SPAN_DAYS`` (about 100 years) of
+calendar time, refused up front from the plain-week estimate where it can be, so
+no call loads more than about a hundred years of exception tables.
 """
 
 from __future__ import annotations

@@ -8,7 +8,11 @@ closed. Three kinds exist, and a calendar accepts any mix of them:
 * explicit ``date`` objects;
 * ``dateutil.rrule`` strings for recurring closures. A rule without
   ``DTSTART`` is anchored at 1900-01-01, never at the clock, so the same rule
-  gives the same dates on every machine and every day.
+  gives the same dates on every machine and every day. Rules are checked when
+  the calendar is built: at most daily, DTSTART in the years 1900-2999, at
+  least one date in that range; DAILY and WEEKLY rules filter only by month
+  and weekday. Each year is expanded on its own (see :class:`_Rule`), so any
+  year in range costs about the same.
 
 Sources expand years lazily and cache them; they are safe to share between
 calendars and threads.
