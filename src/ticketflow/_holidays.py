@@ -280,10 +280,11 @@ class _Rule:
         self._rule = rule.replace(count=None, until=None)
         self._counted: dict[int, frozenset[date]] | None = None
         first = self._first_on_or_after(max(start.date(), date(FIRST_RULE_YEAR, 1, 1)))
-        limit = date(LAST_RULE_YEAR + 1, 1, 1)
-        if self._until is not None:
-            limit = min(limit, self._until + timedelta(days=1))
-        if first is None or first >= limit:
+        if (
+            first is None
+            or first.year > LAST_RULE_YEAR
+            or (self._until is not None and first > self._until)
+        ):
             raise _bad_rule(text, "it yields no date in the supported range (years 1900 to 2999)")
         if count is not None:
             counted: dict[int, set[date]] = {}
@@ -317,7 +318,8 @@ class _Rule:
             anchor = start.replace(year=start.year + n * self._period)
             cycle_units = 400
         step = self._period // gcd(self._period, cycle_units)  # cycles per whole period
-        cycles = step * ((_SHIFT_CEILING - year) // (400 * step))
+        # The anchor is on or after 1 January ``year`` only when the rule starts later.
+        cycles = step * ((_SHIFT_CEILING - max(year, anchor.year)) // (400 * step))
         if cycles > 0:
             anchor = anchor.replace(year=anchor.year + 400 * cycles)
         return rule.replace(dtstart=anchor), cycles

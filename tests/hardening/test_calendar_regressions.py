@@ -511,6 +511,8 @@ class TestBadRules:
             "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
             "FREQ=YEARLY;BYEASTER=-2",
             "DTSTART:29990101T000000\nRRULE:FREQ=DAILY;COUNT=3",
+            "DTSTART:20260105T000000\nRRULE:FREQ=YEARLY",
+            "FREQ=YEARLY;UNTIL=99991231",
         ],
     )
     @pytest.mark.parametrize("year", [1900, 2026, 2999])
