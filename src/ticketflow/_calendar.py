@@ -38,6 +38,13 @@ move forward by the gap). Anything else goes through ``tz.fromutc``. Searches
 that the loaded exception tables can answer never touch the loading code.
 
 All arithmetic is in integer microseconds since 0001-01-01 00:00 UTC.
+
+Bounds: instants given are checked against ``[MIN_INSTANT, MAX_INSTANT)`` with two
+integer comparisons on their UTC microseconds (``InstantError``); results are
+checked only when their year is at an end of the range (``DurationError``). A
+business search or ``elapsed`` spans at most ``_SPAN_DAYS`` (about 100 years) of
+calendar time, refused up front from the plain-week estimate where it can be, so
+no call loads more than about a hundred years of exception tables.
 """
 
 from __future__ import annotations
@@ -53,9 +60,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from ._durations import Duration
-from ._errors import CalendarError, DurationError, NaiveDatetimeError
-from ._holidays import HolidaySource, to_sources
+from ._durations import (
+    MAX_DURATION_YEARS,
+    MAX_TIMEDELTA,
+    Duration,
+    check_timedelta,
+    short_repr,
+)
+from ._errors import CalendarError, DurationError, InstantError
+from ._holidays import FIRST_RULE_YEAR, LAST_RULE_YEAR, HolidaySource, to_sources
+from ._limits import MAX_INSTANT, MIN_INSTANT, check_instant
 
 __all__ = ["ALWAYS_OPEN", "BusinessCalendar", "HoursSpec", "weekdays"]
 
@@ -90,6 +104,28 @@ _UNIX_S = (datetime(1970, 1, 1) - _EPOCH) // timedelta(seconds=1)
 _SAFE_LO_DAY, _SAFE_HI_DAY = 8, _MAX_ORDINAL - 8
 _SAFE_LO_US, _SAFE_HI_US = 4 * _DAY_US, (_MAX_ORDINAL - 4) * _DAY_US
 _OFFSET_US: dict[timedelta, int] = {}  # UTC offsets seen, in microseconds
+# The supported instants [MIN_INSTANT, MAX_INSTANT) in microseconds: inputs outside raise
+# InstantError, results outside DurationError.
+_MIN_US = (MIN_INSTANT.replace(tzinfo=None) - _EPOCH) // _US
+_MAX_US = (MAX_INSTANT.replace(tzinfo=None) - _EPOCH) // _US
+# Years strictly between these hold only instants inside the supported range, whatever the
+# zone; a result in another year is checked exactly.
+_SAFE_YEARS = (MIN_INSTANT.year, MAX_INSTANT.year - 1)
+# Local dates strictly between these are the dates of supported instants only.
+_SAFE_ORDINALS = (MIN_INSTANT.toordinal() + 1, MAX_INSTANT.toordinal() - 1)
+# Local dates a calendar answers for: the dates of every supported instant in any zone.
+_FIRST_DATE = MIN_INSTANT.date() - timedelta(days=1)
+_LAST_DATE = MAX_INSTANT.date()
+# A business search (or elapsed) spans at most this many days of calendar time, so its
+# cost stays bounded whatever the calendar (a few hundred milliseconds at worst).
+_SPAN_DAYS = MAX_TIMEDELTA.days
+_SPAN_US = _SPAN_DAYS * _DAY_US
+# Offset changes found per (zone name, year), shared by every calendar in that zone
+# (zones are immutable); cleared when full.
+_ZONE_TRANSITIONS: dict[tuple[str, int], tuple[Transition, ...]] = {}
+_ZONE_TRANSITIONS_SIZE = 200_000
+# Exception tables never grow past this many years: a far request replaces them.
+_MAX_TABLE_YEARS = 3 * MAX_DURATION_YEARS
 
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -177,9 +213,13 @@ def _parse_hours(hours: HoursSpec) -> tuple[tuple[Interval, ...], ...]:
 def weekdays(start: str, end: str) -> dict[str, list[tuple[str, str]]]:
     """Working hours from ``start`` to ``end`` Monday to Friday (weekends closed).
 
+    Raises:
+        CalendarError: naming a bad time, or an interval that ends before it starts.
+
     >>> weekdays("09:00", "17:00")["fri"]
     [('09:00', '17:00')]
     """
+    _parse_intervals([(start, end)], "weekdays()")
     return {day: [(start, end)] for day in WEEKDAY_NAMES[:5]}
 
 
@@ -257,9 +297,29 @@ class _Cache:
 
 def _out_of_range(what: object = None) -> DurationError:
     return DurationError(
-        "result is outside the supported datetime range"
-        + (f" ({what})" if what is not None else "")
+        f"result is outside the supported range [{MIN_INSTANT.isoformat()}, "
+        f"{MAX_INSTANT.isoformat()})" + (f" ({what})" if what is not None else "")
     )
+
+
+def _too_far() -> DurationError:
+    return DurationError(
+        f"result is more than {_SPAN_DAYS} days (about {MAX_DURATION_YEARS} years) "
+        "of calendar time from the start"
+    )
+
+
+def _named(exc: Exception, at: datetime, duration: object) -> DurationError:
+    """A DurationError naming the start and the duration of a failed addition."""
+    what = duration if isinstance(duration, Duration) else short_repr(duration)
+    detail = str(exc) if isinstance(exc, DurationError) else "outside the supported range"
+    return DurationError(f"{at.isoformat()} + {what}: {detail}")
+
+
+def _bad_instant(at: object, argument: str) -> InstantError:
+    """The error for an instant that is not a supported aware datetime."""
+    check_instant(at, argument)  # raises the precise error
+    return InstantError(f"{argument}={at!r} is not a supported instant", at, argument)
 
 
 # --------------------------------------------------------------------------- the calendar
@@ -312,6 +372,8 @@ class BusinessCalendar:
         if not any(week):
             raise CalendarError("the calendar has no working time in a whole week")
         parsed_overrides: dict[date, tuple[Interval, ...]] = {}
+        if overrides is not None and not isinstance(overrides, Mapping):
+            raise CalendarError(f"overrides must map dates to intervals, got {overrides!r}")
         for day, value in (overrides or {}).items():
             if isinstance(day, datetime) or not isinstance(day, date):
                 raise CalendarError(f"override key {day!r} must be a date")
@@ -377,24 +439,35 @@ class BusinessCalendar:
     # ------------------------------------------------------------------ instants
 
     def _us(self, at: datetime, argument: str = "at") -> int:
+        """UTC microseconds of a supported instant; InstantError for anything else."""
         if not isinstance(at, datetime):
-            raise TypeError(f"{argument} must be a datetime, got {at!r}")
-        offset = at.utcoffset()
+            raise _bad_instant(at, argument)
+        try:
+            offset = at.utcoffset()
+        except Exception:  # a broken tzinfo: check_instant names it
+            raise _bad_instant(at, argument) from None
         if offset is None:
-            raise NaiveDatetimeError(at, argument)
+            raise _bad_instant(at, argument)
         if type(at) is not datetime:  # a subclass may carry more than microseconds
-            return (at.replace(tzinfo=None) - _EPOCH) // _US - offset // _US
-        off = _OFFSET_US.get(offset)
-        if off is None:
-            off = offset // _US
-            if len(_OFFSET_US) < 4096:
-                _OFFSET_US[offset] = off
-        return (
-            ((at.toordinal() - 1) * 86_400 + at.hour * 3600 + at.minute * 60 + at.second)
-            * 1_000_000
-            + at.microsecond
-            - off
-        )
+            try:
+                u = (datetime.replace(at, tzinfo=None) - _EPOCH) // _US - offset // _US
+            except Exception:  # a hostile subclass
+                raise _bad_instant(at, argument) from None
+        else:
+            off = _OFFSET_US.get(offset)
+            if off is None:
+                off = offset // _US
+                if len(_OFFSET_US) < 4096:
+                    _OFFSET_US[offset] = off
+            u = (
+                ((at.toordinal() - 1) * 86_400 + at.hour * 3600 + at.minute * 60 + at.second)
+                * 1_000_000
+                + at.microsecond
+                - off
+            )
+        if not _MIN_US <= u < _MAX_US:
+            raise _bad_instant(at, argument)
+        return u
 
     def _read(self, at: datetime, argument: str = "at") -> tuple[int, int, int]:
         """``(UTC microseconds, local ordinal, local wall-clock microseconds)`` of ``at``.
@@ -410,7 +483,10 @@ class BusinessCalendar:
             off = zday[0]
             if off is not None:
                 wall = (at.hour * 3600 + at.minute * 60 + at.second) * 1_000_000 + at.microsecond
-                return (o - 1) * _DAY_US + wall - off, o, wall
+                u = (o - 1) * _DAY_US + wall - off
+                if not _MIN_US <= u < _MAX_US:
+                    raise _bad_instant(at, argument)
+                return u, o, wall
             near = zday[4]
             if near is not None:
                 # Near an offset change: ``at``'s own offset (fold included) gives the
@@ -531,30 +607,49 @@ class BusinessCalendar:
         found = cache.get(year)
         if found is not None:
             return found
+        shared = _ZONE_TRANSITIONS.get((self.timezone, year))
+        if shared is not None:
+            with self._cache.lock:
+                cache[year] = shared
+            return shared
         result: list[tuple[int, int, int]] = []
         if self._fixed_offset is None and 2 <= year <= 9998:
             # A transition at second t means offset(t - 1s) != offset(t); sample
             # [start - 1s, stop - 1s] so that each t in [start, stop) is seen once.
-            u = (datetime(year, 1, 1) - _EPOCH) // _US - 1_000_000
-            last = (datetime(year + 1, 1, 1) - _EPOCH) // _US - 1_000_000
-            off = self._offset_at(u)
-            while u < last:
-                v = min(u + _SAMPLE_US, last)
-                off_v = self._offset_at(v)
+            # Offsets are read with one C call per sample (this loop is the cost of
+            # loading a year).
+            tz = self.tz
+            reading = datetime.fromtimestamp
+            step = _SAMPLE_US // 1_000_000
+            s = (datetime(year, 1, 1) - _EPOCH) // timedelta(seconds=1) - 1 - _UNIX_S
+            last = (datetime(year + 1, 1, 1) - _EPOCH) // timedelta(seconds=1) - 1 - _UNIX_S
+            off = reading(s, tz).utcoffset()
+            while s < last:
+                v = s + step
+                if v > last:
+                    v = last
+                off_v = reading(v, tz).utcoffset()
                 if off_v != off:
-                    lo, hi = u // 1_000_000, v // 1_000_000
+                    lo, hi = s, v
                     while hi - lo > 1:
                         mid = (lo + hi) // 2
-                        if self._offset_at(mid * 1_000_000) == off:
+                        if reading(mid, tz).utcoffset() == off:
                             lo = mid
                         else:
                             hi = mid
-                    result.append((hi * 1_000_000, off, self._offset_at(hi * 1_000_000)))
+                    assert off is not None
+                    assert off_v is not None
+                    after = reading(hi, tz).utcoffset()
+                    assert after is not None
+                    result.append(((hi + _UNIX_S) * 1_000_000, off // _US, after // _US))
                     off = off_v
-                u = v
+                s = v
         frozen = tuple(result)
         with self._cache.lock:
             cache[year] = frozen
+            if len(_ZONE_TRANSITIONS) >= _ZONE_TRANSITIONS_SIZE:
+                _ZONE_TRANSITIONS.clear()
+            _ZONE_TRANSITIONS[self.timezone, year] = frozen
         return frozen
 
     # ------------------------------------------------------------------ one date
@@ -680,14 +775,17 @@ class BusinessCalendar:
 
     def _load(self, first: int, last: int) -> _Exceptions:
         """The exception tables, loaded over at least the years ``[first, last]``."""
-        first, last = max(first, 1), min(last, 9999)
+        first, last = max(first, FIRST_RULE_YEAR), min(last, LAST_RULE_YEAR)
+        last = max(first, last)
         table = self._cache.exceptions
         if table is not None and table.first <= first and last <= table.last:
             return table
         with self._cache.lock:
             table = self._cache.exceptions
             if table is not None:
-                first, last = min(first, table.first), max(last, table.last)
+                lo, hi = min(first, table.first), max(last, table.last)
+                if hi - lo <= _MAX_TABLE_YEARS:  # else a far request replaces the tables
+                    first, last = lo, hi
             xs: tuple[list[int], list[int]] = ([], [])
             cum: tuple[list[int], list[int]] = ([0], [0])
             for year in range(first, last + 1):
@@ -781,6 +879,8 @@ class BusinessCalendar:
                 if j < len(xs) and e >= xs[j]:
                     e = xs[j]
                 q, r = divmod(e - 1, 7)
+                if e - start > _SPAN_DAYS:
+                    raise _too_far()
                 return e, q * week + prefix[r] - f_start + cum[j] - c0
         return self._forward_tables(m, start, need)
 
@@ -788,18 +888,19 @@ class BusinessCalendar:
         """:meth:`_forward`, loading (and growing) the exception tables as needed."""
         prefix = self._prefix[m]
         per_year = prefix[7] * 52
-        if start > _MAX_ORDINAL:
+        if start > _LAST_DATE.toordinal():
             raise _out_of_range()
-        span = need // per_year + 1
+        span = min(need // per_year + 1, MAX_DURATION_YEARS + 1)
+        # The result lies on or after the plain-week estimate less what exceptions can add.
+        if _first_reaching(prefix, start, max(1, need - self._slack(m, span))) > (
+            start + _SPAN_DAYS
+        ):
+            raise _too_far()
         table = self._cache.exceptions
         if table is None or not table.start <= start < table.end:
             table = None
         # The first year is only needed to load tables; a covering table skips it.
         y0 = date.fromordinal(start).year if table is None or span > 1 else table.first
-        if y0 + 2 * span + _CLOSED_YEARS > 9999 and (
-            _first_reaching(prefix, start, max(1, need - self._slack(m, span))) > _MAX_ORDINAL
-        ):
-            raise _out_of_range()
         while True:
             if table is None:
                 table = self._load(y0, y0 + span)
@@ -811,9 +912,11 @@ class BusinessCalendar:
             total = _week_weight(prefix, end) - f_start + cum[-1] - c0
             if total >= need:
                 break
-            if table.last >= 9999:
+            if table.last >= LAST_RULE_YEAR:
                 raise _out_of_range()
             y0 = date.fromordinal(start).year
+            if table.last - y0 > MAX_DURATION_YEARS + 1:
+                raise _too_far()
             if table.last - y0 >= _CLOSED_YEARS:
                 tail = date(table.last - _CLOSED_YEARS + 1, 1, 1).toordinal()
                 if self._weight(m, max(tail, start), end) == 0:
@@ -821,7 +924,7 @@ class BusinessCalendar:
                         f"no working time in the {_CLOSED_YEARS} years after "
                         f"{date.fromordinal(max(tail, start)).isoformat()}"
                     )
-            span = max(2 * span, (need - total) // per_year + 1)
+            span = min(max(2 * span, (need - total) // per_year + 1), MAX_DURATION_YEARS + 2)
             table = None
         # First exception j >= i0 whose date brings the total to ``need``.
         j = bisect_left(table.after[m], need + f_start + c0, i0)
@@ -834,6 +937,8 @@ class BusinessCalendar:
         else:
             e = xs[j]
         before = _week_weight(prefix, e) - f_start + cum[bisect_left(xs, e)] - c0
+        if e - start > _SPAN_DAYS:
+            raise _too_far()
         return e, before
 
     def _backward(self, m: int, end: int, need: int) -> tuple[int, int]:
@@ -864,6 +969,8 @@ class BusinessCalendar:
                 if j > 0 and e <= xs[j - 1]:
                     e = xs[j - 1]
                 q, r = divmod(e, 7)
+                if end - e > _SPAN_DAYS:
+                    raise _too_far()
                 return e, f_stop - (q * week + prefix[r]) + c1 - cum[j]
         return self._backward_tables(m, end, need)
 
@@ -871,18 +978,16 @@ class BusinessCalendar:
         """:meth:`_backward`, loading (and growing) the exception tables as needed."""
         prefix = self._prefix[m]
         per_year = prefix[7] * 52
-        if end < 1:
+        if end < _FIRST_DATE.toordinal():
             raise _out_of_range()
         stop = end + 1
-        span = need // per_year + 1
+        span = min(need // per_year + 1, MAX_DURATION_YEARS + 1)
+        if _last_reaching(prefix, stop, max(1, need - self._slack(m, span))) < end - _SPAN_DAYS:
+            raise _too_far()
         table = self._cache.exceptions
         if table is None or not table.start <= end < table.end:
             table = None
         y1 = date.fromordinal(end).year if table is None or span > 1 else table.last
-        if y1 - 2 * span - _CLOSED_YEARS < 1 and (
-            _last_reaching(prefix, stop, max(1, need - self._slack(m, span))) < 1
-        ):
-            raise _out_of_range()
         while True:
             if table is None:
                 table = self._load(y1 - span, y1)
@@ -894,9 +999,11 @@ class BusinessCalendar:
             total = f_stop - _week_weight(prefix, begin) + c1 - cum[0]
             if total >= need:
                 break
-            if table.first <= 1:
+            if table.first <= FIRST_RULE_YEAR:
                 raise _out_of_range()
             y1 = date.fromordinal(end).year
+            if y1 - table.first > MAX_DURATION_YEARS + 1:
+                raise _too_far()
             if y1 - table.first >= _CLOSED_YEARS:
                 tail = date(table.first + _CLOSED_YEARS, 1, 1).toordinal()
                 if self._weight(m, begin, min(tail, stop)) == 0:
@@ -904,7 +1011,7 @@ class BusinessCalendar:
                         f"no working time in the {_CLOSED_YEARS} years before "
                         f"{date.fromordinal(min(tail, stop)).isoformat()}"
                     )
-            span = max(2 * span, (need - total) // per_year + 1)
+            span = min(max(2 * span, (need - total) // per_year + 1), MAX_DURATION_YEARS + 2)
             table = None
         # First exception j < i1 from which the total to ``stop`` falls short of ``need``.
         j = bisect_right(table.before[m], f_stop + c1 - need, 0, i1)
@@ -917,6 +1024,8 @@ class BusinessCalendar:
         else:
             e = xs[j - 1]
         after = f_stop - _week_weight(prefix, e + 1) + c1 - cum[bisect_left(xs, e + 1)]
+        if end - e > _SPAN_DAYS:
+            raise _too_far()
         return e, after
 
     # ------------------------------------------------------------------ public API
@@ -929,6 +1038,13 @@ class BusinessCalendar:
         """
         if isinstance(d, datetime):
             d = d.date()
+        if not isinstance(d, date):
+            raise CalendarError(f"is_business_day() needs a date, got {d!r}")
+        if not _FIRST_DATE <= d <= _LAST_DATE:
+            raise CalendarError(
+                f"date {d.isoformat()} is outside the supported range "
+                f"[{_FIRST_DATE.isoformat()}, {_LAST_DATE.isoformat()}]"
+            )
         return bool(self._wall(d))
 
     def is_open(self, at: datetime) -> bool:
@@ -942,9 +1058,13 @@ class BusinessCalendar:
         u, ordinal, _ = self._read(at)
         for s, e in self._day(ordinal)[1]:
             if u < e:
-                return self._instant(max(s, u))
-        e_ord, _ = self._forward(_TIME, ordinal + 1, 1)
-        return self._instant(self._day(e_ord)[1][0][0])
+                return self._result(self._instant(max(s, u)), at, "the next opening")
+        try:
+            e_ord, _ = self._forward(_TIME, ordinal + 1, 1)
+            found = self._instant(self._day(e_ord)[1][0][0])
+        except (DurationError, OverflowError) as exc:
+            raise CalendarError(f"no opening after {at.isoformat()}: {exc}") from None
+        return self._result(found, at, "the next opening")
 
     def elapsed(self, a: datetime, b: datetime) -> timedelta:
         """Working time in ``[a, b)``; negative when ``b`` is before ``a``."""
@@ -958,6 +1078,11 @@ class BusinessCalendar:
                 db, da = self._local_ordinal(ub), self._local_ordinal(ua)
             else:
                 da, db = self._local_ordinal(ua), self._local_ordinal(ub)
+        if not -_SPAN_US <= ub - ua <= _SPAN_US:
+            raise DurationError(
+                f"elapsed({a.isoformat()}, {b.isoformat()}): the instants are more than "
+                f"{_SPAN_DAYS} days (about {MAX_DURATION_YEARS} years) apart"
+            )
         if ub < ua:
             return timedelta(microseconds=-self._elapsed_us(ub, db, ua, da))
         return timedelta(microseconds=self._elapsed_us(ua, da, ub, db))
@@ -987,32 +1112,48 @@ class BusinessCalendar:
         >>> ny.add(datetime(2026, 3, 7, 10, 0, tzinfo=ny.tz), days(1))  # 23 real hours
         datetime.datetime(2026, 3, 8, 10, 0, tzinfo=zoneinfo.ZoneInfo(key='America/New_York'))
         """
+        try:
+            result = self._add(at, duration)
+        except (DurationError, OverflowError) as exc:
+            raise _named(exc, at, duration) from None
+        if not _SAFE_YEARS[0] < result.year < _SAFE_YEARS[1]:
+            return self._result(result, at, duration)
+        return result
+
+    def _add(self, at: datetime, duration: Duration | timedelta) -> datetime:
+        """:meth:`add` before the result's range check."""
         if isinstance(duration, Duration):
             unit = duration.unit
-            try:
-                if unit == "business_days":
-                    if type(at) is datetime and at.tzinfo is self.tz:
-                        found = self._add_days_plain(at, duration.amount)
-                        if found is not None:
-                            return found
-                    _, ordinal, wall = self._read(at)
-                    return self._add_days(ordinal, wall, duration.amount)
-                if unit == "days":
-                    _, ordinal, wall = self._read(at)
-                    return self._localize(ordinal + duration.amount, wall)
-                if unit == "minutes" or unit == "hours":
-                    return self._instant(self._us(at) + duration.total_minutes * _MINUTE_US)
-                u, ordinal, _ = self._read(at)
-                return self._add_time(u, ordinal, duration.total_minutes * _MINUTE_US)
-            except OverflowError:
-                raise _out_of_range(duration) from None
+            if unit == "business_days":
+                if type(at) is datetime and at.tzinfo is self.tz:
+                    found = self._add_days_plain(at, duration.amount)
+                    if found is not None:
+                        return found
+                _, ordinal, wall = self._read(at)
+                return self._add_days(ordinal, wall, duration.amount)
+            if unit == "days":
+                _, ordinal, wall = self._read(at)
+                return self._localize(ordinal + duration.amount, wall)
+            if unit == "minutes" or unit == "hours":
+                return self._instant(self._us(at) + duration.total_minutes * _MINUTE_US)
+            u, ordinal, _ = self._read(at)
+            return self._add_time(u, ordinal, duration.total_minutes * _MINUTE_US)
         u = self._us(at)
         if not isinstance(duration, timedelta):
-            raise DurationError(f"expected a Duration or timedelta, got {duration!r}")
-        try:
-            return self._instant(u + duration // _US)
-        except OverflowError:
-            raise _out_of_range(duration) from None
+            raise DurationError(f"expected a Duration or timedelta, got {short_repr(duration)}")
+        return self._instant(u + check_timedelta(duration) // _US)
+
+    def _result(self, result: datetime, at: datetime, what: object) -> datetime:
+        """``result`` if it is a supported instant, else DurationError naming ``what``."""
+        u = (datetime.replace(result, tzinfo=None) - _EPOCH) // _US
+        offset = result.utcoffset()
+        assert offset is not None
+        if not _MIN_US <= u - offset // _US < _MAX_US:
+            raise DurationError(
+                f"{at.isoformat()} + {what}: result {result.isoformat()} is outside the "
+                f"supported range [{MIN_INSTANT.isoformat()}, {MAX_INSTANT.isoformat()})"
+            )
+        return result
 
     def add_working(self, at: datetime, working: timedelta) -> datetime:
         """``at`` moved on by ``working`` of working time given as a ``timedelta``.
@@ -1026,17 +1167,22 @@ class BusinessCalendar:
         datetime.datetime(2026, 3, 9, 9, 0, 15, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
         """
         if not isinstance(working, timedelta):
-            raise DurationError(f"expected a timedelta of working time, got {working!r}")
+            raise DurationError(f"expected a timedelta of working time, got {short_repr(working)}")
+        u, ordinal, _ = self._read(at)
         try:
-            u, ordinal, _ = self._read(at)
-            return self._add_time(u, ordinal, working // _US)
-        except OverflowError:
-            raise _out_of_range(working) from None
+            result = self._add_time(u, ordinal, check_timedelta(working) // _US)
+        except (DurationError, OverflowError) as exc:
+            raise _named(exc, at, working) from None
+        if not _SAFE_YEARS[0] < result.year < _SAFE_YEARS[1]:
+            return self._result(result, at, working)
+        return result
 
     def subtract(self, at: datetime, duration: Duration | timedelta) -> datetime:
         """``at`` moved back by ``duration``: the same as ``add(at, -duration)``."""
         if not isinstance(duration, Duration | timedelta):
-            raise DurationError(f"expected a Duration or timedelta, got {duration!r}")
+            raise DurationError(f"expected a Duration or timedelta, got {short_repr(duration)}")
+        if isinstance(duration, timedelta):
+            check_timedelta(duration)
         return self.add(at, -duration)
 
     def _add_days_plain(self, at: datetime, n: int) -> datetime | None:
@@ -1048,6 +1194,8 @@ class BusinessCalendar:
         """
         cache = self._cache
         ordinal = at.toordinal()
+        if not _SAFE_ORDINALS[0] < ordinal < _SAFE_ORDINALS[1]:
+            return None  # near the ends of the range: _read checks the instant
         zday = cache.zone_days.get(ordinal)
         day = cache.days.get(ordinal)
         table = cache.exceptions

@@ -23,11 +23,14 @@ import attrs
 from ._errors import DurationError
 
 __all__ = [
+    "MAX_DURATION_YEARS",
+    "MAX_TIMEDELTA",
     "Duration",
     "Unit",
     "business_days",
     "business_hours",
     "business_minutes",
+    "check_timedelta",
     "compare_durations",
     "describe",
     "days",
@@ -50,21 +53,63 @@ _UNITS: tuple[str, ...] = (
     "business_days",
 )
 
-# Largest amount accepted: about 10,000 years of minutes, well inside datetime's range
-# for absolute units; calendars check their own range on use.
-_MAX_AMOUNT = 10_000 * 366 * 24 * 60
+#: Years of its own unit a duration may span at most (documented in docs/calendars.md).
+MAX_DURATION_YEARS = 100
+# Largest amount of each unit: about 100 years of it (366-day years).
+_MAX_AMOUNTS: dict[str, int] = {
+    "minutes": MAX_DURATION_YEARS * 366 * 24 * 60,
+    "hours": MAX_DURATION_YEARS * 366 * 24,
+    "days": MAX_DURATION_YEARS * 366,
+    "business_minutes": MAX_DURATION_YEARS * 366 * 24 * 60,
+    "business_hours": MAX_DURATION_YEARS * 366 * 24,
+    "business_days": MAX_DURATION_YEARS * 366,
+}
+#: The longest ``timedelta`` accepted as a duration: about 100 years.
+MAX_TIMEDELTA = timedelta(days=MAX_DURATION_YEARS * 366)
+# Longest text parse_duration reads (a 5,000-digit amount never reaches int()).
+_MAX_TEXT = 100
+
+
+def short_repr(value: object) -> str:
+    """``repr(value)`` cut to a readable length (huge ints included)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        return f"an int of about {len(format(value, 'x')) * 1.2:.0f} digits"
+    try:
+        text = repr(value)
+    except Exception:  # a user's __repr__ may fail; name the type instead
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _check_amount(instance: Duration, attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise DurationError(f"duration amount must be an int, got {value!r}")
-    if abs(value) > _MAX_AMOUNT:
-        raise DurationError(f"duration amount {value!r} is out of range")
+        raise DurationError(f"duration amount must be an int, got {short_repr(value)}")
 
 
 def _check_unit(instance: Duration, attribute: attrs.Attribute[str], value: str) -> None:
-    if value not in _UNITS:
-        raise DurationError(f"unknown duration unit {value!r} (expected one of {_UNITS})")
+    if not isinstance(value, str) or value not in _UNITS:
+        raise DurationError(f"unknown duration unit {short_repr(value)} (expected one of {_UNITS})")
+    limit = _MAX_AMOUNTS[value]
+    amount = instance.amount
+    if not -limit <= amount <= limit:
+        raise DurationError(
+            f"duration {short_repr(amount)} {value.replace('_', ' ')} is out of range "
+            f"(at most {limit} either way, about {MAX_DURATION_YEARS} years)"
+        )
+
+
+def check_timedelta(value: timedelta) -> timedelta:
+    """Return ``value`` if it is at most :data:`MAX_TIMEDELTA` either way.
+
+    Raises:
+        DurationError: naming the timedelta.
+    """
+    if not -MAX_TIMEDELTA <= value <= MAX_TIMEDELTA:
+        raise DurationError(
+            f"duration {value!r} is out of range (at most {MAX_DURATION_YEARS * 366} days "
+            f"either way, about {MAX_DURATION_YEARS} years)"
+        )
+    return value
 
 
 @attrs.frozen(repr=False)
@@ -191,7 +236,11 @@ def parse_duration(text: str) -> Duration:
     hours(48)
     """
     if not isinstance(text, str):
-        raise DurationError(f"expected a duration string, got {text!r}")
+        raise DurationError(f"expected a duration string, got {short_repr(text)}")
+    if len(text) > _MAX_TEXT:
+        raise DurationError(
+            f"can't parse duration {short_repr(text)}: longer than {_MAX_TEXT} characters"
+        )
     match = _DURATION_RE.match(text.lower().replace("_", " "))
     if match is None:
         raise DurationError(f"can't parse duration {text!r} (try '5 business days' or '48h')")
@@ -213,7 +262,7 @@ def to_duration(value: object) -> Duration | timedelta:
         return value
     if isinstance(value, str):
         return parse_duration(value)
-    raise DurationError(f"expected a duration, got {value!r}")
+    raise DurationError(f"expected a duration, got {short_repr(value)}")
 
 
 def _comparable(d: Duration | timedelta) -> tuple[str, float]:

@@ -8,7 +8,11 @@ closed. Three kinds exist, and a calendar accepts any mix of them:
 * explicit ``date`` objects;
 * ``dateutil.rrule`` strings for recurring closures. A rule without
   ``DTSTART`` is anchored at 1900-01-01, never at the clock, so the same rule
-  gives the same dates on every machine and every day.
+  gives the same dates on every machine and every day. Rules are checked when
+  the calendar is built: at most daily, DTSTART in the years 1900-2999, at
+  least one date in that range; DAILY and WEEKLY rules filter only by month
+  and weekday. Each year is expanded on its own (see :class:`_Rule`), so any
+  year in range costs about the same.
 
 Sources expand years lazily and cache them; they are safe to share between
 calendars and threads.
@@ -17,14 +21,14 @@ calendars and threads.
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left
-from collections.abc import Iterable, Iterator
-from datetime import date, datetime
-from typing import Protocol
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from math import gcd
+from typing import Any, Protocol
 
 import attrs
 import holidays as _holidays_pkg
-from dateutil.rrule import rrule, rruleset, rrulestr
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, rruleset, rrulestr
 
 from ._errors import CalendarError
 
@@ -33,6 +37,14 @@ __all__ = ["CountryHolidays", "HolidaySource", "country_holidays", "to_sources"]
 # Where a rule without DTSTART starts counting (so COUNT and INTERVAL mean the
 # same thing on every machine).
 _RRULE_ANCHOR = datetime(1900, 1, 1)
+#: Years a holiday rule may start in and is expanded for (calendars ask one year
+#: either side of the supported instants).
+FIRST_RULE_YEAR, LAST_RULE_YEAR = 1899, 3000
+_MAX_RULE_CHARS = 2_000  # longest RRULE text accepted
+_MAX_COUNT = 10_000  # largest COUNT accepted
+_MAX_INTERVAL = 100_000  # largest INTERVAL accepted
+# Expansions run close to (not past) this year, so a walk to year 9999 stays short.
+_SHIFT_CEILING = 9_998
 
 
 class HolidaySource(Protocol):
@@ -134,6 +146,13 @@ def country_holidays(
     """
     if not isinstance(country, str) or not country:
         raise CalendarError(f"country must be a non-empty code string, got {country!r}")
+    for name, value in (("subdiv", subdiv), ("market", market)):
+        if value is not None and (not isinstance(value, str) or not value):
+            raise CalendarError(f"{name} must be a non-empty code string or None, got {value!r}")
+    if not isinstance(observed, bool) or not isinstance(financial, bool):
+        raise CalendarError(
+            f"observed and financial must be True or False, got {observed!r} and {financial!r}"
+        )
     if financial and market is None:
         market = country
     if market is not None:
@@ -185,37 +204,216 @@ class _DateHolidays:
         return repr(list(self._dates)) if len(self._dates) <= 3 else f"<{len(self._dates)} dates>"
 
 
-class _RRuleHolidays:
-    """Dates of a ``dateutil.rrule`` string, expanded in order and cached."""
+def _bad_rule(text: str, why: str) -> CalendarError:
+    return CalendarError(f"bad holiday rule {text[:200]!r}: {why}")
 
-    __slots__ = ("_done", "_found", "_iter", "_lock", "text")
+
+# Per-period shifts are counted in these units (days for DAILY and WEEKLY).
+_DAY_UNITS = (DAILY, WEEKLY)
+
+
+class _Rule:
+    """One validated RRULE, expanded one requested year at a time.
+
+    To expand year ``Y`` the rule is re-anchored at its last period start on
+    or before 1 January ``Y`` (whole periods keep every occurrence), then moved
+    on by whole 400-year cycles (dates and weekdays repeat) close to year 9999,
+    so that dateutil, which walks period by period until a match past the
+    window or year 9999, never walks far: any year costs about the same.
+    """
+
+    __slots__ = ("_counted", "_period", "_rule", "_unit", "_until")
+
+    def __init__(self, rule: rrule, text: str) -> None:
+        freq = _field(rule, "_freq")
+        if freq > DAILY:
+            raise _bad_rule(text, "it repeats more often than daily (use FREQ=DAILY or longer)")
+        for name in ("_byhour", "_byminute", "_bysecond"):
+            if len(_field(rule, name) or ()) > 1:
+                raise _bad_rule(
+                    text, f"several BY{name[3:].upper()} values repeat more often than daily"
+                )
+        start: datetime = _field(rule, "_dtstart")
+        if start.tzinfo is not None:
+            raise _bad_rule(text, "DTSTART must be a local date-time without a time zone")
+        if not FIRST_RULE_YEAR < start.year < LAST_RULE_YEAR:
+            raise _bad_rule(
+                text,
+                f"DTSTART {start.date().isoformat()} is outside the supported range "
+                f"(years {FIRST_RULE_YEAR + 1} to {LAST_RULE_YEAR - 1})",
+            )
+        if freq in _DAY_UNITS and (
+            _field(rule, "_bymonthday")
+            or _field(rule, "_bynmonthday")
+            or _field(rule, "_byyearday")
+            or _field(rule, "_byweekno")
+            or _field(rule, "_byeaster")
+            or _field(rule, "_bysetpos")
+        ):
+            raise _bad_rule(
+                text,
+                "FREQ=DAILY and FREQ=WEEKLY take only BYMONTH and BYDAY filters "
+                "(use FREQ=YEARLY or FREQ=MONTHLY for days of the month or year)",
+            )
+        count = _field(rule, "_count")
+        if count is not None and count > _MAX_COUNT:
+            raise _bad_rule(text, f"COUNT={count} is more than {_MAX_COUNT}")
+        interval = _field(rule, "_interval")
+        if not 1 <= interval <= _MAX_INTERVAL:
+            raise _bad_rule(text, f"INTERVAL={interval} is not between 1 and {_MAX_INTERVAL}")
+        until = _field(rule, "_until")
+        self._until: date | None = None if until is None else until.date()
+        # Whole periods that keep every occurrence: see _anchor.
+        if freq == DAILY:
+            self._unit, self._period = "days", interval
+        elif freq == WEEKLY:
+            self._unit, self._period = "days", 7 * interval
+        elif freq == MONTHLY:
+            cycle = 4800  # months in 400 years
+            self._unit = "months"
+            self._period = interval if start.day <= 28 else _lcm(interval, cycle)
+        else:
+            cycle = 400
+            self._unit = "years"
+            leap_day = start.month == 2 and start.day == 29
+            self._period = _lcm(interval, cycle) if leap_day else interval
+        self._rule = rule.replace(count=None, until=None)
+        self._counted: dict[int, frozenset[date]] | None = None
+        first = self._first_on_or_after(max(start.date(), date(FIRST_RULE_YEAR, 1, 1)))
+        if (
+            first is None
+            or first.year > LAST_RULE_YEAR
+            or (self._until is not None and first > self._until)
+        ):
+            raise _bad_rule(text, "it yields no date in the supported range (years 1900 to 2999)")
+        if count is not None:
+            counted: dict[int, set[date]] = {}
+            left = count
+            year = first.year
+            while left > 0 and year <= LAST_RULE_YEAR:
+                found = sorted(self._expand(year))[:left]
+                if found:
+                    counted[year] = set(found)
+                    left -= len(found)
+                year += 1
+            self._counted = {y: frozenset(v) for y, v in counted.items()}
+
+    def _anchored(self, year: int) -> tuple[rrule, int]:
+        """The rule re-anchored for ``year`` and the whole 400-year cycles it was moved on by."""
+        rule = self._rule
+        start: datetime = _field(rule, "_dtstart")
+        target = date(year, 1, 1)
+        if self._unit == "days":
+            n = max(0, (target - start.date()).days // self._period)
+            anchor = start + timedelta(days=n * self._period)
+            cycle_units = 146_097
+        elif self._unit == "months":
+            months = (year - start.year) * 12 - (start.month - 1)
+            n = max(0, months // self._period)
+            index = start.year * 12 + start.month - 1 + n * self._period
+            anchor = start.replace(year=index // 12, month=index % 12 + 1)
+            cycle_units = 4800
+        else:
+            n = max(0, (year - start.year) // self._period)
+            anchor = start.replace(year=start.year + n * self._period)
+            cycle_units = 400
+        step = self._period // gcd(self._period, cycle_units)  # cycles per whole period
+        # The anchor is on or after 1 January ``year`` only when the rule starts later.
+        cycles = step * ((_SHIFT_CEILING - max(year, anchor.year)) // (400 * step))
+        if cycles > 0:
+            anchor = anchor.replace(year=anchor.year + 400 * cycles)
+        return rule.replace(dtstart=anchor), cycles
+
+    def _expand(self, year: int) -> set[date]:
+        """The rule's dates in ``year`` (ignoring COUNT and UNTIL)."""
+        rule, cycles = self._anchored(year)
+        shift = 400 * cycles
+        lo = datetime(year + shift, 1, 1)
+        hi = datetime(year + shift + 1, 1, 1)
+        return {
+            occurrence.date().replace(year=occurrence.year - shift)
+            for occurrence in rule.between(lo, hi, inc=True)
+            if occurrence < hi
+        }
+
+    def _first_on_or_after(self, day: date) -> date | None:
+        """The first occurrence on or after ``day`` (ignoring COUNT and UNTIL), or None."""
+        rule, cycles = self._anchored(day.year)
+        shift = 400 * cycles
+        found = rule.after(datetime(day.year + shift, day.month, day.day), inc=True)
+        if found is None or found.year - shift > LAST_RULE_YEAR:
+            return None
+        return found.date().replace(year=found.year - shift)
+
+    def dates(self, year: int) -> frozenset[date]:
+        if not FIRST_RULE_YEAR <= year <= LAST_RULE_YEAR:
+            return frozenset()
+        if self._counted is not None:
+            return self._counted.get(year, frozenset())
+        found = self._expand(year)
+        if self._until is not None:
+            until = self._until
+            found = {d for d in found if d <= until}
+        return frozenset(found)
+
+
+def _field(rule: object, name: str) -> Any:
+    """A dateutil rule's parsed field (dateutil keeps them private and untyped)."""
+    return getattr(rule, name)
+
+
+def _lcm(a: int, b: int) -> int:
+    return a * b // gcd(a, b)
+
+
+class _RRuleHolidays:
+    """Dates of a ``dateutil.rrule`` string (with RDATE, EXDATE, EXRULE), cached per year.
+
+    Rules are checked when the calendar is built: see the module docstring.
+    """
+
+    __slots__ = ("_cache", "_excluded", "_exrules", "_extra", "_lock", "_rules", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
+        if len(text) > _MAX_RULE_CHARS:
+            raise _bad_rule(text, f"the text is longer than {_MAX_RULE_CHARS} characters")
         try:
-            rule: rrule | rruleset = rrulestr(text, dtstart=_RRULE_ANCHOR)
-        except (ValueError, TypeError, KeyError, IndexError) as exc:
-            raise CalendarError(f"bad holiday rule {text!r}: {exc}") from None
-        self._iter: Iterator[datetime] = iter(rule)
-        self._found: list[date] = []
-        self._done = False
+            parsed = rrulestr(text, dtstart=_RRULE_ANCHOR, forceset=True)
+        except Exception as exc:  # dateutil raises many kinds on bad text
+            raise _bad_rule(text, str(exc)[:200] or type(exc).__name__) from None
+        assert isinstance(parsed, rruleset)
+        if not _field(parsed, "_rrule"):
+            raise _bad_rule(text, "it has no RRULE")
+        self._rules = tuple(_Rule(r, text) for r in _field(parsed, "_rrule"))
+        self._exrules = (
+            tuple(_Rule(r, text) for r in _field(parsed, "_exrule"))
+            if _field(parsed, "_exrule")
+            else ()
+        )
+        for value in (*_field(parsed, "_rdate"), *_field(parsed, "_exdate")):
+            if value.tzinfo is not None or not FIRST_RULE_YEAR <= value.year <= LAST_RULE_YEAR:
+                raise _bad_rule(text, f"RDATE/EXDATE {value!s} is not a local date-time in range")
+        self._extra = frozenset(d.date() for d in _field(parsed, "_rdate"))
+        self._excluded = frozenset(d.date() for d in _field(parsed, "_exdate"))
+        self._cache: dict[int, frozenset[date]] = {}
         self._lock = threading.Lock()
 
-    def _expand_to(self, year: int) -> None:
-        with self._lock:
-            while not self._done and (not self._found or self._found[-1].year <= year):
-                try:
-                    occurrence = next(self._iter)
-                except StopIteration:
-                    self._done = True
-                    break
-                self._found.append(occurrence.date())
-
     def dates(self, year: int) -> frozenset[date]:
-        self._expand_to(year)
-        lo = bisect_left(self._found, date(year, 1, 1))
-        hi = len(self._found) if year >= 9999 else bisect_left(self._found, date(year + 1, 1, 1))
-        return frozenset(self._found[lo:hi])
+        found = self._cache.get(year)
+        if found is not None:
+            return found
+        days: set[date] = set()
+        for rule in self._rules:
+            days.update(rule.dates(year))
+        days.update(d for d in self._extra if d.year == year)
+        for rule in self._exrules:
+            days.difference_update(rule.dates(year))
+        days.difference_update(self._excluded)
+        result = frozenset(days)
+        with self._lock:
+            self._cache[year] = result
+        return result
 
     def __repr__(self) -> str:
         return repr(self.text)
