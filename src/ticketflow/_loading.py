@@ -30,6 +30,7 @@ named definition.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -1150,7 +1151,11 @@ def _write_bytes(file: Path, raw: bytes) -> None:
     try:
         fd = os.open(file, flags, 0o666)
     except (OSError, ValueError) as exc:
-        raise LoadError(f"can't write the file: {exc}", path=str(file)) from None
+        kind = None
+        with contextlib.suppress(OSError, ValueError):
+            kind = _not_regular(os.stat(file).st_mode)
+        reason = f"it is {kind}, not a regular file" if kind is not None else str(exc)
+        raise LoadError(f"can't write the file: {reason}", path=str(file)) from None
     try:
         kind = _not_regular(os.fstat(fd).st_mode)
         if kind is not None:
