@@ -110,7 +110,7 @@ REGISTRY: dict[str, object] = {"g": guard}
 def expect(call: Callable[[], object], error: type[Exception], words: str, label: str) -> Exception:
     """Run ``call`` under the bound; it must raise ``error`` with ``words`` in its message."""
     got = named_or_ok(call, label)
-    assert isinstance(got, error), f"{label}: expected {error.__name__}, got {got!r}"
+    assert isinstance(got, error), f"{label}: expected {error.__name__}, got {type(got).__name__}"
     assert words in str(got), f"{label}: {words!r} not in {str(got)!r}"
     return got
 
@@ -509,7 +509,7 @@ class TestWrongTypes:
         """A value of the wrong type anywhere raises LoadError whose key is that place."""
         data = _replaced(steps, value)
         err = named_or_ok(lambda: tf.Workflow.from_dict(data, registry=REGISTRY), path)
-        assert isinstance(err, tf.LoadError), f"{path}={value!r}: got {err!r}"
+        assert isinstance(err, tf.LoadError), f"{path}={label}: got {type(err).__name__}"
         assert err.key is not None
         assert err.key == path or path.startswith(err.key), (path, str(err))
 
@@ -629,7 +629,9 @@ class TestPlainData:
         """Cycles, depth, shared bombs, wrong types and bad registries raise a named error."""
         data = make()
         got = named_or_ok(lambda: tf.Workflow.from_dict(data, registry=registry), label)  # type: ignore[arg-type]
-        assert isinstance(got, tf.LoadError | tf.WorkflowError), f"{label}: got {got!r}"
+        assert isinstance(got, tf.LoadError | tf.WorkflowError), (
+            f"{label}: got {type(got).__name__}"
+        )
         assert words in str(got), f"{label}: {words!r} not in {str(got)!r}"
 
     def test_the_caller_data_is_not_kept(self) -> None:
