@@ -6,6 +6,17 @@ once, checking every key and type and naming the place of the first problem
 (``transitions[3].guard``), and builds the ordinary value objects; the
 :class:`~ticketflow.Workflow` they make then validates itself as usual.
 
+Bounds come first. :func:`load` reads only a regular file of at most
+``MAX_FILE_BYTES`` (opened without blocking, so a FIFO or a device is refused,
+never waited on), and refuses a YAML or TOML file whose punctuation allows
+more than ``MAX_DATA_NODES`` values before its pure-Python parser starts.
+Whatever a parser returns, and whatever a caller hands to :func:`from_dict`,
+is then copied once by :func:`_copy` into plain dicts and lists with a budget
+of ``MAX_DATA_NODES`` values (a YAML alias counts each time it is reached),
+``MAX_DEPTH`` levels, no cycles, finite numbers and valid Unicode, before
+anything else reads it; so nothing aliased or self-referring survives into a
+workflow, and :func:`to_dict` copies what it writes out the same way.
+
 Code is never named by text that gets evaluated. A guard, a ``sub_status``
 function or a calendar chosen per ticket is a *name* looked up once, at load
 time, in a ``registry`` mapping that the caller builds in code. Business
@@ -19,8 +30,12 @@ named definition.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
@@ -29,7 +44,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
 
 from ._calendar import ALWAYS_OPEN, BusinessCalendar, weekdays
 from ._durations import Duration, describe, parse_duration
-from ._errors import CalendarError, DurationError, LoadError, WorkflowError
+from ._errors import CalendarError, DurationError, LoadError
 from ._holidays import (
     CountryHolidays,
     _DateHolidays,
@@ -37,13 +52,12 @@ from ._holidays import (
     country_holidays,
     to_sources,
 )
+from ._limits import MAX_DATA_NODES, MAX_DEPTH, MAX_FILE_BYTES
 from ._sla import SLA
 from ._ticket import Effect
 from ._workflow import Status, Timer, Transition
 
 if TYPE_CHECKING:
-    import os
-
     from ._workflow import Workflow
 
 __all__ = ["Registry", "dump", "from_dict", "load", "to_dict"]
@@ -69,6 +83,134 @@ _HOLIDAY_KEYS = ("country", "subdiv", "market", "observed")
 _DEFAULT_PAUSE = frozenset({"pending", "on_hold"})
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SCALARS = (str, int, float, bool, type(None))
+#: Integers with this many digits or more cannot be converted to text by Python.
+_INT_DIGITS = 4300
+_INT_LIMIT = 10**_INT_DIGITS
+
+
+# --- bounded plain data -------------------------------------------------------------------
+
+
+class _Bad:
+    """A value a parser could not represent; :func:`_copy` reports it with its key."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+class _Pairs(dict[str, Any]):
+    """A JSON object as parsed, with the first key it repeats (if any)."""
+
+    duplicate: str | None = None
+
+
+def _show(value: object, limit: int = 60) -> str:
+    """A short repr that never fails (huge ints and broken reprs included)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _INT_LIMIT:
+        return f"an integer of {value.bit_length()} bits"
+    try:
+        text = repr(value)
+    except Exception:  # a broken __repr__ on a bad value; the value is refused anyway
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _Budget:
+    """How many more values the current copy may take."""
+
+    __slots__ = ("left",)
+
+    def __init__(self) -> None:
+        self.left = MAX_DATA_NODES
+
+
+def _copy(value: object, where: str, *, json_only: bool, budget: _Budget | None = None) -> Any:
+    """Copy plain data into exact dicts, lists and scalars, within the bounds.
+
+    Allowed: str, int, float (finite), bool, None, lists (or tuples) and
+    mappings with string keys; dates too (values and keys) unless
+    ``json_only``. At most ``MAX_DATA_NODES`` values, each visit of a shared
+    object counted again, nested at most ``MAX_DEPTH`` deep, and no cycles.
+
+    Raises:
+        LoadError: naming the key of the first value out of bounds.
+    """
+    return _copy_in(value, where, 1, budget or _Budget(), set(), json_only)
+
+
+def _copy_in(
+    value: object, where: str, level: int, budget: _Budget, ancestors: set[int], json_only: bool
+) -> Any:
+    budget.left -= 1
+    if budget.left < 0:
+        _fail(
+            where,
+            f"more than {MAX_DATA_NODES:,} values (MAX_DATA_NODES; an alias counts "
+            "each time it is used)",
+        )
+    kind = type(value)
+    if kind is str:
+        return _text(value, where)  # type: ignore[arg-type]
+    if value is None or kind is bool:
+        return value
+    if kind is int or (isinstance(value, int) and not isinstance(value, bool)):
+        if abs(value) >= _INT_LIMIT:  # type: ignore[arg-type]
+            _fail(where, f"{_show(value)} has more than {_INT_DIGITS} digits")
+        return int.__int__(value)  # type: ignore[arg-type]
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            _fail(where, f"{value!r} is not a finite number")
+        return float.__float__(value)
+    if isinstance(value, str):
+        return _text(str.__str__(value), where)
+    if isinstance(value, _Bad):
+        _fail(where, value.message)
+    if isinstance(value, date) and not isinstance(value, datetime) and not json_only:
+        return date(value.year, value.month, value.day)
+    if not isinstance(value, Mapping | list | tuple):
+        wanted = "JSON values" if json_only else "plain data"
+        _fail(
+            where,
+            f"{_show(value)} ({type(value).__name__}) is not {wanted} "
+            "(strings, numbers, booleans, lists and tables)",
+        )
+    if level > MAX_DEPTH:
+        _fail(where, f"nested more than {MAX_DEPTH} levels deep (MAX_DEPTH)")
+    if id(value) in ancestors:
+        _fail(where, "contains itself (a cycle)")
+    ancestors.add(id(value))
+    try:
+        if isinstance(value, Mapping):
+            if isinstance(value, _Pairs) and value.duplicate is not None:
+                _fail(where, f"duplicate key {_show(value.duplicate)}")
+            out: dict[Any, Any] = {}
+            for key, item in value.items():
+                if isinstance(key, str):
+                    key = _text(str.__str__(key), where)
+                    at = _join(where, key)
+                elif isinstance(key, date) and not isinstance(key, datetime) and not json_only:
+                    at = _join(where, key.isoformat())
+                else:
+                    _fail(where, f"key {_show(key)} is not a string")
+                out[key] = _copy_in(item, at, level + 1, budget, ancestors, json_only)
+            return out
+        return [
+            _copy_in(item, f"{where}[{i}]", level + 1, budget, ancestors, json_only)
+            for i, item in enumerate(value)
+        ]
+    finally:
+        ancestors.discard(id(value))
+
+
+def _text(value: str, where: str) -> str:
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            _fail(where, f"{_show(value)} is not valid Unicode (it holds a lone surrogate)")
+    return value
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -88,8 +230,8 @@ def _kind(value: object) -> str:
     names = {dict: "a table", list: "a list", str: "a string", bool: "a boolean"}
     for cls, word in names.items():
         if isinstance(value, cls):
-            return f"{word} ({value!r})" if cls in (str, bool) else word
-    return f"{type(value).__name__} {value!r}"
+            return f"{word} ({_show(value)})" if cls in (str, bool) else word
+    return f"{type(value).__name__} {_show(value)}"
 
 
 def _table(value: object, where: str, allowed: tuple[str, ...]) -> Mapping[str, Any]:
@@ -152,6 +294,8 @@ def _duration(value: object, where: str) -> Duration:
         return parse_duration(value)
     except DurationError as exc:
         raise LoadError(str(exc), key=where) from exc
+    except (ValueError, OverflowError):  # a number too long for Python to read
+        _fail(where, f"can't read the duration {_show(value)}")
 
 
 def _durations(value: object, where: str) -> list[Duration]:
@@ -203,7 +347,7 @@ class _Reader:
         t = _table(value, where, _STATUS_KEYS)
         return Status(
             _str(_required(t, "name", where), _join(where, "name")),
-            category=_opt_str(t, "category", where) or "open",
+            category=_str(t["category"], _join(where, "category")) if "category" in t else "open",
             initial=_bool(t, "initial", where),
             terminal=_bool(t, "terminal", where),
             label=_opt_str(t, "label", where),
@@ -215,12 +359,14 @@ class _Reader:
             return Effect(value)
         t = _table(value, where, _EFFECT_KEYS)
         data = t.get("data")
-        if data is not None and not isinstance(data, Mapping):
-            _fail(_join(where, "data"), f"expected a table, got {_kind(data)}")
+        if data is not None:
+            if not isinstance(data, Mapping):
+                _fail(_join(where, "data"), f"expected a table, got {_kind(data)}")
+            data = _copy(data, _join(where, "data"), json_only=True)
         return Effect(
             _str(_required(t, "kind", where), _join(where, "kind")),
             name=_opt_str(t, "name", where),
-            data=None if data is None else dict(data),
+            data=data,
         )
 
     def transition(self, value: object, where: str) -> Transition:
@@ -277,6 +423,8 @@ class _Reader:
             when_key = _join(where, "when")
             when = {}
             for key, wanted in _mapping(t["when"], when_key).items():
+                if not isinstance(key, str):
+                    _fail(when_key, f"key {_show(key)} is not a string")
                 values = wanted if isinstance(wanted, list | tuple) else [wanted]
                 for v in values:
                     if not isinstance(v, _SCALARS):
@@ -352,7 +500,10 @@ def _calendar(value: object, where: str) -> BusinessCalendar:
     elif "hours" in t:
         hours_key = _join(where, "hours")
         day_table = _mapping(t["hours"], hours_key)
-        hours = {day: _intervals(v, _join(hours_key, str(day))) for day, v in day_table.items()}
+        hours = {
+            _str(day, hours_key): _intervals(v, _join(hours_key, str(day)))
+            for day, v in day_table.items()
+        }
     holidays_key = _join(where, "holidays")
     holidays = [
         _holiday(h, f"{holidays_key}[{i}]")
@@ -377,12 +528,27 @@ def _calendar(value: object, where: str) -> BusinessCalendar:
         raise LoadError(str(exc), key=where) from exc
 
 
+def _registry(registry: object) -> dict[str, object]:
+    """The registry as a dict of names, or a LoadError naming what is wrong."""
+    if registry is None:
+        return {}
+    if not isinstance(registry, Mapping):
+        _fail(None, f"registry must be a mapping of names, got {_show(registry)}")
+    out = dict(registry)
+    for name in out:
+        if not isinstance(name, str):
+            _fail(None, f"registry name {_show(name)} is not a string")
+    return out
+
+
 def from_dict(data: Mapping[str, Any], *, registry: Registry | None = None) -> Workflow:
     """Build a workflow from plain data (the structure of a workflow file).
 
     Names of guards, ``sub_status`` functions and calendars are looked up in
     ``registry`` once, now; ``calendar`` names may also refer to the
-    document's own ``calendars`` table or to ``"always_open"``.
+    document's own ``calendars`` table or to ``"always_open"``. ``data`` is
+    copied first, within ``MAX_DATA_NODES`` values and ``MAX_DEPTH`` levels,
+    so nothing of it is kept or shared.
 
     Raises:
         LoadError: naming the unknown key, wrong type, bad duration or
@@ -391,14 +557,12 @@ def from_dict(data: Mapping[str, Any], *, registry: Registry | None = None) -> W
     """
     from ._workflow import Workflow
 
-    reg: Registry = {} if registry is None else registry
-    if not isinstance(reg, Mapping):
-        _fail(None, f"registry must be a mapping of names, got {reg!r}")
-    top = _table(data, "", _TOP_KEYS)
+    reg = _registry(registry)
+    top = _table(_copy(data, "", json_only=False), "", _TOP_KEYS)
     calendars: dict[str, BusinessCalendar] = {}
     if "calendars" in top:
         for name, definition in _mapping(top["calendars"], "calendars").items():
-            where = f"calendars.{name}"
+            where = f"calendars.{_str(name, 'calendars')}"
             if name in reg:
                 _fail(where, f"calendar {name!r} is both defined here and registered")
             calendars[name] = _calendar(definition, where)
@@ -469,15 +633,6 @@ def _duration_text(d: Duration | timedelta, where: str) -> str:
     if d % timedelta(minutes=1):
         _fail(where, f"duration {d!r} is not a whole number of minutes")
     return describe(d)
-
-
-def _plain(value: Any) -> Any:
-    """Mappings as dicts and tuples as lists, recursively."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 def calendar_to_dict(cal: BusinessCalendar, where: str = "calendar") -> dict[str, Any]:
@@ -568,7 +723,7 @@ def _effect_dict(e: Effect) -> str | dict[str, Any]:
     if e.name is not None:
         out["name"] = e.name
     if e.data is not None:
-        out["data"] = _plain(e.data)
+        out["data"] = e.data  # copied with everything else, within the bounds
     return out
 
 
@@ -620,9 +775,14 @@ def to_dict(wf: Workflow, *, registry: Registry | None = None) -> dict[str, Any]
 
     Raises:
         LoadError: naming a callable without a usable name, a duration that
-            is not whole minutes, or a holiday source that is not data.
+            is not whole minutes, a holiday source that is not data, or a
+            value that is not JSON (effect ``data``, SLA ``when`` values).
     """
-    w = _Writer({} if registry is None else registry)
+    from ._workflow import Workflow
+
+    if not isinstance(wf, Workflow):
+        _fail(None, f"expected a Workflow, got {_show(wf)}")
+    w = _Writer(_registry(registry))
     out: dict[str, Any] = {"name": wf.name}
     if wf.description is not None:
         out["description"] = wf.description
@@ -643,36 +803,285 @@ def to_dict(wf: Workflow, *, registry: Registry | None = None) -> dict[str, Any]
         out["timers"] = timers
     if slas:
         out["slas"] = slas
-    return out
+    copied: dict[str, Any] = _copy(out, "", json_only=True)
+    return copied
 
 
 # --- files --------------------------------------------------------------------------------
 
 _LINE = re.compile(r"line (\d+)")
+_LONG_NUMBER = re.compile(f"[0-9_]{{{_INT_DIGITS + 1},}}")
+_BOM = b"\xef\xbb\xbf"
+_SUFFIXES = (".toml", ".json", ".yaml", ".yml")
+#: Characters after which a value can start, per format: an upper bound on the values
+#: a document holds, counted before its pure-Python parser runs (keys count twice in
+#: YAML, where they are values too).
+_STARTS = {
+    ".toml": ("=", ",", "[", "."),
+    ".yaml": (":", ":", ",", ",", "?", "?", "-", "[", "{"),
+}
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _file_path(path: object) -> Path:
+    """``path`` as a Path with a known suffix, or a LoadError."""
+    if not isinstance(path, str | os.PathLike):
+        _fail(None, f"path must be a str or os.PathLike, got {_show(path)}")
+    try:
+        text = os.fspath(path)
+    except TypeError as exc:  # a PathLike whose __fspath__ returns something else
+        _fail(None, f"path {_show(path)} is not usable: {exc}")
+    if not isinstance(text, str):
+        _fail(None, f"path must be text, got {_show(text)}")
+    file = Path(text)
+    if file.suffix.lower() not in _SUFFIXES:
+        raise LoadError(
+            f"unknown file type {file.suffix or '(none)'!r} (use .toml, .json, .yaml or .yml)",
+            path=text,
+        )
+    return file
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    for test, words in _FILE_KINDS:
+        if test(mode):
+            return words
+    return "not a regular file"
+
+
+def _read_bytes(file: Path) -> bytes:
+    """The file's bytes: a regular file of at most ``MAX_FILE_BYTES``, read without blocking."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(file, flags)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        raise LoadError(f"can't read the file: {exc}", path=str(file)) from None
+    try:
+        info = os.fstat(fd)
+        kind = _not_regular(info.st_mode)
+        if kind is not None:
+            raise LoadError(
+                f"can't read the file: it is {kind}, not a regular file", path=str(file)
+            )
+        if info.st_size > MAX_FILE_BYTES:
+            _too_big(file, info.st_size)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, MAX_FILE_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_FILE_BYTES:
+            _too_big(file, size)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise LoadError(f"can't read the file: {exc}", path=str(file)) from None
+    finally:
+        os.close(fd)
+
+
+def _too_big(file: Path, size: int) -> NoReturn:
+    more = "at least" if size == MAX_FILE_BYTES + 1 else "a size of"
+    raise LoadError(
+        f"the file is larger than {MAX_FILE_BYTES:,} bytes "
+        f"(MAX_FILE_BYTES; it has {more} {size:,})",
+        path=str(file),
+    )
+
+
+def _decode(file: Path, raw: bytes) -> str:
+    if raw.startswith(_BOM):
+        raise LoadError(
+            "the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without one",
+            path=str(file),
+            line=1,
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise LoadError(
+            f"not valid UTF-8: byte {raw[exc.start]:#04x} at offset {exc.start} ({exc.reason})",
+            path=str(file),
+            line=line,
+        ) from None
+
+
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
 
 
 def _parse(path: Path, text: str) -> Any:
     suffix = path.suffix.lower()
+    suffix = ".yaml" if suffix == ".yml" else suffix
+    marks = _STARTS.get(suffix)
+    if marks is not None:
+        estimate = 1 + sum(text.count(mark) for mark in marks)
+        if estimate > MAX_DATA_NODES:
+            raise LoadError(
+                f"too many values to read: its punctuation allows up to {estimate:,}, more than "
+                f"{MAX_DATA_NODES:,} (MAX_DATA_NODES)",
+                path=str(path),
+            )
     if suffix == ".toml":
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            found = _LINE.search(str(exc))
-            line = int(found.group(1)) if found else None
-            raise LoadError(f"not valid TOML: {exc}", path=str(path), line=line) from None
+        return _parse_toml(path, text)
     if suffix == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise LoadError(f"not valid JSON: {exc.msg}", path=str(path), line=exc.lineno) from None
+        return _parse_json(path, text)
+    return _parse_yaml(path, text)
+
+
+def _parse_toml(path: Path, text: str) -> Any:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = _LINE.search(str(exc))
+        line = int(found.group(1)) if found else None
+        raise LoadError(f"not valid TOML: {exc}", path=str(path), line=line) from None
+    except RecursionError:
+        raise LoadError(_TOO_DEEP, path=str(path)) from None
+    except ValueError as exc:  # an integer past Python's digit limit
+        long = _LONG_NUMBER.search(text)
+        line = _line_of(text, long.start()) if long else None
+        raise LoadError(f"not valid TOML: {exc}", path=str(path), line=line) from None
+
+
+_TOO_DEEP = f"nested too deeply to read (at most {MAX_DEPTH} levels, MAX_DEPTH)"
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> _Pairs:
+    table = _Pairs(pairs)
+    if len(table) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                table.duplicate = key
+                break
+            seen.add(key)
+    return table
+
+
+def _json_int(text: str) -> int | _Bad:
+    if len(text.lstrip("-")) > _INT_DIGITS:
+        return _Bad(f"a number with {len(text):,} digits has more than {_INT_DIGITS}")
+    return int(text)
+
+
+def _json_constant(name: str) -> _Bad:
+    return _Bad(f"{name} is not a JSON number")
+
+
+def _parse_json(path: Path, text: str) -> Any:
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_json_pairs,
+            parse_int=_json_int,
+            parse_constant=_json_constant,
+        )
+    except json.JSONDecodeError as exc:
+        raise LoadError(f"not valid JSON: {exc.msg}", path=str(path), line=exc.lineno) from None
+    except RecursionError:
+        raise LoadError(_TOO_DEEP, path=str(path)) from None
+
+
+def _parse_yaml(path: Path, text: str) -> Any:
     yaml = _yaml(path)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_yaml_loader(yaml))  # a safe loader: see _yaml_loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise LoadError(f"not valid YAML: {problem}", path=str(path), line=line) from None
+    except RecursionError:
+        raise LoadError(_TOO_DEEP, path=str(path)) from None
+
+
+_YAML_LOADERS: dict[int, Any] = {}
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _yaml_loader(yaml: Any) -> Any:
+    """A safe YAML loader (libyaml's when there is one) within the bounds.
+
+    Beyond ``yaml.SafeLoader``: a duplicate key, a number longer than Python
+    reads, a value its constructor refuses (a year 0 date) and merge keys
+    (``<<``) that would go through more than ``MAX_DATA_NODES`` pairs are
+    YAML errors with a line.
+    """
+    cached = _YAML_LOADERS.get(id(yaml))
+    if cached is not None:
+        return cached
+    base = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    error = yaml.constructor.ConstructorError
+    nodes = yaml.nodes
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self._merges_left = MAX_DATA_NODES
+            self._flattened: set[int] = set()
+
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep)
+            except (ValueError, OverflowError) as exc:
+                raise error(None, None, f"can't read {node.tag}: {exc}", node.start_mark) from None
+
+        def flatten_mapping(self, node: Any) -> None:
+            if id(node) not in self._flattened:
+                self._flattened.add(id(node))
+                seen: set[tuple[str, str]] = set()
+                for key, value in node.value:
+                    if key.tag == _MERGE_TAG:
+                        merged = value.value if isinstance(value, nodes.SequenceNode) else [value]
+                        for sub in merged:
+                            if isinstance(sub, nodes.MappingNode):
+                                self.flatten_mapping(sub)
+                                self._merges_left -= len(sub.value)
+                        if self._merges_left < 0:
+                            raise error(
+                                None,
+                                None,
+                                f"merge keys (<<) go through more than {MAX_DATA_NODES:,} "
+                                "pairs (MAX_DATA_NODES)",
+                                key.start_mark,
+                            )
+                    elif isinstance(key, nodes.ScalarNode):
+                        if (key.tag, key.value) in seen:
+                            raise error(None, None, f"duplicate key {key.value!r}", key.start_mark)
+                        seen.add((key.tag, key.value))
+            super().flatten_mapping(node)
+
+    def construct_number(loader: Any, node: Any, parent: Any) -> Any:
+        if len(node.value) > _INT_DIGITS:
+            raise error(
+                None,
+                None,
+                f"a number of {len(node.value):,} characters is too long",
+                node.start_mark,
+            )
+        return parent(loader, node)
+
+    for tag, parent in (
+        ("tag:yaml.org,2002:int", yaml.constructor.SafeConstructor.construct_yaml_int),
+        ("tag:yaml.org,2002:float", yaml.constructor.SafeConstructor.construct_yaml_float),
+    ):
+        Loader.add_constructor(
+            tag, lambda loader, node, parent=parent: construct_number(loader, node, parent)
+        )
+    _YAML_LOADERS[id(yaml)] = Loader
+    return Loader
 
 
 def _yaml(path: Path) -> Any:
@@ -685,60 +1094,83 @@ def _yaml(path: Path) -> Any:
     return yaml
 
 
-def _check_suffix(path: Path) -> None:
-    if path.suffix.lower() not in (".toml", ".json", ".yaml", ".yml"):
-        raise LoadError(
-            f"unknown file type {path.suffix or '(none)'!r} (use .toml, .json, .yaml or .yml)",
-            path=str(path),
-        )
-
-
 def load(path: str | os.PathLike[str], *, registry: Registry | None = None) -> Workflow:
     """Read a workflow from a ``.toml``, ``.json`` or ``.yaml``/``.yml`` file.
+
+    Only a regular file of at most ``MAX_FILE_BYTES`` is read (a FIFO, a
+    device or a directory is refused at once, never waited on); what it
+    holds must stay within ``MAX_DATA_NODES`` values and ``MAX_DEPTH``
+    levels.
 
     Raises:
         LoadError: naming the file (and line, or key) when it cannot be read,
             parsed or understood.
         WorkflowError: when the workflow read is not valid.
     """
-    file = Path(path)
-    _check_suffix(file)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LoadError(f"can't read the file: {exc}", path=str(file)) from None
-    data = _parse(file, text)
+    file = _file_path(path)
+    reg = _registry(registry)
+    data = _parse(file, _decode(file, _read_bytes(file)))
     if not isinstance(data, Mapping):
         raise LoadError(f"expected a table at the top, got {_kind(data)}", path=str(file))
     try:
-        return from_dict(data, registry=registry)
+        return from_dict(data, registry=reg)
     except LoadError as exc:
         raise LoadError(exc.detail, key=exc.key, path=str(file)) from exc
-    except WorkflowError:
-        raise
 
 
 def dump(wf: Workflow, path: str | os.PathLike[str], *, registry: Registry | None = None) -> None:
     """Write ``wf`` to a ``.toml``, ``.json`` or ``.yaml``/``.yml`` file (UTF-8).
 
+    The text is made in full before the file is touched; an existing path
+    that is not a regular file (a directory, a FIFO, a device) is refused
+    and left as it was.
+
     Raises:
-        LoadError: naming the file for an unknown extension, or what
+        LoadError: naming the file for an unknown extension, a folder that
+            does not exist, a path that cannot be written, or what
             :func:`to_dict` cannot write.
     """
-    file = Path(path)
-    _check_suffix(file)
+    file = _file_path(path)
     try:
         data = to_dict(wf, registry=registry)
         suffix = file.suffix.lower()
         if suffix == ".json":
-            text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+            text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
         elif suffix == ".toml":
             text = to_toml(data)
         else:
             text = _yaml(file).safe_dump(data, sort_keys=False, allow_unicode=True)
     except LoadError as exc:
         raise LoadError(exc.detail, key=exc.key, path=str(file)) from exc
-    file.write_text(text, encoding="utf-8")
+    _write_bytes(file, text.encode("utf-8"))
+
+
+def _write_bytes(file: Path, raw: bytes) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(file, flags, 0o666)
+    except (OSError, ValueError) as exc:
+        kind = None
+        with contextlib.suppress(OSError, ValueError):
+            kind = _not_regular(os.stat(file).st_mode)
+        reason = f"it is {kind}, not a regular file" if kind is not None else str(exc)
+        raise LoadError(f"can't write the file: {reason}", path=str(file)) from None
+    try:
+        kind = _not_regular(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise LoadError(
+                f"can't write the file: it is {kind}, not a regular file", path=str(file)
+            )
+        os.ftruncate(fd, 0)
+        view = memoryview(raw)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+    except OSError as exc:
+        raise LoadError(f"can't write the file: {exc}", path=str(file)) from None
+    finally:
+        os.close(fd)
 
 
 # --- a TOML writer for this schema ------------------------------------------------------
