@@ -21,6 +21,7 @@ from attrs import frozen
 
 from ticketflow._durations import Duration, describe
 from ticketflow._workflow import Status, Timer, Transition, Workflow
+from ticketflow.testing._errors import KitArgumentError, _repr
 
 __all__ = ["LivenessReport", "StatusLiveness", "TimedExit", "check_liveness"]
 
@@ -116,12 +117,18 @@ class LivenessReport:
         """The entry for status ``name``.
 
         Raises:
-            KeyError: for an unknown status.
+            KitArgumentError: naming ``name`` when the workflow has no such status.
         """
         for entry in self.statuses:
             if entry.status == name:
                 return entry
-        raise KeyError(name)
+        known = ", ".join(s.status for s in self.statuses[:20])
+        more = ", ..." if len(self.statuses) > 20 else ""
+        raise KitArgumentError(
+            "name",
+            name,
+            f"workflow {self.workflow!r} has no status {name!r} (it has: {known}{more})",
+        )
 
     @property
     def resting(self) -> tuple[str, ...]:
@@ -158,16 +165,6 @@ class LivenessReport:
         return "\n".join(lines)
 
 
-def _expand(sources: tuple[str, ...], statuses: tuple[Status, ...]) -> set[str]:
-    out: set[str] = set()
-    for src in sources:
-        if src == "*":
-            out.update(s.name for s in statuses if not s.terminal)
-        else:
-            out.add(src)
-    return out
-
-
 def _calendar_kind(wf: Workflow, timer: Timer) -> str:
     if timer.calendar is None:
         return "workflow"
@@ -178,19 +175,20 @@ def _calendar_kind(wf: Workflow, timer: Timer) -> str:
     return "timer"
 
 
-def _exit(wf: Workflow, status: str, timer: Timer) -> TimedExit:
+def _exit(
+    wf: Workflow, status: Status, timer: Timer, by_event: dict[str, list[Transition]]
+) -> TimedExit:
     cands: list[Transition] = [
         t
-        for t in wf.transitions
-        if t.event == timer.event
-        and status in _expand(t.source, wf.statuses)
+        for t in by_event.get(timer.event, ())
+        if (status.name in t.source or ("*" in t.source and not status.terminal))
         and t.permits("system")
     ]
     # the engine tries guarded candidates first, then the unguarded fallback
     unguarded = next((t for t in cands if t.guard is None), None)
     chosen = unguarded if unguarded is not None else (cands[0] if cands else None)
     target = None if chosen is None else chosen.target
-    if target == status:
+    if target == status.name:
         target = None
     guarded = unguarded is None
     return TimedExit(
@@ -210,7 +208,12 @@ def check_liveness(workflow: Workflow) -> LivenessReport:
     Each status lists its timers (event, delay, where it leads), whether a
     ticket can sit in it forever, and the path an idle ticket follows from
     it. ``report.stuck`` names the non-terminal statuses with no certain
-    timed exit, where a forgotten ticket waits for ever.
+    timed exit, where a forgotten ticket waits for ever. The cost grows with
+    the size of the workflow's tables (and the paths' total length), not
+    with the product of statuses, transitions and timers.
+
+    Raises:
+        KitArgumentError: when ``workflow`` is not a :class:`~ticketflow.Workflow`.
 
     >>> import ticketflow as tf
     >>> wf = tf.Workflow(
@@ -224,34 +227,44 @@ def check_liveness(workflow: Workflow) -> LivenessReport:
     ('open', 'done')
     """
     if not isinstance(workflow, Workflow):
-        raise TypeError(f"expected a Workflow, got {workflow!r}")
+        raise KitArgumentError(
+            "workflow", workflow, f"workflow={_repr(workflow)} must be a ticketflow.Workflow"
+        )
+    # one pass over the table: transitions by event, timers by status
+    by_event: dict[str, list[Transition]] = {}
+    for t in workflow.transitions:
+        by_event.setdefault(t.event, []).append(t)
+    timers: dict[str, list[Timer]] = {}
+    for tm in workflow.timers:
+        timers.setdefault(tm.status, []).append(tm)
     exits: dict[str, tuple[TimedExit, ...]] = {
-        s.name: tuple(_exit(workflow, s.name, tm) for tm in workflow.timers if tm.status == s.name)
+        s.name: tuple(_exit(workflow, s, tm, by_event) for tm in timers.get(s.name, ()))
         for s in workflow.statuses
     }
-
-    def first_exit(name: str) -> str | None:
-        return next((e.target for e in exits[name] if e.leaves), None)
+    first_exit: dict[str, str | None] = {
+        name: next((e.target for e in found if e.leaves), None) for name, found in exits.items()
+    }
 
     entries = []
     for s in workflow.statuses:
         path = [s.name]
+        seen = {s.name}
         loops = False
-        nxt = first_exit(s.name)
+        nxt = first_exit[s.name]
         while nxt is not None:
-            if nxt in path:
-                path.append(nxt)
+            path.append(nxt)
+            if nxt in seen:
                 loops = True
                 break
-            path.append(nxt)
-            nxt = first_exit(nxt)
+            seen.add(nxt)
+            nxt = first_exit.get(nxt)
         entries.append(
             StatusLiveness(
                 status=s.name,
                 category=s.category,
                 terminal=s.terminal,
                 exits=exits[s.name],
-                rests=first_exit(s.name) is None,
+                rests=first_exit[s.name] is None,
                 path=tuple(path),
                 loops=loops,
             )
