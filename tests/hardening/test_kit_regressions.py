@@ -27,7 +27,7 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.stateful import run_state_machine_as_test
 
 import ticketflow as tf
-from tests.bounds import TIME_BOUND, within
+from tests.bounds import FUZZ_EXAMPLES, TIME_BOUND, within
 from tests.helpers import support_flow
 from ticketflow import presets
 from ticketflow.testing import (
@@ -464,7 +464,7 @@ class TestNoFalseFailures:
         run_state_machine_as_test(
             machine,
             settings=settings(
-                max_examples=300,
+                max_examples=max(100, FUZZ_EXAMPLES),
                 stateful_step_count=30,
                 deadline=None,
                 derandomize=True,

@@ -104,7 +104,9 @@ def _show(ticket: Ticket) -> str:
 
 
 def _name(func: object) -> str:
-    return str(getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or func)
+    """A callable's name: a function's qualified name, or the class of a callable object."""
+    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None)
+    return str(name) if name else f"{type(func).__qualname__} instance"
 
 
 class WorkflowMachine(RuleBasedStateMachine):
