@@ -170,7 +170,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         except StepLimitError as stop:
             # the catch-up was cut short and the event not applied: go on as a store would
             self._resume(before, stop, at)
-            self._advance(at)
+            self.do_advance(at)
             self.do_apply(event, actor, at, data)
             return
         except TransitionError as exc:
