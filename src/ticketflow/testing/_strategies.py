@@ -222,6 +222,8 @@ def _zone_names(timezones: object, argument: str = "timezones") -> st.SearchStra
         raise KitArgumentError(argument, timezones, f"{argument} must not be empty")
     for n in names:
         _zone(n, argument)
+    if isinstance(timezones, set | frozenset):  # a set's order changes from run to run
+        names.sort()
     return st.sampled_from(names)
 
 
@@ -252,7 +254,9 @@ def aware_datetimes(
 ) -> st.SearchStrategy[datetime]:
     """Timezone-aware datetimes that exist in their zone (no DST-gap readings).
 
-    ``min_value`` and ``max_value`` are naive and bound the local reading;
+    ``min_value`` and ``max_value`` are naive and bound the local reading
+    (from 1900-01-02 to 2999-12-30 23:59:59, inside ticketflow's supported
+    instants in every zone);
     ``timezones`` is a sequence of IANA names or a strategy of names or
     ``ZoneInfo`` objects (default: :data:`TIMEZONES`, a set of awkward zones).
     Shrinks toward UTC and 2000-01-01 00:00 (or the bound nearest it).
