@@ -4,26 +4,45 @@
 [PRESET]`` plays a scripted ticket through one (``case-portal`` by default)
 and prints every step, effect and next deadline. The demo never reads the
 clock: every instant is written in its script.
+
+Exit status: 0 on success (and when the reader of the output goes away, as
+with ``ticketflow demo | head``), 1 when the output cannot be written (a full
+disk, ``> /dev/full``, a closed standard output), 2 for a usage error or an
+unknown preset. Every failure is one line on standard error, never a
+traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import ticketflow as tf
 
 from . import presets
 from .presets import _demo
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
 __all__ = ["main"]
 
 DEFAULT_PRESET = "case-portal"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a failed write of help or usage is an error, not silently dropped."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message:
+            (file or sys.stderr).write(message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ticketflow",
         description="Declarative ticket workflows on a pure engine.",
     )
@@ -58,24 +77,64 @@ def _demo_command(name: str) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``ticketflow`` command with ``argv`` (``sys.argv[1:]`` by default).
-
-    Returns the exit status: 0 on success, 2 for a usage error or an unknown
-    preset.
-    """
+def _run(argv: Sequence[str] | None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else 2
-    try:
-        if args.command == "presets":
-            return _presets()
-        if args.command == "demo":
-            return _demo_command(args.preset)
-    except BrokenPipeError:  # the reader went away (``ticketflow demo | head``)
-        sys.stderr.close()
-        return 0
+    if args.command == "presets":
+        return _presets()
+    if args.command == "demo":
+        return _demo_command(args.preset)
     parser.print_help()
     return 2
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so the flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, AttributeError, ValueError):  # no real file behind sys.stdout
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``ticketflow`` command with ``argv`` (``sys.argv[1:]`` by default).
+
+    Returns the exit status: 0 on success (and when the reader goes away),
+    1 when the output cannot be written, 2 for a usage error or an unknown
+    preset.
+    """
+    if sys.stdout is None:  # started with standard output closed (``ticketflow presets >&-``)
+        _say("ticketflow: cannot write output: standard output is closed")
+        return 1
+    try:
+        status = _run(argv)
+        sys.stdout.flush()  # surface a write error here, not at interpreter exit
+    except BrokenPipeError:  # the reader went away (``ticketflow demo | head``)
+        _silence_stdout()
+        return 0
+    except (OSError, UnicodeEncodeError, ValueError) as exc:
+        # a full disk, /dev/full, an encoding that cannot show the text, a closed file
+        _silence_stdout()
+        _say(f"ticketflow: cannot write output: {_reason(exc)}")
+        return 1
+    return status
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _say(line: str) -> None:
+    """Write one line to standard error, if there is anywhere to write it."""
+    try:
+        if sys.stderr is not None:
+            print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass

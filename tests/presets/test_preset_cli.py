@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import subprocess
 import sys
 
@@ -80,3 +82,38 @@ class TestDemoCommand:
         )
         assert done.returncode == 0
         assert "help-center" in done.stdout
+
+
+class _Unwritable(io.StringIO):
+    """A standard output whose every write fails as a full disk does."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+class _Gone(io.StringIO):
+    """A standard output whose reader has gone away."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+
+class TestOutputErrors:
+    @pytest.mark.parametrize("args", [["presets"], ["demo"], ["--version"]], ids=" ".join)
+    def test_unwritable_output_returns_1_with_one_line(
+        self, args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """When stdout cannot be written, main returns 1 and says so in one line on stderr."""
+        monkeypatch.setattr(sys, "stdout", _Unwritable())
+        assert main(args) == 1
+        assert capsys.readouterr().err == (
+            "ticketflow: cannot write output: No space left on device\n"
+        )
+
+    def test_reader_gone_returns_0_quietly(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """When the reader goes away, main returns 0 and writes nothing to stderr."""
+        monkeypatch.setattr(sys, "stdout", _Gone())
+        assert main(["demo"]) == 0
+        assert capsys.readouterr().err == ""

@@ -1,6 +1,6 @@
 """Hypothesis settings shared by the state machine tests (kept small for CI)."""
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 #: Per preset: up to 100 tickets of up to 30 steps each.
 PRESET_SETTINGS = settings(
@@ -11,8 +11,10 @@ PRESET_SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 
-#: For the broken workflows: enough to find each bug, then shrink it.
+#: For the broken workflows: enough to find each bug, then shrink it (the explain
+#: phase, which traces every line run, would take most of the time).
 BROKEN_SETTINGS = settings(
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
     max_examples=200,
     stateful_step_count=15,
     deadline=None,

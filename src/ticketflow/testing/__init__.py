@@ -7,6 +7,9 @@
   pauses, and checks the engine's promises plus your own invariants after
   every step: ``TestMyFlow = workflow_state_machine(flow).TestCase``.
 * :func:`check_liveness` reports what timers do to a ticket nobody touches.
+* :class:`KitArgumentError` is what every name here raises for a bad
+  argument, at once: a ``TicketflowError`` and, with hypothesis installed, a
+  ``hypothesis.errors.InvalidArgument``.
 
 Everything but :func:`check_liveness` needs hypothesis, the ``testing``
 extra (``pip install 'ticketflow[testing]'``). Hypothesis is imported only
@@ -19,6 +22,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from ._errors import KitArgumentError
 from ._liveness import LivenessReport, StatusLiveness, TimedExit, check_liveness
 
 if TYPE_CHECKING:
@@ -45,6 +49,8 @@ __all__ = [
     "InvariantFailed",
     "WorkflowMachine",
     "workflow_state_machine",
+    # the error for bad arguments (no hypothesis needed)
+    "KitArgumentError",
     # liveness (no hypothesis needed)
     "LivenessReport",
     "StatusLiveness",

@@ -15,12 +15,14 @@ This module needs nothing beyond ticketflow itself (no hypothesis).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
-from attrs import frozen
+from attrs import field, frozen
 
 from ticketflow._durations import Duration, describe
 from ticketflow._workflow import Status, Timer, Transition, Workflow
+from ticketflow.testing._errors import KitArgumentError, _repr
 
 __all__ = ["LivenessReport", "StatusLiveness", "TimedExit", "check_liveness"]
 
@@ -80,10 +82,11 @@ class StatusLiveness:
         terminal: The status is terminal (resting there is by design).
         exits: Its timers, in definition order.
         rests: A ticket can sit here forever if nobody acts.
-        path: The statuses a ticket left alone passes through from here,
-            following the first certain timed exit of each, this one first.
         loops: The path comes back to a status it already passed (timers
             move the ticket round for ever).
+        last: The path's last status: where the ticket rests, or, when it
+            loops, the status it comes back to.
+        length: How many statuses the path names.
     """
 
     status: str
@@ -91,13 +94,50 @@ class StatusLiveness:
     terminal: bool
     exits: tuple[TimedExit, ...]
     rests: bool
-    path: tuple[str, ...]
     loops: bool
+    last: str
+    length: int
+    # the first certain timed exit of every status, shared by the whole report
+    _successor: Mapping[str, str | None] = field(
+        alias="successor", eq=False, repr=False, factory=dict
+    )
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """The statuses a ticket left alone passes through from here, this one first.
+
+        It follows the first certain timed exit of each status, and stops at a
+        resting status or at the first status it comes back to. Built when
+        asked for, so a report costs memory in proportion to the workflow, not
+        to the sum of every path's length.
+        """
+        path = [self.status]
+        seen = {self.status}
+        nxt = self._successor.get(self.status)
+        while nxt is not None:
+            path.append(nxt)
+            if nxt in seen:
+                break
+            seen.add(nxt)
+            nxt = self._successor.get(nxt)
+        return tuple(path)
 
     @property
     def ends_in(self) -> str | None:
         """Where a ticket left alone here comes to rest, or None when it loops."""
-        return None if self.loops else self.path[-1]
+        return None if self.loops else self.last
+
+    def describe_path(self, most: int = 8) -> str:
+        """The path as ``a -> b -> c``, its middle elided past ``most`` statuses."""
+        if self.length <= most:
+            return " -> ".join(self.path)
+        head: list[str] = []
+        nxt: str | None = self.status
+        while nxt is not None and len(head) < most - 1:
+            head.append(nxt)
+            nxt = self._successor.get(nxt)
+        skipped = self.length - len(head) - 1
+        return f"{' -> '.join(head)} -> ... ({skipped} more) -> {self.last}"
 
 
 @frozen
@@ -116,12 +156,18 @@ class LivenessReport:
         """The entry for status ``name``.
 
         Raises:
-            KeyError: for an unknown status.
+            KitArgumentError: naming ``name`` when the workflow has no such status.
         """
         for entry in self.statuses:
             if entry.status == name:
                 return entry
-        raise KeyError(name)
+        known = ", ".join(s.status for s in self.statuses[:20])
+        more = ", ..." if len(self.statuses) > 20 else ""
+        raise KitArgumentError(
+            "name",
+            name,
+            f"workflow {self.workflow!r} has no status {name!r} (it has: {known}{more})",
+        )
 
     @property
     def resting(self) -> tuple[str, ...]:
@@ -145,9 +191,9 @@ class LivenessReport:
             if s.rests:
                 fate = "rests here forever if nobody acts"
             elif s.loops:
-                fate = "timers move it round for ever: " + " -> ".join(s.path)
+                fate = "timers move it round for ever: " + s.describe_path()
             else:
-                fate = "left alone it ends in " + " -> ".join(s.path)
+                fate = "left alone it ends in " + s.describe_path()
             lines.append(f"  {s.status} ({kind}): {fate}")
             lines.extend(f"    {e}" for e in s.exits)
         lines.append(f"  can sit forever in: {', '.join(self.resting) or '(none)'}")
@@ -156,16 +202,6 @@ class LivenessReport:
                 f"  non-terminal statuses with no certain timed exit: {', '.join(self.stuck)}"
             )
         return "\n".join(lines)
-
-
-def _expand(sources: tuple[str, ...], statuses: tuple[Status, ...]) -> set[str]:
-    out: set[str] = set()
-    for src in sources:
-        if src == "*":
-            out.update(s.name for s in statuses if not s.terminal)
-        else:
-            out.add(src)
-    return out
 
 
 def _calendar_kind(wf: Workflow, timer: Timer) -> str:
@@ -178,19 +214,20 @@ def _calendar_kind(wf: Workflow, timer: Timer) -> str:
     return "timer"
 
 
-def _exit(wf: Workflow, status: str, timer: Timer) -> TimedExit:
+def _exit(
+    wf: Workflow, status: Status, timer: Timer, by_event: dict[str, list[Transition]]
+) -> TimedExit:
     cands: list[Transition] = [
         t
-        for t in wf.transitions
-        if t.event == timer.event
-        and status in _expand(t.source, wf.statuses)
+        for t in by_event.get(timer.event, ())
+        if (status.name in t.source or ("*" in t.source and not status.terminal))
         and t.permits("system")
     ]
     # the engine tries guarded candidates first, then the unguarded fallback
     unguarded = next((t for t in cands if t.guard is None), None)
     chosen = unguarded if unguarded is not None else (cands[0] if cands else None)
     target = None if chosen is None else chosen.target
-    if target == status:
+    if target == status.name:
         target = None
     guarded = unguarded is None
     return TimedExit(
@@ -210,7 +247,12 @@ def check_liveness(workflow: Workflow) -> LivenessReport:
     Each status lists its timers (event, delay, where it leads), whether a
     ticket can sit in it forever, and the path an idle ticket follows from
     it. ``report.stuck`` names the non-terminal statuses with no certain
-    timed exit, where a forgotten ticket waits for ever.
+    timed exit, where a forgotten ticket waits for ever. The cost grows with
+    the size of the workflow's tables (and the paths' total length), not
+    with the product of statuses, transitions and timers.
+
+    Raises:
+        KitArgumentError: when ``workflow`` is not a :class:`~ticketflow.Workflow`.
 
     >>> import ticketflow as tf
     >>> wf = tf.Workflow(
@@ -224,36 +266,75 @@ def check_liveness(workflow: Workflow) -> LivenessReport:
     ('open', 'done')
     """
     if not isinstance(workflow, Workflow):
-        raise TypeError(f"expected a Workflow, got {workflow!r}")
+        raise KitArgumentError(
+            "workflow", workflow, f"workflow={_repr(workflow)} must be a ticketflow.Workflow"
+        )
+    # one pass over the table: transitions by event, timers by status
+    by_event: dict[str, list[Transition]] = {}
+    for t in workflow.transitions:
+        by_event.setdefault(t.event, []).append(t)
+    timers: dict[str, list[Timer]] = {}
+    for tm in workflow.timers:
+        timers.setdefault(tm.status, []).append(tm)
     exits: dict[str, tuple[TimedExit, ...]] = {
-        s.name: tuple(_exit(workflow, s.name, tm) for tm in workflow.timers if tm.status == s.name)
+        s.name: tuple(_exit(workflow, s, tm, by_event) for tm in timers.get(s.name, ()))
         for s in workflow.statuses
     }
-
-    def first_exit(name: str) -> str | None:
-        return next((e.target for e in exits[name] if e.leaves), None)
-
-    entries = []
-    for s in workflow.statuses:
-        path = [s.name]
-        loops = False
-        nxt = first_exit(s.name)
-        while nxt is not None:
-            if nxt in path:
-                path.append(nxt)
-                loops = True
-                break
-            path.append(nxt)
-            nxt = first_exit(nxt)
-        entries.append(
-            StatusLiveness(
-                status=s.name,
-                category=s.category,
-                terminal=s.terminal,
-                exits=exits[s.name],
-                rests=first_exit(s.name) is None,
-                path=tuple(path),
-                loops=loops,
-            )
+    first_exit: dict[str, str | None] = {
+        name: next((e.target for e in found if e.leaves), None) for name, found in exits.items()
+    }
+    ends = _ends(first_exit)
+    entries = [
+        StatusLiveness(
+            status=s.name,
+            category=s.category,
+            terminal=s.terminal,
+            exits=exits[s.name],
+            rests=first_exit[s.name] is None,
+            loops=ends[s.name][2],
+            last=ends[s.name][0],
+            length=ends[s.name][1],
+            successor=first_exit,
         )
+        for s in workflow.statuses
+    ]
     return LivenessReport(workflow.name, tuple(entries))
+
+
+def _ends(successor: Mapping[str, str | None]) -> dict[str, tuple[str, int, bool]]:
+    """``(last, length, loops)`` of every status's path, in one pass over the statuses.
+
+    Each status has at most one successor, so the paths form chains that end
+    at a resting status or run into a cycle; every status is walked once.
+    """
+    done: dict[str, tuple[str, int, bool]] = {}
+    for origin in successor:
+        stack: list[str] = []
+        on_stack: dict[str, int] = {}
+        node: str | None = origin
+        while node is not None and node not in done and node not in on_stack:
+            on_stack[node] = len(stack)
+            stack.append(node)
+            node = successor.get(node)
+        if node is None:  # the chain ends at a resting status: the top of the stack
+            rest = stack[-1]
+            done[rest] = (rest, 1, False)
+            stack.pop()
+            below = done[rest]
+        elif node in on_stack:  # the chain runs into a cycle: its members come back to themselves
+            start = on_stack[node]
+            cycle = len(stack) - start
+            for member in stack[start:]:
+                done[member] = (member, cycle + 1, True)
+            del stack[start:]
+            below = (node, cycle + 1, True)
+            # a status before the cycle ends at the cycle's entry, one step further each
+            for offset, name in enumerate(reversed(stack), start=1):
+                done[name] = (node, offset + cycle + 1, True)
+            continue
+        else:
+            below = done[node]
+        for name in reversed(stack):
+            below = (below[0], below[1] + 1, below[2])
+            done[name] = below
+    return done

@@ -37,11 +37,12 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from itertools import islice
 from typing import Any, ClassVar, TypeAlias
 
 try:
     from hypothesis import strategies as st
-    from hypothesis.errors import InvalidArgument
     from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 except ImportError as exc:  # pragma: no cover - exercised without the extra
     raise ImportError(
@@ -49,16 +50,25 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
         "pip install 'ticketflow[testing]'"
     ) from exc
 
-from ticketflow._errors import OutOfOrderError, TransitionError
+from ticketflow._errors import OutOfOrderError, StepLimitError, TransitionError
+from ticketflow._limits import MIN_INSTANT
 from ticketflow._ticket import Outcome, Ticket
 from ticketflow._workflow import Workflow
+from ticketflow.testing._errors import _repr
 from ticketflow.testing._strategies import (
+    LAST_INSTANT,
+    KitArgumentError,
     _check_strategy,
     _check_workflow,
+    _drawn_attrs,
+    _drawn_data,
+    _drawn_instant,
     attrs_for,
     aware_datetimes,
+    direct_pairs,
     gaps,
     roles_of,
+    timer_events,
 )
 
 __all__ = ["Invariant", "InvariantFailed", "WorkflowMachine", "workflow_state_machine"]
@@ -94,7 +104,9 @@ def _show(ticket: Ticket) -> str:
 
 
 def _name(func: object) -> str:
-    return str(getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or func)
+    """A callable's name: a function's qualified name, or the class of a callable object."""
+    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None)
+    return str(name) if name else f"{type(func).__qualname__} instance"
 
 
 class WorkflowMachine(RuleBasedStateMachine):
@@ -155,6 +167,12 @@ class WorkflowMachine(RuleBasedStateMachine):
             expected = event in listed
         try:
             out = self._call(what, lambda: wf.apply(before, event, at=at, actor=actor, data=data))
+        except StepLimitError as stop:
+            # the catch-up was cut short and the event not applied: go on as a store would
+            self._resume(before, stop, at)
+            self.do_advance(at)
+            self.do_apply(event, actor, at, data)
+            return
         except TransitionError as exc:
             self._check_unchanged(before, snapshot, what)
             if expected:
@@ -194,10 +212,8 @@ class WorkflowMachine(RuleBasedStateMachine):
 
     def do_advance(self, now: datetime) -> None:
         """Let time pass to ``now``, then check that nothing is left overdue."""
-        wf, before = self.workflow, self._ticket()
-        what = f"advance(now={now.isoformat()}) on the {_show(before)}"
-        out = self._call(what, lambda: wf.advance(before, now=now))
-        self._check_outcome(before, out, now, manual=False)
+        out = self._advance(now)
+        what = f"advance(now={now.isoformat()})"
         nxt = out.ticket.next_deadline
         if nxt is not None and _utc(nxt) <= _utc(now):
             raise InvariantFailed(
@@ -209,6 +225,30 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.synced = now
         self._read_slas(now, out.steps)
 
+    def _advance(self, now: datetime) -> Outcome:
+        """``advance(now)``, checked; a stop at the engine's step limit is resumed."""
+        wf = self.workflow
+        while True:
+            before = self._ticket()
+            what = f"advance(now={now.isoformat()}) on the {_show(before)}"
+            try:
+                out: Outcome = self._call(what, partial(wf.advance, before, now=now))
+            except StepLimitError as stop:
+                self._resume(before, stop, now)
+                continue
+            self._check_outcome(before, out, now, manual=False)
+            return out
+
+    def _resume(self, before: Ticket, stop: StepLimitError, at: datetime) -> None:
+        """Check and keep what a call did up to the engine's step limit."""
+        done = stop.outcome
+        if not isinstance(done, Outcome) or done.ticket.version <= before.version:
+            raise InvariantFailed(
+                "version grows", f"the engine stopped at its step limit without progress: {stop}"
+            )
+        self._check_outcome(before, done, at, manual=False)
+        self.ticket = done.ticket
+
     # --- checks ---------------------------------------------------------------------------------
 
     def _ticket(self) -> Ticket:
@@ -218,7 +258,7 @@ class WorkflowMachine(RuleBasedStateMachine):
     def _call(self, what: str, fn: Callable[[], Any]) -> Any:
         try:
             return fn()
-        except (TransitionError, OutOfOrderError):
+        except (TransitionError, OutOfOrderError, StepLimitError):
             raise
         except InvariantFailed:
             raise
@@ -359,6 +399,22 @@ class WorkflowMachine(RuleBasedStateMachine):
                 )
             self.elapsed[clock.name] = clock.elapsed
 
+    def _replay(self) -> Ticket:
+        """Replay the accepted log, then advance to the last sync (in chunks if need be)."""
+        wf = self.workflow
+        try:
+            ticket = self._call("replay of the accepted log", lambda: wf.replay(self.log)).ticket
+        except StepLimitError:
+            # too much fell due in one call: fold the log stepwise, resuming at each stop
+            first, *rest = self.log
+            ticket = wf.start(at=first["at"], id=first["id"], attrs=first["data"]).ticket
+            for entry in rest:
+                ticket = _settle(wf, ticket, entry["at"])
+                ticket = wf.apply(
+                    ticket, entry["name"], at=entry["at"], actor=entry["actor"], data=entry["data"]
+                ).ticket
+        return _settle(wf, ticket, self.synced)
+
     def check_snapshot(self) -> None:
         """Round trip, replay and the user's invariants on the current ticket."""
         ticket = self._ticket()
@@ -375,8 +431,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             raise InvariantFailed(
                 "to_dict round trip", f"from_dict(to_dict()) gave {back!r}, not {ticket!r}"
             )
-        replayed = self._call("replay of the accepted log", lambda: wf.replay(self.log)).ticket
-        replayed = wf.advance(replayed, now=self.synced).ticket
+        replayed = self._replay()
         if replayed.to_dict() != data:
             raise InvariantFailed(
                 "replay gives the same ticket",
@@ -394,13 +449,35 @@ class WorkflowMachine(RuleBasedStateMachine):
                 raise
 
 
+def _settle(wf: Workflow, ticket: Ticket, now: datetime) -> Ticket:
+    """``advance(now)``, resumed at every stop at the engine's step limit."""
+    while True:
+        try:
+            return wf.advance(ticket, now=now).ticket
+        except StepLimitError as stop:
+            done = stop.outcome
+            if not isinstance(done, Outcome):  # pragma: no cover - the engine always sets it
+                raise
+            ticket = done.ticket
+
+
 def _check_invariants(invariants: object) -> tuple[Invariant, ...]:
-    if isinstance(invariants, str) or not isinstance(invariants, Iterable):
-        raise InvalidArgument(f"invariants={invariants!r} must be a sequence of callables")
-    out = tuple(invariants)
+    if isinstance(invariants, str | bytes | Mapping) or not isinstance(invariants, Iterable):
+        raise KitArgumentError(
+            "invariants",
+            invariants,
+            f"invariants={_repr(invariants)} must be a sequence of callables",
+        )
+    out = tuple(islice(invariants, MAX_INVARIANTS + 1))
+    if len(out) > MAX_INVARIANTS:
+        raise KitArgumentError(
+            "invariants", invariants, f"invariants holds more than {MAX_INVARIANTS} callables"
+        )
     for inv in out:
         if not callable(inv):
-            raise InvalidArgument(f"invariants holds {inv!r}, which is not callable")
+            raise KitArgumentError(
+                "invariants", inv, f"invariants holds {_repr(inv)}, which is not callable"
+            )
     return out
 
 
@@ -419,31 +496,54 @@ def workflow_state_machine(
 
         TestMyFlow = workflow_state_machine(flow).TestCase
 
+    The machine explores as the world does: ``system`` acts only through
+    timers, so an event a timer fires reaches the ticket only when time
+    passes (``advance``, or the catch-up at the start of ``apply``), never
+    sent directly by ``system``; and time often runs exactly to the ticket's
+    next deadline, or to just before it, so timed statuses are explored.
+
     Args:
         workflow: The workflow to check.
         invariants: Callables ``(workflow, ticket) -> None`` that raise when a
-            ticket snapshot is wrong; run after every step.
+            ticket snapshot is wrong; run after every step (at most
+            :data:`MAX_INVARIANTS`).
         start: Draws the start instant (default: any time in 2026, in
             awkward time zones too).
         attrs: Draws the ticket's attributes (default: the keys the SLAs'
             ``when`` clauses read, see :func:`~ticketflow.testing.attrs_for`).
         data: Draws event payloads (default: always None).
-        max_gap: The longest pause between two steps.
+        max_gap: The longest pause between two steps (above zero, at most
+            366 days).
 
     Raises:
-        InvalidArgument: naming the bad argument.
+        KitArgumentError: naming the bad argument (a ``TicketflowError`` and
+            a hypothesis ``InvalidArgument``), at once; or when a strategy
+            given here draws a bad value (a naive or out-of-range start, attrs
+            that are not a mapping, data that is not a mapping or None).
     """
     wf = _check_workflow(workflow)
     checks = _check_invariants(invariants)
     given_start = _check_strategy(start, "start")
     given_attrs = _check_strategy(attrs, "attrs")
     given_data = _check_strategy(data, "data")
-    start_st = _instants_of_2026() if given_start is None else given_start
-    attrs_st = attrs_for(wf) if given_attrs is None else given_attrs
-    data_st: st.SearchStrategy[Any] = st.none() if given_data is None else given_data
-    gap_st = gaps(max_gap)
+    start_st = (
+        _instants_of_2026()
+        if given_start is None
+        else given_start.map(lambda v: _drawn_instant(v, "start"))
+    )
+    attrs_st = attrs_for(wf) if given_attrs is None else given_attrs.map(_drawn_attrs)
+    data_st: st.SearchStrategy[Any] = (
+        st.none() if given_data is None else given_data.map(_drawn_data)
+    )
+    # a pause, or time running to the next deadline (or to a minute before it)
+    moments: st.SearchStrategy[timedelta | str] = st.one_of(
+        gaps(max_gap), st.sampled_from((_DUE, _JUST_BEFORE_DUE))
+    )
     roles = roles_of(wf)
+    timed = timer_events(wf)
     names = [*wf.events(), "no_such_event"]
+    # every (event, actor) pair, but system never sends a timer's event directly
+    pairs = [(e, r) for e in names for r in roles if not (r == "system" and e in timed)]
     terminal = {s.name for s in wf.statuses if s.terminal}
     ending = {
         (src.name, t.event)
@@ -461,58 +561,68 @@ def workflow_state_machine(
         def start(self, at: datetime, attrs: Mapping[str, Any]) -> None:
             self.do_start(at, attrs)
 
-        @rule(
-            event=st.sampled_from(names),
-            actor=st.sampled_from(roles),
-            gap=gap_st,
-            data=data_st,
-        )
+        @rule(pair=st.sampled_from(pairs), when=moments, data=data_st)
         def send(
             self,
-            event: str,
-            actor: str | None,
-            gap: timedelta,
+            pair: tuple[str, str | None],
+            when: timedelta | str,
             data: Mapping[str, Any] | None,
         ) -> None:
-            self.do_apply(event, actor, self._later(gap), data)
+            self.do_apply(pair[0], pair[1], self._at(when), data)
 
-        @rule(actor=st.sampled_from(roles), gap=gap_st, pick=st.data())
-        def send_allowed(self, actor: str | None, gap: timedelta, pick: st.DataObject) -> None:
-            at = self._later(gap)
+        @rule(when=moments, pick=st.data())
+        def send_allowed(self, when: timedelta | str, pick: st.DataObject) -> None:
+            at = self._at(when)
             ticket = self._ticket()
             allowed = self._call(
-                f"allowed(actor={actor!r}, at={at.isoformat()}) on the {_show(ticket)}",
-                lambda: self.workflow.allowed(ticket, actor=actor, at=at),
+                f"allowed(at={at.isoformat()}) for each role on the {_show(ticket)}",
+                lambda: direct_pairs(self.workflow, ticket, at),
             )
             # explore before ending: events that end the ticket are picked one time in four
-            onward = [e for e in allowed if (ticket.status, e) not in ending]
+            onward = [(e, r) for e, r in allowed if (ticket.status, e) not in ending]
             if onward and (len(onward) == len(allowed) or pick.draw(st.integers(0, 3)) > 0):
                 allowed = onward
             if allowed:
-                self.do_apply(pick.draw(st.sampled_from(allowed), label="event"), actor, at, None)
+                event, actor = pick.draw(st.sampled_from(allowed), label="event and actor")
+                self.do_apply(event, actor, at, None)
             else:
                 self.do_advance(at)
 
-        @rule(gap=gap_st)
-        def wait(self, gap: timedelta) -> None:
-            self.do_advance(self._later(gap))
+        @rule(when=moments)
+        def wait(self, when: timedelta | str) -> None:
+            self.do_advance(self._at(when))
 
-        @rule(event=st.sampled_from(names), actor=st.sampled_from(roles), back=st.integers(1, 600))
-        def send_late(self, event: str, actor: str | None, back: int) -> None:
+        @rule(pair=st.sampled_from(pairs), back=st.integers(1, 600))
+        def send_late(self, pair: tuple[str, str | None], back: int) -> None:
             at = _utc(self._ticket().updated_at) - timedelta(minutes=back)
-            self.do_apply_late(event, actor, at)
+            if at >= MIN_INSTANT:
+                self.do_apply_late(pair[0], pair[1], at)
 
         @invariant()
         def snapshot_holds(self) -> None:
             if self.ticket is not None:
                 self.check_snapshot()
 
-        def _later(self, gap: timedelta) -> datetime:
-            zone = self._ticket().created_at.tzinfo
-            return (_utc(self.now) + gap).astimezone(zone)
+        def _at(self, when: timedelta | str) -> datetime:
+            ticket = self._ticket()
+            now = _utc(self.now)
+            if isinstance(when, timedelta):
+                at = now + when if now < LAST_INSTANT - when else LAST_INSTANT
+            else:
+                due = ticket.next_deadline
+                at = now if due is None else max(now, _utc(due))
+                if when == _JUST_BEFORE_DUE and due is not None:
+                    at = max(now, at - timedelta(minutes=1))
+            return at.astimezone(ticket.created_at.tzinfo)
 
     Machine.__name__ = Machine.__qualname__ = f"{_ident(wf.name)}Machine"
     return Machine
+
+
+_DUE = "to the next deadline"
+_JUST_BEFORE_DUE = "to a minute before the next deadline"
+#: The most user invariants one machine takes.
+MAX_INVARIANTS = 1000
 
 
 def _instants_of_2026() -> st.SearchStrategy[datetime]:

@@ -1,14 +1,15 @@
 """Hypothesis strategies for instants, durations, calendars, workflows and events.
 
 Every strategy checks its arguments when it is called (a bad one raises
-``hypothesis.errors.InvalidArgument`` naming it), and shrinks toward the
+:class:`~ticketflow.testing.KitArgumentError`, a ``TicketflowError``
+and a ``hypothesis.errors.InvalidArgument``, naming it), and shrinks toward the
 simplest case: UTC, no holidays or overrides, Monday to Friday 09:00-17:00,
 the smallest workflow, no gap between events, the shortest event stream.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,22 +24,28 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
     ) from exc
 
 from ticketflow._calendar import BusinessCalendar, weekdays
-from ticketflow._durations import _UNITS, Duration, Unit
+from ticketflow._durations import _MAX_AMOUNT, _UNITS, Duration, Unit
 from ticketflow._errors import TicketflowError
+from ticketflow._limits import MAX_INSTANT, MIN_INSTANT, check_instant
 from ticketflow._sla import SLA
 from ticketflow._ticket import Event, Ticket
 from ticketflow._workflow import CATEGORIES, Status, Timer, Transition, Workflow
+from ticketflow.testing._errors import KitArgumentError as _KitArgumentError
+from ticketflow.testing._errors import _repr
 
 __all__ = [
     "TIMEZONES",
+    "LAST_INSTANT",
     "attrs_for",
     "aware_datetimes",
     "calendars",
+    "direct_pairs",
     "durations",
     "event_streams",
     "events",
     "gaps",
     "roles_of",
+    "timer_events",
     "vip_only",
     "workflows",
 ]
@@ -71,33 +78,66 @@ _DEFAULT_MAX = datetime(2099, 12, 31, 23, 59)
 # --- argument checks ------------------------------------------------------------------
 
 
+class KitArgumentError(_KitArgumentError, InvalidArgument):
+    """The public `KitArgumentError`, raised as hypothesis's ``InvalidArgument`` too."""
+
+
+#: The naive readings that :func:`aware_datetimes` may be bounded by: a day inside
+#: ``[MIN_INSTANT, MAX_INSTANT)`` on each side, so every zone's reading is supported.
+_LOWEST_READING = datetime(MIN_INSTANT.year, 1, 2)
+_HIGHEST_READING = datetime(MAX_INSTANT.year - 1, 12, 30, 23, 59, 59)
+#: The largest ``max_gap``: a year, so a long run stays far inside the supported range.
+_MAX_GAP = timedelta(days=366)
+#: The most intervals a day can hold on the quarter-hour grid (97 cut points).
+_MAX_INTERVALS = 48
+
+
 def _check_naive(value: object, name: str) -> datetime:
     if not isinstance(value, datetime):
-        raise InvalidArgument(f"{name}={value!r} must be a datetime")
+        raise KitArgumentError(name, value, f"{name}={_repr(value)} must be a datetime")
     if value.tzinfo is not None:
-        raise InvalidArgument(
-            f"{name}={value!r} must be naive: it bounds the local wall-clock reading, "
-            "and the zone comes from timezones="
+        raise KitArgumentError(
+            name,
+            value,
+            f"{name}={_repr(value)} must be naive: it bounds the local wall-clock reading, "
+            "and the zone comes from timezones=",
+        )
+    if not _LOWEST_READING <= value <= _HIGHEST_READING:
+        raise KitArgumentError(
+            name,
+            value,
+            f"{name}={_repr(value)} is outside the supported readings "
+            f"[{_LOWEST_READING.isoformat()}, {_HIGHEST_READING.isoformat()}]",
         )
     return value
 
 
-def _check_int(value: object, name: str, low: int | None = None) -> int:
+def _check_int(value: object, name: str, low: int | None = None, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidArgument(f"{name}={value!r} must be an int")
+        raise KitArgumentError(name, value, f"{name}={_repr(value)} must be an int")
     if low is not None and value < low:
-        raise InvalidArgument(f"{name}={value!r} must be at least {low}")
+        raise KitArgumentError(name, value, f"{name}={value!r} must be at least {low}")
+    if high is not None and value > high:
+        raise KitArgumentError(name, value, f"{name}={value!r} must be at most {high}")
+    return value
+
+
+def _check_bool(value: object, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise KitArgumentError(name, value, f"{name}={_repr(value)} must be a bool")
     return value
 
 
 def _check_order(low: Any, high: Any, low_name: str, high_name: str) -> None:
     if low > high:
-        raise InvalidArgument(f"{low_name}={low!r} is greater than {high_name}={high!r}")
+        raise KitArgumentError(
+            low_name, low, f"{low_name}={low!r} is greater than {high_name}={high!r}"
+        )
 
 
 def _check_workflow(value: object, name: str = "workflow") -> Workflow:
     if not isinstance(value, Workflow):
-        raise InvalidArgument(f"{name}={value!r} must be a ticketflow.Workflow")
+        raise KitArgumentError(name, value, f"{name}={_repr(value)} must be a ticketflow.Workflow")
     return value
 
 
@@ -105,17 +145,64 @@ def _check_strategy(value: object, name: str) -> st.SearchStrategy[Any] | None:
     if value is None:
         return None
     if not isinstance(value, st.SearchStrategy):
-        raise InvalidArgument(f"{name}={value!r} must be a hypothesis strategy or None")
+        raise KitArgumentError(
+            name, value, f"{name}={_repr(value)} must be a hypothesis strategy or None"
+        )
     return value
 
 
-def _zone(name: str, argument: str) -> ZoneInfo:
+def _check_gap(value: object, name: str = "max_gap") -> timedelta:
+    if not isinstance(value, timedelta) or not timedelta(0) < value <= _MAX_GAP:
+        raise KitArgumentError(
+            name,
+            value,
+            f"{name}={_repr(value)} must be a timedelta above zero "
+            f"and at most {_MAX_GAP.days} days",
+        )
+    return value
+
+
+def _drawn_instant(value: object, argument: str) -> datetime:
+    """A value drawn from the user's ``start`` strategy, checked."""
+    try:
+        return check_instant(value, argument)
+    except TicketflowError as exc:
+        raise KitArgumentError(argument, value, f"the {argument} strategy drew {exc}") from None
+
+
+def _drawn_attrs(value: object, argument: str = "attrs") -> dict[str, Any]:
+    """A value drawn from the user's ``attrs`` strategy, checked."""
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise KitArgumentError(
+            argument,
+            value,
+            f"the {argument} strategy drew {_repr(value)}, which is not a mapping with str keys",
+        )
+    return dict(value)
+
+
+def _drawn_data(value: object, argument: str = "data") -> Mapping[str, Any] | None:
+    """A value drawn from the user's ``data`` strategy, checked."""
+    if value is not None and not isinstance(value, Mapping):
+        raise KitArgumentError(
+            argument,
+            value,
+            f"the {argument} strategy drew {_repr(value)}, which is not a mapping or None",
+        )
+    return value
+
+
+def _zone(name: object, argument: str) -> ZoneInfo:
     if not isinstance(name, str):
-        raise InvalidArgument(f"{argument} must hold zone names, got {name!r}")
+        raise KitArgumentError(
+            argument, name, f"{argument} must hold zone names, got {_repr(name)}"
+        )
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidArgument(f"{argument} names unknown time zone {name!r}") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise KitArgumentError(
+            argument, name, f"{argument} names unknown time zone {_repr(name)}"
+        ) from None
 
 
 def _zone_names(timezones: object, argument: str = "timezones") -> st.SearchStrategy[str]:
@@ -124,15 +211,19 @@ def _zone_names(timezones: object, argument: str = "timezones") -> st.SearchStra
         return st.sampled_from(TIMEZONES)
     if isinstance(timezones, st.SearchStrategy):
         return timezones.map(lambda z: _zone_key(z, argument))
-    if isinstance(timezones, str) or not isinstance(timezones, Iterable):
-        raise InvalidArgument(
-            f"{argument}={timezones!r} must be None, a strategy, or a sequence of zone names"
+    if isinstance(timezones, str) or not isinstance(timezones, Sequence | set | frozenset):
+        raise KitArgumentError(
+            argument,
+            timezones,
+            f"{argument}={_repr(timezones)} must be None, a strategy, or a sequence of zone names",
         )
     names = list(timezones)
     if not names:
-        raise InvalidArgument(f"{argument} must not be empty")
+        raise KitArgumentError(argument, timezones, f"{argument} must not be empty")
     for n in names:
         _zone(n, argument)
+    if isinstance(timezones, set | frozenset):  # a set's order changes from run to run
+        names.sort()
     return st.sampled_from(names)
 
 
@@ -140,12 +231,16 @@ def _zone_key(value: object, argument: str) -> str:
     if isinstance(value, str):
         _zone(value, argument)
         return value
-    key = getattr(value, "key", None)
+    key = getattr(value, "key", None) if isinstance(value, ZoneInfo) else None
     if isinstance(key, str):
         return key
     if value is UTC:
         return "UTC"
-    raise InvalidArgument(f"{argument} drew {value!r}, which is not a zone name or ZoneInfo")
+    raise KitArgumentError(
+        argument,
+        value,
+        f"the {argument} strategy drew {_repr(value)}, which is not a zone name or ZoneInfo",
+    )
 
 
 # --- instants and durations -------------------------------------------------------------
@@ -159,13 +254,16 @@ def aware_datetimes(
 ) -> st.SearchStrategy[datetime]:
     """Timezone-aware datetimes that exist in their zone (no DST-gap readings).
 
-    ``min_value`` and ``max_value`` are naive and bound the local reading;
+    ``min_value`` and ``max_value`` are naive and bound the local reading
+    (from 1900-01-02 to 2999-12-30 23:59:59, inside ticketflow's supported
+    instants in every zone);
     ``timezones`` is a sequence of IANA names or a strategy of names or
     ``ZoneInfo`` objects (default: :data:`TIMEZONES`, a set of awkward zones).
     Shrinks toward UTC and 2000-01-01 00:00 (or the bound nearest it).
 
     Raises:
-        InvalidArgument: naming the bad argument.
+        KitArgumentError: naming the bad argument (a ``TicketflowError`` and
+            a hypothesis ``InvalidArgument``).
     """
     lo = _check_naive(min_value, "min_value")
     hi = _check_naive(max_value, "max_value")
@@ -186,15 +284,20 @@ def durations(
     amount nearest zero.
 
     Raises:
-        InvalidArgument: naming the bad argument.
+        KitArgumentError: naming the bad argument (a ``TicketflowError`` and
+            a hypothesis ``InvalidArgument``).
     """
     if isinstance(units, str) or not isinstance(units, Sequence) or not units:
-        raise InvalidArgument(f"units={units!r} must be a non-empty sequence of unit names")
+        raise KitArgumentError(
+            "units", units, f"units={_repr(units)} must be a non-empty sequence of unit names"
+        )
     for u in units:
-        if u not in _UNITS:
-            raise InvalidArgument(f"units names unknown unit {u!r} (expected one of {_UNITS})")
-    lo = _check_int(min_amount, "min_amount")
-    hi = _check_int(max_amount, "max_amount")
+        if not isinstance(u, str) or u not in _UNITS:
+            raise KitArgumentError(
+                "units", u, f"units names unknown unit {_repr(u)} (expected one of {_UNITS})"
+            )
+    lo = _check_int(min_amount, "min_amount", -_MAX_AMOUNT, _MAX_AMOUNT)
+    hi = _check_int(max_amount, "max_amount", -_MAX_AMOUNT, _MAX_AMOUNT)
     _check_order(lo, hi, "min_amount", "max_amount")
     unit_list: list[Unit] = list(units)  # type: ignore[arg-type]
     return st.builds(Duration, st.integers(lo, hi), st.sampled_from(unit_list))
@@ -206,10 +309,10 @@ def gaps(max_gap: timedelta = timedelta(days=30)) -> st.SearchStrategy[timedelta
     Long enough for timers to fire; shrinks toward no pause at all.
 
     Raises:
-        InvalidArgument: when ``max_gap`` is not a positive timedelta.
+        KitArgumentError: when ``max_gap`` is not a timedelta above zero and at
+            most 366 days.
     """
-    if not isinstance(max_gap, timedelta) or max_gap <= timedelta(0):
-        raise InvalidArgument(f"max_gap={max_gap!r} must be a positive timedelta")
+    _check_gap(max_gap)
     top = max(1, int(max_gap.total_seconds() // 60))
     round_ones = [
         timedelta(minutes=m)
@@ -268,17 +371,23 @@ def calendars(
     weekdays, no holidays and no overrides.
 
     Raises:
-        InvalidArgument: naming the bad argument.
+        KitArgumentError: naming the bad argument (a ``TicketflowError`` and
+            a hypothesis ``InvalidArgument``).
     """
     zones = _zone_names(timezones)
-    k = _check_int(max_intervals, "max_intervals", 1)
-    if not isinstance(holidays, bool):
-        raise InvalidArgument(f"holidays={holidays!r} must be a bool")
-    if not isinstance(overrides, bool):
-        raise InvalidArgument(f"overrides={overrides!r} must be a bool")
+    k = _check_int(max_intervals, "max_intervals", 1, _MAX_INTERVALS)
+    _check_bool(holidays, "holidays")
+    _check_bool(overrides, "overrides")
     for value, name in ((min_date, "min_date"), (max_date, "max_date")):
         if not isinstance(value, date) or isinstance(value, datetime):
-            raise InvalidArgument(f"{name}={value!r} must be a date")
+            raise KitArgumentError(name, value, f"{name}={_repr(value)} must be a date")
+        if not _LOWEST_READING.date() <= value <= _HIGHEST_READING.date():
+            raise KitArgumentError(
+                name,
+                value,
+                f"{name}={value!r} is outside the supported dates "
+                f"[{_LOWEST_READING.date()}, {_HIGHEST_READING.date()}]",
+            )
     _check_order(min_date, max_date, "min_date", "max_date")
 
     weekly = st.lists(_day_hours(k), min_size=7, max_size=7).filter(any)
@@ -302,6 +411,17 @@ def calendars(
 
 def _any_calendar() -> st.SearchStrategy[BusinessCalendar]:
     return calendars()
+
+
+def _drawn_calendar(value: object) -> BusinessCalendar | None:
+    """A value drawn from the user's ``calendars`` strategy, checked."""
+    if value is not None and not isinstance(value, BusinessCalendar):
+        raise KitArgumentError(
+            "calendars",
+            value,
+            f"the calendars strategy drew {_repr(value)}, which is not a BusinessCalendar or None",
+        )
+    return value
 
 
 # --- workflows ----------------------------------------------------------------------------
@@ -398,19 +518,22 @@ def workflows(
     transition, no timers, no SLAs and no calendar.
 
     Raises:
-        InvalidArgument: naming the bad argument.
+        KitArgumentError: naming the bad argument (a ``TicketflowError`` and
+            a hypothesis ``InvalidArgument``).
     """
     lo = _check_int(min_statuses, "min_statuses", 1)
     hi = _check_int(max_statuses, "max_statuses", 1)
     _check_order(lo, hi, "min_statuses", "max_statuses")
     for value, arg in ((timers, "timers"), (slas, "slas"), (guards, "guards")):
-        if not isinstance(value, bool):
-            raise InvalidArgument(f"{arg}={value!r} must be a bool")
-    cal_st = _check_strategy(calendars, "calendars")
-    if cal_st is None:
-        cal_st = st.one_of(st.none(), _any_calendar())
-    if not isinstance(name, str) or not name:
-        raise InvalidArgument(f"name={name!r} must be a non-empty string")
+        _check_bool(value, arg)
+    given_cal = _check_strategy(calendars, "calendars")
+    cal_st = (
+        st.one_of(st.none(), _any_calendar())
+        if given_cal is None
+        else given_cal.map(_drawn_calendar)
+    )
+    if not isinstance(name, str) or not name.strip():
+        raise KitArgumentError("name", name, f"name={_repr(name)} must be a non-empty string")
 
     roles_st = st.one_of(st.none(), st.frozensets(st.sampled_from(_ROLES), min_size=1))
 
@@ -538,6 +661,29 @@ def roles_of(workflow: Workflow) -> tuple[str | None, ...]:
     return (*sorted(named), None)
 
 
+def timer_events(workflow: Workflow) -> frozenset[str]:
+    """The events the workflow's timers fire: ``system`` sends them only when time passes."""
+    return frozenset(tm.event for tm in workflow.timers)
+
+
+def direct_pairs(
+    workflow: Workflow, ticket: Ticket, at: datetime | None = None
+) -> list[tuple[str, str | None]]:
+    """Every ``(event, actor)`` some role may send now, as the world sends them.
+
+    ``system`` acts only through timers: a timer's event reaches the ticket
+    when time passes (``advance``, or the catch-up at the start of ``apply``),
+    never sent directly, so it is left out for that role.
+    """
+    timed = timer_events(workflow)
+    return [
+        (event, role)
+        for role in roles_of(workflow)
+        for event in workflow.allowed(ticket, actor=role, at=at)
+        if not (role == "system" and event in timed)
+    ]
+
+
 def attrs_for(workflow: Workflow) -> st.SearchStrategy[dict[str, Any]]:
     """Ticket attributes that matter to ``workflow``: the keys its SLAs' ``when`` read.
 
@@ -557,19 +703,30 @@ def attrs_for(workflow: Workflow) -> st.SearchStrategy[dict[str, Any]]:
 
 def _check_ticket(workflow: Workflow, ticket: object) -> Ticket:
     if not isinstance(ticket, Ticket):
-        raise InvalidArgument(f"ticket={ticket!r} must be a ticketflow.Ticket")
+        raise KitArgumentError(
+            "ticket", ticket, f"ticket={_repr(ticket)} must be a ticketflow.Ticket"
+        )
     known = {s.name for s in workflow.statuses}
     if ticket.workflow != workflow.name or ticket.status not in known:
-        raise InvalidArgument(
-            f"ticket={ticket!r} does not belong to workflow {workflow.name!r} "
-            f"(workflow {ticket.workflow!r}, status {ticket.status!r})"
+        raise KitArgumentError(
+            "ticket",
+            ticket,
+            f"ticket={_repr(ticket)} does not belong to workflow {workflow.name!r} "
+            f"(workflow {ticket.workflow!r}, status {ticket.status!r})",
         )
     return ticket
 
 
+#: The latest instant a strategy or the machine hands the engine.
+LAST_INSTANT = MAX_INSTANT - timedelta(microseconds=1)
+
+
 def _later(ticket: Ticket, gap: timedelta) -> datetime:
+    """``gap`` after the ticket's last change, never past :data:`LAST_INSTANT`."""
     zone: tzinfo | None = ticket.updated_at.tzinfo
-    return (ticket.updated_at.astimezone(UTC) + gap).astimezone(zone)
+    base = ticket.updated_at.astimezone(UTC)
+    at = base + gap if base < LAST_INSTANT - gap else LAST_INSTANT
+    return at.astimezone(zone)
 
 
 def events(
@@ -586,16 +743,21 @@ def events(
     (default None). Shrinks toward an allowed event with no pause.
 
     Raises:
-        InvalidArgument: naming the bad argument.
+        KitArgumentError: naming the bad argument (a ``TicketflowError`` and
+            a hypothesis ``InvalidArgument``).
     """
     wf = _check_workflow(workflow)
     t = _check_ticket(wf, ticket)
     gap_st = gaps(max_gap)
-    data_st = _check_strategy(data, "data") or st.none()
+    given_data = _check_strategy(data, "data")
+    data_st = st.none() if given_data is None else given_data.map(_drawn_data)
     roles = roles_of(wf)
-    valid = [(e, r) for r in roles for e in wf.allowed(t, actor=r)]
+    valid = direct_pairs(wf, t)
+    timed = timer_events(wf)
     names = [*wf.events(), "no_such_event"]
-    any_pair = st.tuples(st.sampled_from(names), st.sampled_from(roles))
+    any_pair = st.tuples(st.sampled_from(names), st.sampled_from(roles)).filter(
+        lambda p: not (p[1] == "system" and p[0] in timed)
+    )
     pair = st.one_of(st.sampled_from(valid), any_pair) if valid else any_pair
     return st.builds(
         lambda p, gap, payload: Event(p[0], _later(t, gap), p[1], payload), pair, gap_st, data_st
@@ -621,31 +783,42 @@ def event_streams(
     the whole log. Shrinks toward the shortest log with no pauses.
 
     Raises:
-        InvalidArgument: naming the bad argument.
+        KitArgumentError: naming the bad argument (a ``TicketflowError`` and
+            a hypothesis ``InvalidArgument``).
     """
     wf = _check_workflow(workflow)
     lo = _check_int(min_size, "min_size", 0)
     hi = _check_int(max_size, "max_size", 0)
     _check_order(lo, hi, "min_size", "max_size")
-    if not isinstance(valid_only, bool):
-        raise InvalidArgument(f"valid_only={valid_only!r} must be a bool")
-    start_st = _check_strategy(start, "start") or aware_datetimes(
-        datetime(2026, 1, 1), datetime(2026, 12, 31)
+    _check_bool(valid_only, "valid_only")
+    given_start = _check_strategy(start, "start")
+    start_st = (
+        aware_datetimes(datetime(2026, 1, 1), datetime(2026, 12, 31))
+        if given_start is None
+        else given_start.map(lambda v: _drawn_instant(v, "start"))
     )
-    attrs_st = _check_strategy(attrs, "attrs") or attrs_for(wf)
+    given_attrs = _check_strategy(attrs, "attrs")
+    attrs_st = attrs_for(wf) if given_attrs is None else given_attrs.map(_drawn_attrs)
     gap_st = gaps(max_gap)
-    roles = roles_of(wf)
 
     @st.composite
     def build(draw: st.DrawFn) -> list[Event]:
         at = draw(start_st)
         first_attrs = dict(draw(attrs_st))
-        ticket = wf.start(at=at, attrs=first_attrs).ticket
+        try:
+            ticket = wf.start(at=at, attrs=first_attrs).ticket
+        except TicketflowError as exc:
+            raise KitArgumentError(
+                "attrs",
+                first_attrs,
+                f"the start and attrs strategies drew at={at.isoformat()}, "
+                f"attrs={_repr(first_attrs)}, which {wf.name!r} refuses: {exc}",
+            ) from None
         out = [Event("start", at, None, first_attrs)]
         for _ in range(draw(st.integers(lo, hi), label="events")):
             if valid_only:
                 when = _later(ticket, draw(gap_st))
-                pairs = [(e, r) for r in roles for e in wf.allowed(ticket, actor=r, at=when)]
+                pairs = direct_pairs(wf, ticket, when)
                 if not pairs:
                     break
                 name, actor = draw(st.sampled_from(pairs))
