@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test test-slow lint typecheck pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,11 @@ typecheck: $(STAMP)
 	$(BIN)/mypy --strict src/ticketflow
 
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
+
+# the fuzz suites with many more examples (the default run keeps them modest)
+test-slow: $(STAMP)
+	TICKETFLOW_FUZZ_EXAMPLES=1000 $(BIN)/pytest -n 2 tests/hardening
 
 test: lint typecheck pytest
 

@@ -9,6 +9,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 from ._calendar import ALWAYS_OPEN, BusinessCalendar, weekdays
 from ._durations import (
+    MAX_DURATION_YEARS,
+    MAX_TIMEDELTA,
     Duration,
     business_days,
     business_hours,
@@ -89,10 +91,12 @@ __all__ = [
     # bounds
     "MAX_DATA_NODES",
     "MAX_DEPTH",
+    "MAX_DURATION_YEARS",
     "MAX_FILE_BYTES",
     "MAX_INSTANT",
     "MAX_PROBLEMS",
     "MAX_STEPS",
+    "MAX_TIMEDELTA",
     "MIN_INSTANT",
     # files
     "dump",

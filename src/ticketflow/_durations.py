@@ -258,8 +258,10 @@ def to_duration(value: object) -> Duration | timedelta:
     Raises:
         DurationError: for anything else.
     """
-    if isinstance(value, Duration | timedelta):
+    if isinstance(value, Duration):
         return value
+    if isinstance(value, timedelta):
+        return check_timedelta(value)
     if isinstance(value, str):
         return parse_duration(value)
     raise DurationError(f"expected a duration, got {short_repr(value)}")

@@ -29,7 +29,7 @@ from ._calendar import BusinessCalendar
 from ._checks import Problems, copy_json, fail, items, json_problem, show
 from ._durations import Duration, compare_durations, describe, is_positive, to_duration
 from ._errors import DurationError, TransitionError, WorkflowError
-from ._limits import MAX_INSTANT, MAX_STEPS, MIN_INSTANT
+from ._limits import MAX_STEPS
 from ._sla import SLA, SlaClock
 from ._ticket import Context, Effect, Event, Outcome, Ticket
 
@@ -756,8 +756,6 @@ def _check_timer(
     ]:
         if not is_positive(d):
             add(f"{where}: {what} duration {describe(d)} is not positive")
-        elif _too_long(d):
-            add(f"{where}: {what} duration {describe(d)} {_BEYOND}")
     for r in tm.reminders:
         if compare_durations(r, tm.after) in (0, 1):
             add(
@@ -781,8 +779,6 @@ def _check_sla(add: Callable[[str], None], sla: SLA, events: set[str]) -> None:
         add(f"{where}: target {sla.target} is in days; use minutes or hours (business or absolute)")
     if not is_positive(sla.target):
         add(f"{where}: target {sla.target} is not positive")
-    elif _too_long(sla.target):
-        add(f"{where}: target {describe(sla.target)} {_BEYOND}")
     named = [("start_on", sla.start_on)] if sla.start_on is not None else []
     named += [("stop_on", e) for e in sorted(sla.stop_on)]
     named += [("restart_on", e) for e in sorted(sla.restart_on)]
@@ -794,29 +790,6 @@ def _check_sla(add: Callable[[str], None], sla: SLA, events: set[str]) -> None:
             add(f"{where}: pause_in names unknown category {show(c)}")
     if _bad_calendar(sla.calendar):
         add(f"{where}: calendar {show(sla.calendar)} is not a calendar or callable")
-
-
-_SPAN = MAX_INSTANT - MIN_INSTANT
-_BEYOND = (
-    f"is longer than the supported range of instants ({MIN_INSTANT.year} to {MAX_INSTANT.year})"
-)
-# The least real time one unit of each kind can take: working time is never more than
-# real time, and a calendar day is never shorter than 23 hours.
-_LEAST = {
-    "minutes": timedelta(minutes=1),
-    "hours": timedelta(hours=1),
-    "days": timedelta(hours=23),
-    "business_minutes": timedelta(minutes=1),
-    "business_hours": timedelta(hours=1),
-    "business_days": timedelta(hours=23),
-}
-
-
-def _too_long(d: Duration | timedelta) -> bool:
-    """True when ``d`` cannot fit between ``MIN_INSTANT`` and ``MAX_INSTANT``."""
-    if isinstance(d, timedelta):
-        return d >= _SPAN
-    return abs(d.amount) >= _SPAN // _LEAST[d.unit]
 
 
 def _bad_calendar(spec: object) -> bool:

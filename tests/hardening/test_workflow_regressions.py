@@ -612,14 +612,14 @@ VALIDATION_CASES: list[Case] = [
     (
         "sla-beyond-range",
         lambda: flow(slas=[tf.SLA("x", target=tf.hours(10**8))]),
-        WE,
-        "target 100000000 hours is longer than the supported range",
+        tf.DurationError,
+        "duration 100000000 hours is out of range",
     ),
     (
         "sla-timedelta-beyond",
         lambda: flow(slas=[tf.SLA("x", target=timedelta(days=500_000))]),
-        WE,
-        "is longer than the supported range",
+        tf.DurationError,
+        "out of range",
     ),
     (
         "timer-beyond-range",
@@ -627,16 +627,16 @@ VALIDATION_CASES: list[Case] = [
             transitions=[tf.Transition("go", source="a", target="b")],
             timers=[tf.Timer("a", after=tf.business_days(10**6), event="go")],
         ),
-        WE,
-        "after duration 1000000 business days is longer",
+        tf.DurationError,
+        "duration 1000000 business days is out of range",
     ),
     (
         "reminder-beyond-range",
         lambda: flow(
             timers=[tf.Timer("a", after=tf.days(10**6), event="go", reminders=[tf.minutes(10**9)])]
         ),
-        WE,
-        "reminder duration 1000000000 minutes is longer",
+        tf.DurationError,
+        "out of range",
     ),
     (
         "sla-calendar",

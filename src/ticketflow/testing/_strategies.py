@@ -24,7 +24,7 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
     ) from exc
 
 from ticketflow._calendar import BusinessCalendar, weekdays
-from ticketflow._durations import _MAX_AMOUNT, _UNITS, Duration, Unit
+from ticketflow._durations import _MAX_AMOUNTS, _UNITS, Duration, Unit
 from ticketflow._errors import TicketflowError
 from ticketflow._limits import MAX_INSTANT, MIN_INSTANT, check_instant
 from ticketflow._sla import SLA
@@ -296,8 +296,9 @@ def durations(
             raise KitArgumentError(
                 "units", u, f"units names unknown unit {_repr(u)} (expected one of {_UNITS})"
             )
-    lo = _check_int(min_amount, "min_amount", -_MAX_AMOUNT, _MAX_AMOUNT)
-    hi = _check_int(max_amount, "max_amount", -_MAX_AMOUNT, _MAX_AMOUNT)
+    most = min(_MAX_AMOUNTS[u] for u in units)  # every unit drawn must take the amount
+    lo = _check_int(min_amount, "min_amount", -most, most)
+    hi = _check_int(max_amount, "max_amount", -most, most)
     _check_order(lo, hi, "min_amount", "max_amount")
     unit_list: list[Unit] = list(units)  # type: ignore[arg-type]
     return st.builds(Duration, st.integers(lo, hi), st.sampled_from(unit_list))
