@@ -40,6 +40,7 @@ from ._errors import (
 )
 from ._holidays import CountryHolidays, country_holidays
 from ._limits import (
+    MAX_AGENDA,
     MAX_DATA_NODES,
     MAX_DEPTH,
     MAX_FILE_BYTES,
@@ -89,6 +90,7 @@ __all__ = [
     "Transition",
     "Workflow",
     # bounds
+    "MAX_AGENDA",
     "MAX_DATA_NODES",
     "MAX_DEPTH",
     "MAX_DURATION_YEARS",

@@ -8,6 +8,8 @@ hang or unbounded memory:
 * One engine call fires at most ``max_steps`` due items (default
   :data:`MAX_STEPS`); reaching it raises :class:`~ticketflow.StepLimitError`
   carrying what was done.
+* A stored snapshot lists at most :data:`MAX_AGENDA` agenda items and SLA
+  clocks.
 * Workflow files are regular files of at most :data:`MAX_FILE_BYTES`; loaded
   data holds at most :data:`MAX_DATA_NODES` values nested at most
   :data:`MAX_DEPTH` deep.
@@ -22,6 +24,7 @@ from datetime import UTC, datetime
 from ._errors import InstantError, NaiveDatetimeError
 
 __all__ = [
+    "MAX_AGENDA",
     "MAX_DATA_NODES",
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
@@ -38,6 +41,9 @@ MIN_INSTANT = datetime(1900, 1, 1, tzinfo=UTC)
 MAX_INSTANT = datetime(3000, 1, 1, tzinfo=UTC)
 #: Due items (timers, reminders, SLA breaches) one engine call fires at most.
 MAX_STEPS = 10_000
+#: Most agenda items, and most SLA clocks, a stored snapshot may hold (a workflow arms
+#: a handful per status; a longer list can only be a damaged or hostile row).
+MAX_AGENDA = 10_000
 #: Largest workflow file :func:`~ticketflow.load` reads.
 MAX_FILE_BYTES = 4 * 1024 * 1024
 #: Most values (scalars, lists and mappings, aliases counted again) in loaded data.

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from attrs import field, fields, frozen
 
 from ._errors import AttrsError, InstantError, SnapshotError
-from ._limits import MAX_DEPTH, MAX_INSTANT, MIN_INSTANT, check_instant
+from ._limits import MAX_AGENDA, MAX_DEPTH, MAX_INSTANT, MIN_INSTANT, check_instant
 
 __all__ = [
     "DATETIME_KEY",
@@ -491,10 +491,14 @@ class Ticket:
             )
         if schema < 1:
             raise SnapshotError(f"unknown schema {schema}", "schema")
-        agenda = tuple(
-            _due_in(item, f"agenda[{i}]") for i, item in enumerate(_get(data, "agenda", list))
-        )
-        slas = tuple(_sla_in(raw, f"slas[{i}]") for i, raw in enumerate(_get(data, "slas", list)))
+        raw_agenda, raw_slas = _get(data, "agenda", list), _get(data, "slas", list)
+        for key, raw in (("agenda", raw_agenda), ("slas", raw_slas)):
+            if len(raw) > MAX_AGENDA:
+                raise SnapshotError(
+                    f"holds {len(raw)} entries, more than MAX_AGENDA ({MAX_AGENDA})", key
+                )
+        agenda = tuple(_due_in(item, f"agenda[{i}]") for i, item in enumerate(raw_agenda))
+        slas = tuple(_sla_in(raw, f"slas[{i}]") for i, raw in enumerate(raw_slas))
         ident = data.get("id")
         if ident is not None and not isinstance(ident, str):
             raise SnapshotError(f"expected a string or null, got {_short(ident)}", "id")

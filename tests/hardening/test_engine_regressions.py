@@ -411,11 +411,11 @@ def _restored(
     return tf.Ticket.from_dict(_mutated(mutate, ticket))
 
 
-def _big_agenda(data: dict[str, Any]) -> None:
+def _big_agenda(data: dict[str, Any], items: int = tf.MAX_AGENDA) -> None:
     base = datetime(2026, 3, 2, 12, tzinfo=UTC)
     data["agenda"] = [
         [(base + timedelta(seconds=i)).isoformat(), "reminder", "auto_resolve", 0, 0]
-        for i in range(30_000)
+        for i in range(items)
     ]
 
 
@@ -436,7 +436,7 @@ FOREIGN: list[tuple[Callable[[], dict[str, Any]], str]] = [
         ),
         "arms at most 2",
     ),
-    (lambda: _mutated(_big_agenda), "30000 items"),
+    (lambda: _mutated(_big_agenda), f"{tf.MAX_AGENDA} items"),
     (
         lambda: _mutated(
             lambda d: d["agenda"].append(["2026-03-05T00:00:00+00:00", "sla_breach", "first", 0, 0])
@@ -802,11 +802,17 @@ class TestBoundedWork:
         assert done.ticket.status == "done"
 
     def test_thirty_thousand_item_agenda(self) -> None:
-        """A 30,000-item agenda is read and refused within the bound."""
+        """A 30,000-item agenda is refused before its items are read."""
+        data = _mutated(lambda d: _big_agenda(d, 30_000))
+        with within(label="30k agenda"), pytest.raises(tf.SnapshotError, match="MAX_AGENDA"):
+            tf.Ticket.from_dict(data)
+
+    def test_longest_agenda_read_is_refused_by_the_workflow(self) -> None:
+        """An agenda of MAX_AGENDA items is read, then refused by the engine, within the bound."""
         data = _mutated(_big_agenda)
-        with within(label="30k agenda"):
+        with within(label="MAX_AGENDA agenda"):
             ticket = tf.Ticket.from_dict(data)
-            with pytest.raises(tf.SnapshotError, match="30000 items"):
+            with pytest.raises(tf.SnapshotError, match=f"{tf.MAX_AGENDA} items"):
                 _flow().advance(ticket, now=datetime(2027, 1, 1, tzinfo=UTC))
 
     def test_long_catch_up_is_linear(self) -> None:
