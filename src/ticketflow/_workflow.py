@@ -41,6 +41,7 @@ from ._durations import Duration, compare_durations, describe, is_positive
 from ._errors import TransitionError
 from ._limits import MAX_STEPS
 from ._sla import SLA, SlaClock
+from ._tables import Tables, compile_tables, expand_sources
 from ._ticket import Event, Outcome, Ticket
 
 __all__ = [
@@ -52,17 +53,6 @@ __all__ = [
     "Transition",
     "Workflow",
 ]
-
-
-@frozen
-class _Compiled:
-    table: dict[str, dict[str, tuple[Transition, ...]]]
-    categories: dict[str, str]
-    statuses: dict[str, Status]
-    timers_by_status: dict[str, tuple[int, ...]]
-    initial: str
-    terminal: frozenset[str]
-    pausing: tuple[frozenset[str], ...]
 
 
 def _statuses(value: Iterable[Status]) -> tuple[Status, ...]:
@@ -107,20 +97,26 @@ class Workflow:
     slas: tuple[SLA, ...] = field(default=(), converter=_slas)
     calendar: CalendarSpec | None = field(default=None, eq=False)
     description: str | None = field(default=None, eq=False)
-    _compiled: _Compiled = field(init=False, repr=False, eq=False)
+    _tables: Tables = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         problems = _validate(self)
         if problems:
             raise problems.error(self.name)
-        object.__setattr__(self, "_compiled", _compile(self))
+        object.__setattr__(
+            self,
+            "_tables",
+            compile_tables(
+                self.name, self.statuses, self.transitions, self.timers, self.slas, self.calendar
+            ),
+        )
 
     # --- reading the definition -----------------------------------------------------------
 
     @property
     def initial(self) -> str:
         """The initial status's name."""
-        return self._compiled.initial
+        return self._tables.initial
 
     def status(self, name: str) -> Status:
         """The :class:`Status` called ``name``.
@@ -128,9 +124,9 @@ class Workflow:
         Raises:
             TransitionError: naming an unknown status (or a name that is not a string).
         """
-        found = self._compiled.statuses.get(name) if isinstance(name, str) else None
+        found = self._tables.statuses.get(name) if isinstance(name, str) else None
         if found is None:
-            known = _listing(self._compiled.statuses)
+            known = _listing(self._tables.statuses)
             status = name if isinstance(name, str) else show(name)
             raise TransitionError(status, "", (), f"unknown status {show(name)} (known: {known})")
         return found
@@ -222,7 +218,7 @@ class Workflow:
             AttrsError: ``attrs`` is not a mapping of JSON values and aware
                 datetimes (the message names the key path).
         """
-        return _engine.start(self, self._compiled, at, id, attrs)
+        return _engine.start(self._tables, at, id, attrs)
 
     def apply(
         self,
@@ -250,7 +246,7 @@ class Workflow:
             StepLimitError: more than ``max_steps`` items fell due; the event
                 was not applied and ``.outcome`` holds what was fired.
         """
-        return _engine.apply(self, self._compiled, ticket, event, at, actor, data, max_steps)
+        return _engine.apply(self._tables, ticket, event, at, actor, data, max_steps)
 
     def advance(self, ticket: Ticket, *, now: datetime, max_steps: int = MAX_STEPS) -> Outcome:
         """Fire every timer, reminder and SLA breach due at or before ``now``.
@@ -261,7 +257,7 @@ class Workflow:
             SnapshotError: ``ticket`` is not a Ticket this workflow could have produced.
             InstantError: ``now`` is not an aware datetime in the supported range.
         """
-        return _engine.advance(self, self._compiled, ticket, now, max_steps)
+        return _engine.advance(self._tables, ticket, now, max_steps)
 
     def allowed(
         self,
@@ -275,7 +271,7 @@ class Workflow:
 
         With ``at``, what fell due by then is fired first (at most ``max_steps`` items).
         """
-        return _engine.allowed(self, self._compiled, ticket, actor, at, max_steps)
+        return _engine.allowed(self._tables, ticket, actor, at, max_steps)
 
     def next_deadline(self, ticket: Ticket) -> datetime | None:
         """The earliest pending timer, reminder or SLA breach, or None.
@@ -283,13 +279,13 @@ class Workflow:
         Raises:
             SnapshotError: ``ticket`` is not a Ticket this workflow could have produced.
         """
-        return _engine.next_deadline(self, self._compiled, ticket)
+        return _engine.next_deadline(self._tables, ticket)
 
     def sla(
         self, ticket: Ticket, *, now: datetime, max_steps: int = MAX_STEPS
     ) -> tuple[SlaClock, ...]:
         """The ticket's SLA clocks as of ``now`` (after firing what fell due)."""
-        return _engine.sla_clocks(self, self._compiled, ticket, now, max_steps)
+        return _engine.sla_clocks(self._tables, ticket, now, max_steps)
 
     def replay(
         self, events: Iterable[Event | Mapping[str, Any]], *, max_steps: int = MAX_STEPS
@@ -304,7 +300,7 @@ class Workflow:
                 Event or mapping, a bad name, ``at`` not an ISO datetime with an
                 offset, ``data`` not a mapping, bad start attributes).
         """
-        return _engine.replay(self, self._compiled, events, max_steps)
+        return _engine.replay(self._tables, events, max_steps)
 
 
 # --- validation ---------------------------------------------------------------------------
@@ -381,7 +377,7 @@ def _validate(wf: Workflow) -> Problems:
         )
     else:
         for t in transitions:
-            for src in _expand(t.source, statuses, terminal):
+            for src in expand_sources(t.source, statuses, terminal):
                 expanded.setdefault((src, t.event), []).append(t)
         for (src, event), cands in expanded.items():
             problem = _ambiguity(src, event, cands)
@@ -556,44 +552,3 @@ def _check_sla(add: Callable[[str], None], sla: SLA, events: set[str]) -> None:
 def _bad_calendar(spec: object) -> bool:
     """True when ``spec`` is neither None, a calendar nor a callable choosing one."""
     return spec is not None and not callable(spec) and not isinstance(spec, BusinessCalendar)
-
-
-def _expand(
-    sources: Sequence[str], statuses: Mapping[str, Status], terminal: set[str] | frozenset[str]
-) -> list[str]:
-    out: list[str] = []
-    for src in sources:
-        if src == ANY:
-            out.extend(n for n in statuses if n not in terminal)
-        elif src in statuses:
-            out.append(src)
-    return list(dict.fromkeys(out))
-
-
-def _compile(wf: Workflow) -> _Compiled:
-    statuses = {s.name: s for s in wf.statuses}
-    terminal = frozenset(n for n, s in statuses.items() if s.terminal)
-    table: dict[str, dict[str, list[Transition]]] = {n: {} for n in statuses}
-    for t in wf.transitions:
-        for src in _expand(t.source, statuses, terminal):
-            table[src].setdefault(t.event, []).append(t)
-    frozen_table = {
-        src: {
-            # guarded candidates first, in definition order; the unguarded fallback last
-            ev: tuple(sorted(cands, key=lambda t: t.guard is None))
-            for ev, cands in evs.items()
-        }
-        for src, evs in table.items()
-    }
-    timers: dict[str, list[int]] = {n: [] for n in statuses}
-    for i, tm in enumerate(wf.timers):
-        timers[tm.status].append(i)
-    return _Compiled(
-        table=frozen_table,
-        categories={n: s.category for n, s in statuses.items()},
-        statuses=statuses,
-        timers_by_status={n: tuple(v) for n, v in timers.items()},
-        initial=next(n for n, s in statuses.items() if s.initial),
-        terminal=terminal,
-        pausing=tuple(sla.pause_in | {"solved"} for sla in wf.slas),
-    )
