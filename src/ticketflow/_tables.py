@@ -35,6 +35,7 @@ class Tables:
         table: ``table[status][event]`` -> candidate transitions, guarded first.
         categories: Each status's category.
         statuses: Each status by name, in definition order.
+        transitions: Every transition, in definition order (for diagrams).
         timers: Every timer, in definition order (tickets store their indices).
         timers_by_status: The indices of the timers armed on entering each status.
         slas: Every SLA, in definition order (clocks store their indices).
@@ -48,6 +49,7 @@ class Tables:
     table: dict[str, dict[str, tuple[Transition, ...]]]
     categories: dict[str, str]
     statuses: dict[str, Status]
+    transitions: tuple[Transition, ...]
     timers: tuple[Timer, ...]
     timers_by_status: dict[str, tuple[int, ...]]
     slas: tuple[SLA, ...]
@@ -101,6 +103,7 @@ def compile_tables(
         table=frozen_table,
         categories={n: s.category for n, s in by_name.items()},
         statuses=by_name,
+        transitions=tuple(transitions),
         timers=tuple(timers),
         timers_by_status={n: tuple(v) for n, v in armed.items()},
         slas=tuple(slas),

@@ -18,7 +18,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from . import _engine
+from . import _diagram, _engine
 from ._checks import Problems, items, show
 from ._definitions import (
     CATEGORIES,
@@ -161,15 +161,11 @@ class Workflow:
 
     def to_mermaid(self) -> str:
         """A Mermaid ``stateDiagram-v2`` of the statuses and transitions."""
-        from ._diagram import to_mermaid
-
-        return to_mermaid(self)
+        return _diagram.to_mermaid(self._tables)
 
     def to_dot(self) -> str:
         """A Graphviz DOT digraph of the statuses and transitions."""
-        from ._diagram import to_dot
-
-        return to_dot(self)
+        return _diagram.to_dot(self._tables)
 
     @classmethod
     def from_dict(
