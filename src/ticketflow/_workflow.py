@@ -6,8 +6,8 @@ transitions, timers, SLAs, a calendar; the classes live in
 every problem is collected into one :class:`~ticketflow.WorkflowError`, and
 the definition is compiled by ``_tables.py`` into one frozen ``Tables`` value.
 Every engine method hands that value to ``_engine.py``; diagrams are drawn
-by ``_diagram.py`` and files read and written by ``_loading.py``, which sits
-on top of this module.
+by ``_diagram.py`` and plain data read and written by ``_loading.py``; ``_files.py``
+(``load`` and ``dump``) sits on top of this module.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from . import _diagram, _engine
+from . import _diagram, _engine, _loading
 from ._checks import Problems, items, show
 from ._definitions import (
     CATEGORIES,
@@ -180,9 +180,7 @@ class Workflow:
             LoadError: naming the bad key, type, duration or name and where it is.
             WorkflowError: when the workflow read is not valid.
         """
-        from ._loading import from_dict
-
-        return from_dict(data, registry=registry)
+        return Workflow(**_loading.read_definitions(data, registry=registry))
 
     def to_dict(self, *, registry: Mapping[str, object] | None = None) -> dict[str, Any]:
         """The workflow as plain data (JSON- and TOML-safe) that :meth:`from_dict` reads back.
@@ -192,9 +190,7 @@ class Workflow:
         Raises:
             LoadError: naming a callable or holiday source that cannot be written.
         """
-        from ._loading import to_dict
-
-        return to_dict(self, registry=registry)
+        return _loading.to_dict(self, registry=registry)
 
     # --- the engine -------------------------------------------------------------------------
 
