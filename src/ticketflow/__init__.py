@@ -38,6 +38,7 @@ from ._errors import (
     TransitionError,
     WorkflowError,
 )
+from ._files import dump, load
 from ._holidays import CountryHolidays, country_holidays
 from ._limits import (
     MAX_AGENDA,
@@ -49,7 +50,6 @@ from ._limits import (
     MAX_STEPS,
     MIN_INSTANT,
 )
-from ._loading import dump, load
 from ._sla import SLA, SlaClock
 from ._ticket import Context, Effect, Event, Outcome, Step, Ticket
 from ._workflow import CATEGORIES, Status, Timer, Transition, Workflow

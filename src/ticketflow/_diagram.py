@@ -1,15 +1,13 @@
-"""Diagrams generated from a workflow's own tables, so they never drift."""
+"""Diagrams generated from a workflow's compiled :class:`Tables`, so they never drift."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from ._durations import describe
-
-if TYPE_CHECKING:
-    from ._workflow import Workflow
+from ._tables import Tables
 
 __all__ = ["to_dot", "to_mermaid"]
 
@@ -50,9 +48,9 @@ def _mermaid_text(text: str) -> str:
     return text.translate(_MERMAID_TEXT)
 
 
-def _mermaid_ids(wf: Workflow) -> dict[str, str]:
+def _mermaid_ids(wf: Tables) -> dict[str, str]:
     """A Mermaid id per status: its name when that is a plain identifier, else ``state_<n>``."""
-    names = [s.name for s in wf.statuses]
+    names = [s.name for s in wf.statuses.values()]
     taken = set(names)
     ids: dict[str, str] = {}
     for i, name in enumerate(names):
@@ -76,10 +74,10 @@ class _Edge(NamedTuple):
     system: bool  # only the system may send it
 
 
-def _edges(wf: Workflow) -> Iterator[_Edge]:
+def _edges(wf: Tables) -> Iterator[_Edge]:
     """One edge per (source, event, target), ``"*"`` expanded, in definition order."""
     timed = {(tm.status, tm.event): f" after {describe(tm.after)}" for tm in wf.timers}
-    open_statuses = [s.name for s in wf.statuses if not s.terminal]
+    open_statuses = [s.name for s in wf.statuses.values() if not s.terminal]
     seen: set[tuple[str, str, str]] = set()
     for t in wf.transitions:
         roles = f" [{', '.join(sorted(t.roles))}]" if t.roles else ""
@@ -94,14 +92,14 @@ def _edges(wf: Workflow) -> Iterator[_Edge]:
                 yield _Edge(name, target, t.event, roles, timed.get((name, t.event), ""), system)
 
 
-def to_mermaid(wf: Workflow) -> str:
+def to_mermaid(wf: Tables) -> str:
     """A Mermaid ``stateDiagram-v2``: statuses with their labels, one edge per
     (source, event), timed events annotated with their delay, and terminal
     statuses leading to the end state.
     """
     ids = _mermaid_ids(wf)
     lines = ["stateDiagram-v2"]
-    for s in wf.statuses:
+    for s in wf.statuses.values():
         label = f"{s.title} ({s.category})"
         lines.append(f'    state "{_mermaid_text(label)}" as {ids[s.name]}')
     lines.append(f"    [*] --> {ids[wf.initial]}")
@@ -112,7 +110,7 @@ def to_mermaid(wf: Workflow) -> str:
         if text is None:
             text = texts[key] = _mermaid_text(f"{e.event}{e.roles}{e.delay}")
         lines.append(f"    {ids[e.source]} --> {ids[e.target]}: {text}")
-    for end in sorted(s.name for s in wf.statuses if s.terminal):
+    for end in sorted(s.name for s in wf.statuses.values() if s.terminal):
         lines.append(f"    {ids[end]} --> [*]")
     return "\n".join(lines) + "\n"
 
@@ -136,13 +134,13 @@ def _dot_str(text: str) -> str:
     return f'"{text.translate(_DOT_TEXT)}"'
 
 
-def to_dot(wf: Workflow) -> str:
+def to_dot(wf: Tables) -> str:
     """A Graphviz DOT digraph: statuses labelled with their title and category,
     the initial one entered from a start point, terminal ones drawn with a
     double border, one edge per (source, event, target) with its roles, timed
     edges annotated with their delay, and timed or system moves dashed.
     """
-    names = {s.name for s in wf.statuses}
+    names = {s.name for s in wf.statuses.values()}
     start = "__start__"
     while start in names:
         start += "_"
@@ -152,7 +150,7 @@ def to_dot(wf: Workflow) -> str:
         "    node [shape=box, style=rounded];",
         f'    {_dot_str(start)} [shape=point, label=""];',
     ]
-    for s in wf.statuses:
+    for s in wf.statuses.values():
         attrs = "label=" + _dot_str(f"{s.title}\n({s.category})")
         if s.terminal:
             attrs += ", peripheries=2"

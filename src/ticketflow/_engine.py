@@ -30,10 +30,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import _sla
 from ._calendar import ALWAYS_OPEN, BusinessCalendar
+from ._definitions import Transition
 from ._errors import (
     AttrsError,
     CalendarError,
@@ -49,6 +50,7 @@ from ._errors import (
     WorkflowError,
 )
 from ._limits import MAX_INSTANT, MAX_STEPS
+from ._tables import Tables
 from ._ticket import (
     Context,
     Due,
@@ -63,9 +65,6 @@ from ._ticket import (
     freeze_attrs,
 )
 
-if TYPE_CHECKING:
-    from ._workflow import Transition, Workflow, _Compiled
-
 SYSTEM = "system"
 # instants from this year on may lie past MAX_INSTANT: check them exactly
 _LAST_YEAR = MAX_INSTANT.year - 1
@@ -75,9 +74,9 @@ def _utc(at: datetime) -> datetime:
     return at.astimezone(UTC)
 
 
-def _calendar(wf: Workflow, spec: object, attrs: Mapping[str, Any]) -> BusinessCalendar:
+def _calendar(c: Tables, spec: object, attrs: Mapping[str, Any]) -> BusinessCalendar:
     if spec is None:
-        spec = wf.calendar
+        spec = c.calendar
     if spec is None:
         return ALWAYS_OPEN
     if isinstance(spec, BusinessCalendar):
@@ -91,10 +90,9 @@ def _calendar(wf: Workflow, spec: object, attrs: Mapping[str, Any]) -> BusinessC
 class _Run:
     """Accumulates the steps and effects of one engine call."""
 
-    __slots__ = ("c", "effects", "steps", "wf")
+    __slots__ = ("c", "effects", "steps")
 
-    def __init__(self, wf: Workflow, c: _Compiled) -> None:
-        self.wf = wf
+    def __init__(self, c: Tables) -> None:
         self.c = c
         self.steps: list[Step] = []
         self.effects: list[Effect] = []
@@ -106,10 +104,10 @@ class _Run:
 
     def timer_items(self, status: str, at: datetime, attrs: Mapping[str, Any]) -> list[Due]:
         items: list[Due] = []
-        wf = self.wf
-        for i in self.c.timers_by_status[status]:
-            tm = wf.timers[i]
-            cal = _calendar(wf, tm.calendar, attrs)
+        c = self.c
+        for i in c.timers_by_status[status]:
+            tm = c.timers[i]
+            cal = _calendar(c, tm.calendar, attrs)
             deadline = cal.add(at, tm.after)
             if deadline.year >= _LAST_YEAR:  # a deadline past the range could not be stored
                 check_aware(deadline, f"the deadline of timer {tm.event!r}")
@@ -129,20 +127,20 @@ class _Run:
         return items
 
     def sla_cal(self, state: SlaState, attrs: Mapping[str, Any]) -> BusinessCalendar:
-        return _calendar(self.wf, self.wf.slas[state.index].calendar, attrs)
+        return _calendar(self.c, self.c.slas[state.index].calendar, attrs)
 
     def new_slas(self, at: datetime, status: str, attrs: Mapping[str, Any]) -> tuple[SlaState, ...]:
         out: list[SlaState] = []
         seen: set[str] = set()
         category = self.c.categories[status]
-        for index, sla in enumerate(self.wf.slas):
+        for index, sla in enumerate(self.c.slas):
             if sla.name in seen or not sla.matches(attrs):
                 continue
             seen.add(sla.name)
             if sla.start_on is not None:
                 out.append(_sla.unstarted(sla, index))
                 continue
-            cal = _calendar(self.wf, sla.calendar, attrs)
+            cal = _calendar(self.c, sla.calendar, attrs)
             paused = category in self.c.pausing[index]
             state = _sla.start_clock(sla, index, cal, at, paused)
             if category == "closed":
@@ -158,7 +156,7 @@ class _Run:
         category = self.c.categories[status]
         out: list[SlaState] = []
         for st in ticket.slas:
-            sla = self.wf.slas[st.index]
+            sla = self.c.slas[st.index]
             cal = self.sla_cal(st, ticket.attrs)
             pausing = category in self.c.pausing[st.index]
             if not st.started:
@@ -206,7 +204,7 @@ def _agenda(items: list[Due]) -> tuple[Due, ...]:
 # --- checking what comes in ------------------------------------------------------------
 
 
-def _mark(ticket: Ticket, c: _Compiled) -> Ticket:
+def _mark(ticket: Ticket, c: Tables) -> Ticket:
     """Record that ``ticket`` was built (or checked) for the workflow compiled as ``c``."""
     object.__setattr__(ticket, "_checked", c)
     return ticket
@@ -226,7 +224,7 @@ def _check_max_steps(max_steps: object) -> int:
     return max_steps
 
 
-def _check_ticket(wf: Workflow, c: _Compiled, ticket: object) -> Ticket:
+def _check_ticket(c: Tables, ticket: object) -> Ticket:
     """Return ``ticket`` if this workflow could have produced it.
 
     Raises:
@@ -238,26 +236,26 @@ def _check_ticket(wf: Workflow, c: _Compiled, ticket: object) -> Ticket:
     if ticket._checked is c:
         return ticket
     check_snapshot(ticket)
-    if ticket.workflow != wf.name:
+    if ticket.workflow != c.name:
         raise SnapshotError(
-            f"ticket of workflow {ticket.workflow!r} given to workflow {wf.name!r}", "workflow"
+            f"ticket of workflow {ticket.workflow!r} given to workflow {c.name!r}", "workflow"
         )
     if ticket.status not in c.table:
         raise TransitionError(
             ticket.status, "", (), f"ticket is in unknown status {ticket.status!r}"
         )
-    slas = wf.slas
+    slas = c.slas
     seen: set[str] = set()
     for i, st in enumerate(ticket.slas):
         if st.index >= len(slas) or slas[st.index].name != st.name:
             raise SnapshotError(
-                f"SLA clock {st.name!r} (#{st.index}) is not in workflow {wf.name!r}",
+                f"SLA clock {st.name!r} (#{st.index}) is not in workflow {c.name!r}",
                 f"slas[{i}]",
             )
         if st.name in seen:
             raise SnapshotError(f"SLA clock {st.name!r} appears twice", f"slas[{i}]")
         seen.add(st.name)
-    timers = wf.timers
+    timers = c.timers
     armed = c.timers_by_status[ticket.status]
     room = len(ticket.slas) + sum(
         1 + len(timers[i].reminders) + len(timers[i].remind_before) for i in armed
@@ -265,7 +263,7 @@ def _check_ticket(wf: Workflow, c: _Compiled, ticket: object) -> Ticket:
     if len(ticket.agenda) > room:
         raise SnapshotError(
             f"{len(ticket.agenda)} items, but status {ticket.status!r} of workflow "
-            f"{wf.name!r} arms at most {room}",
+            f"{c.name!r} arms at most {room}",
             "agenda",
         )
     breaches = 0
@@ -290,7 +288,7 @@ def _check_ticket(wf: Workflow, c: _Compiled, ticket: object) -> Ticket:
         if d.index not in armed or timers[d.index].event != d.name:
             raise SnapshotError(
                 f"{d.kind} {d.name!r} (#{d.index}) is not a timer armed in status "
-                f"{ticket.status!r} of workflow {wf.name!r}",
+                f"{ticket.status!r} of workflow {c.name!r}",
                 where,
             )
         if d.kind == "reminder":
@@ -372,7 +370,7 @@ def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticke
             else:
                 state = _sla.breach(slas[item.index])
                 slas = (*slas[: item.index], state, *slas[item.index + 1 :])
-                target = run.wf.slas[state.index].target
+                target = run.c.slas[state.index].target
                 run.effects.append(Effect("sla_breach", item.name, item.at, {"target": target}))
             version += 1
             updated = item.at
@@ -492,7 +490,7 @@ def _perform(run: _Run, ticket: Ticket, t: Transition, ctx: Context) -> Ticket:
                         f"transition {t.event!r} from {source!r}: its sub_status callable "
                         f"returned {_short(sub)}, not a string or None"
                     ],
-                    run.wf.name,
+                    run.c.name,
                 )
     else:
         sub = None if entering else ticket.sub_status
@@ -526,7 +524,7 @@ def _perform(run: _Run, ticket: Ticket, t: Transition, ctx: Context) -> Ticket:
         name = tpl.name if tpl.name is not None else t.event
         if tpl.kind == "follow_up":
             attrs = {**ticket.attrs, "follow_up_of": ticket.id}
-            child = start(run.wf, run.c, at, None, attrs).ticket
+            child = start(run.c, at, None, attrs).ticket
             data: dict[str, Any] = {**(tpl.data or {}), "ticket": child, "parent": ticket.id}
         else:
             data = dict(tpl.data) if tpl.data else {}
@@ -534,7 +532,7 @@ def _perform(run: _Run, ticket: Ticket, t: Transition, ctx: Context) -> Ticket:
     return new
 
 
-def _select(c: _Compiled, ticket: Ticket, event: str, ctx: Context) -> Transition:
+def _select(c: Tables, ticket: Ticket, event: str, ctx: Context) -> Transition:
     cands = c.table[ticket.status].get(event)
     if not cands:
         raise TransitionError(ticket.status, event, tuple(sorted(c.table[ticket.status])))
@@ -566,8 +564,7 @@ def _select(c: _Compiled, ticket: Ticket, event: str, ctx: Context) -> Transitio
 
 
 def start(
-    wf: Workflow,
-    c: _Compiled,
+    c: Tables,
     at: datetime,
     id: str | None,
     attrs: Mapping[str, Any] | None,
@@ -576,13 +573,13 @@ def start(
     if id is not None and not isinstance(id, str):
         raise SnapshotError(f"must be a string or None, got {_short(id)}", "id")
     frozen = freeze_attrs(attrs)
-    run = _Run(wf, c)
+    run = _Run(c)
     status = c.initial
     slas = run.new_slas(at, status, frozen)
     agenda = _agenda([*run.timer_items(status, at, frozen), *_sla_items(slas)])
     ticket = Ticket(
         id=id,
-        workflow=wf.name,
+        workflow=c.name,
         status=status,
         sub_status=None,
         version=1,
@@ -599,8 +596,7 @@ def start(
 
 
 def apply(
-    wf: Workflow,
-    c: _Compiled,
+    c: Tables,
     ticket: Ticket,
     event: str,
     at: datetime,
@@ -608,7 +604,7 @@ def apply(
     data: Mapping[str, Any] | None,
     max_steps: int = MAX_STEPS,
 ) -> Outcome:
-    ticket = _check_ticket(wf, c, ticket)
+    ticket = _check_ticket(c, ticket)
     if not isinstance(event, str):
         raise TransitionError(
             ticket.status, _short(event), (), f"event must be a string, got {_short(event)}"
@@ -623,7 +619,7 @@ def apply(
     at_utc = at.astimezone(UTC)
     if at_utc < ticket.updated_at.astimezone(UTC):
         raise OutOfOrderError(at, ticket.updated_at)
-    run = _Run(wf, c)
+    run = _Run(c)
     agenda = ticket.agenda
     current = _catch_up(run, ticket, at, max_steps) if agenda and agenda[0].at <= at_utc else ticket
     ctx = Context(event, at, actor, data)
@@ -631,31 +627,28 @@ def apply(
     return run.outcome(_perform(run, current, t, ctx))
 
 
-def advance(
-    wf: Workflow, c: _Compiled, ticket: Ticket, now: datetime, max_steps: int = MAX_STEPS
-) -> Outcome:
-    ticket = _check_ticket(wf, c, ticket)
+def advance(c: Tables, ticket: Ticket, now: datetime, max_steps: int = MAX_STEPS) -> Outcome:
+    ticket = _check_ticket(c, ticket)
     check_aware(now, "now")
     max_steps = _check_max_steps(max_steps)
-    run = _Run(wf, c)
+    run = _Run(c)
     return run.outcome(_catch_up(run, ticket, now, max_steps))
 
 
 def allowed(
-    wf: Workflow,
-    c: _Compiled,
+    c: Tables,
     ticket: Ticket,
     actor: str | None,
     at: datetime | None,
     max_steps: int = MAX_STEPS,
 ) -> tuple[str, ...]:
-    ticket = _check_ticket(wf, c, ticket)
+    ticket = _check_ticket(c, ticket)
     _check_actor(ticket, "", actor)
     max_steps = _check_max_steps(max_steps)
     if at is not None:
         check_aware(at, "at")
         if _utc(at) >= _utc(ticket.updated_at):
-            ticket = _catch_up(_Run(wf, c), ticket, at, max_steps)
+            ticket = _catch_up(_Run(c), ticket, at, max_steps)
     out: list[str] = []
     for event, cands in c.table[ticket.status].items():
         ctx = Context(event, at, actor, None)
@@ -664,22 +657,22 @@ def allowed(
     return tuple(sorted(out))
 
 
-def next_deadline(wf: Workflow, c: _Compiled, ticket: Ticket) -> datetime | None:
-    return _check_ticket(wf, c, ticket).next_deadline
+def next_deadline(c: Tables, ticket: Ticket) -> datetime | None:
+    return _check_ticket(c, ticket).next_deadline
 
 
 def sla_clocks(
-    wf: Workflow, c: _Compiled, ticket: Ticket, now: datetime, max_steps: int = MAX_STEPS
+    c: Tables, ticket: Ticket, now: datetime, max_steps: int = MAX_STEPS
 ) -> tuple[_sla.SlaClock, ...]:
-    ticket = _check_ticket(wf, c, ticket)
+    ticket = _check_ticket(c, ticket)
     check_aware(now, "now")
     max_steps = _check_max_steps(max_steps)
     if _utc(now) < _utc(ticket.updated_at):
         raise OutOfOrderError(now, ticket.updated_at)
-    run = _Run(wf, c)
+    run = _Run(c)
     ticket = _catch_up(run, ticket, now, max_steps)
     return tuple(
-        _sla.clock(wf.slas[st.index], run.sla_cal(st, ticket.attrs), st, now)
+        _sla.clock(c.slas[st.index], run.sla_cal(st, ticket.attrs), st, now)
         for st in ticket.slas
         if st.started
     )
@@ -728,8 +721,7 @@ def _event_in(entry: object, position: int) -> tuple[Event, str | None]:
 
 
 def replay(
-    wf: Workflow,
-    c: _Compiled,
+    c: Tables,
     events: Iterable[Event | Mapping[str, Any]],
     max_steps: int = MAX_STEPS,
 ) -> Outcome:
@@ -745,14 +737,14 @@ def replay(
             if ev.name != "start":
                 raise EventLogError(f"a log begins with 'start', not {ev.name!r}", position)
             try:
-                out = start(wf, c, ev.at, ident, ev.data)
+                out = start(c, ev.at, ident, ev.data)
             except AttrsError as exc:
                 raise EventLogError(f"data: {exc}", position) from None
         elif ev.name == "start":
             raise EventLogError("'start' may only come first", position)
         else:
             assert ticket is not None
-            out = apply(wf, c, ticket, ev.name, ev.at, ev.actor, ev.data, max_steps)
+            out = apply(c, ticket, ev.name, ev.at, ev.actor, ev.data, max_steps)
         ticket = out.ticket
         steps.extend(out.steps)
         effects.extend(out.effects)

@@ -40,9 +40,10 @@ import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeAlias
+from typing import Any, NoReturn, Protocol, TypeAlias
 
 from ._calendar import ALWAYS_OPEN, BusinessCalendar, weekdays
+from ._definitions import CalendarSpec, Status, Timer, Transition
 from ._durations import Duration, describe, parse_duration
 from ._errors import CalendarError, DurationError, LoadError
 from ._holidays import (
@@ -55,12 +56,28 @@ from ._holidays import (
 from ._limits import MAX_DATA_NODES, MAX_DEPTH, MAX_FILE_BYTES
 from ._sla import SLA
 from ._ticket import Effect
-from ._workflow import Status, Timer, Transition
 
-if TYPE_CHECKING:
-    from ._workflow import Workflow
 
-__all__ = ["Registry", "dump", "from_dict", "load", "to_dict"]
+class Definitions(Protocol):
+    """What :func:`to_dict` reads of a workflow."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def calendar(self) -> CalendarSpec | None: ...
+    @property
+    def statuses(self) -> tuple[Status, ...]: ...
+    @property
+    def transitions(self) -> tuple[Transition, ...]: ...
+    @property
+    def timers(self) -> tuple[Timer, ...]: ...
+    @property
+    def slas(self) -> tuple[SLA, ...]: ...
+
+
+__all__ = ["Definitions", "Registry", "read_definitions", "to_dict"]
 
 #: Names -> guards, ``sub_status`` callables and calendars (a ``BusinessCalendar``
 #: or a callable ``(attrs) -> BusinessCalendar``).
@@ -541,8 +558,10 @@ def _registry(registry: object) -> dict[str, object]:
     return out
 
 
-def from_dict(data: Mapping[str, Any], *, registry: Registry | None = None) -> Workflow:
-    """Build a workflow from plain data (the structure of a workflow file).
+def read_definitions(
+    data: Mapping[str, Any], *, registry: Registry | None = None
+) -> dict[str, Any]:
+    """A workflow's constructor arguments read from plain data (a workflow file's structure).
 
     Names of guards, ``sub_status`` functions and calendars are looked up in
     ``registry`` once, now; ``calendar`` names may also refer to the
@@ -553,10 +572,7 @@ def from_dict(data: Mapping[str, Any], *, registry: Registry | None = None) -> W
     Raises:
         LoadError: naming the unknown key, wrong type, bad duration or
             unregistered name, and where it is.
-        WorkflowError: when the workflow read is not valid.
     """
-    from ._workflow import Workflow
-
     reg = _registry(registry)
     top = _table(_copy(data, "", json_only=False), "", _TOP_KEYS)
     calendars: dict[str, BusinessCalendar] = {}
@@ -571,15 +587,15 @@ def from_dict(data: Mapping[str, Any], *, registry: Registry | None = None) -> W
     def items(key: str, read: Callable[[object, str], Any]) -> list[Any]:
         return [read(v, f"{key}[{i}]") for i, v in enumerate(_list(top.get(key, []), key))]
 
-    return Workflow(
-        name=_str(_required(top, "name", ""), "name"),
-        statuses=items("statuses", reader.status),
-        transitions=items("transitions", reader.transition),
-        timers=items("timers", reader.timer),
-        slas=items("slas", reader.sla),
-        calendar=reader.calendar(top["calendar"], "calendar") if "calendar" in top else None,
-        description=_opt_str(top, "description", ""),
-    )
+    return {
+        "name": _str(_required(top, "name", ""), "name"),
+        "statuses": items("statuses", reader.status),
+        "transitions": items("transitions", reader.transition),
+        "timers": items("timers", reader.timer),
+        "slas": items("slas", reader.sla),
+        "calendar": reader.calendar(top["calendar"], "calendar") if "calendar" in top else None,
+        "description": _opt_str(top, "description", ""),
+    }
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -766,8 +782,8 @@ def _sla_dict(sla: SLA, where: str, w: _Writer) -> dict[str, Any]:
     return out
 
 
-def to_dict(wf: Workflow, *, registry: Registry | None = None) -> dict[str, Any]:
-    """The workflow as plain data that :func:`from_dict` reads back.
+def to_dict(wf: Definitions, *, registry: Registry | None = None) -> dict[str, Any]:
+    """The workflow as plain data that :func:`read_definitions` reads back.
 
     Guards, ``sub_status`` functions and calendar functions are written by
     the name they have in ``registry``, else by their ``__name__``; business
@@ -778,10 +794,6 @@ def to_dict(wf: Workflow, *, registry: Registry | None = None) -> dict[str, Any]
             is not whole minutes, a holiday source that is not data, or a
             value that is not JSON (effect ``data``, SLA ``when`` values).
     """
-    from ._workflow import Workflow
-
-    if not isinstance(wf, Workflow):
-        _fail(None, f"expected a Workflow, got {_show(wf)}")
     w = _Writer(_registry(registry))
     out: dict[str, Any] = {"name": wf.name}
     if wf.description is not None:
@@ -1092,57 +1104,6 @@ def _yaml(path: Path) -> Any:
             "reading or writing YAML needs pyyaml: pip install 'ticketflow[yaml]'", path=str(path)
         ) from None
     return yaml
-
-
-def load(path: str | os.PathLike[str], *, registry: Registry | None = None) -> Workflow:
-    """Read a workflow from a ``.toml``, ``.json`` or ``.yaml``/``.yml`` file.
-
-    Only a regular file of at most ``MAX_FILE_BYTES`` is read (a FIFO, a
-    device or a directory is refused at once, never waited on); what it
-    holds must stay within ``MAX_DATA_NODES`` values and ``MAX_DEPTH``
-    levels.
-
-    Raises:
-        LoadError: naming the file (and line, or key) when it cannot be read,
-            parsed or understood.
-        WorkflowError: when the workflow read is not valid.
-    """
-    file = _file_path(path)
-    reg = _registry(registry)
-    data = _parse(file, _decode(file, _read_bytes(file)))
-    if not isinstance(data, Mapping):
-        raise LoadError(f"expected a table at the top, got {_kind(data)}", path=str(file))
-    try:
-        return from_dict(data, registry=reg)
-    except LoadError as exc:
-        raise LoadError(exc.detail, key=exc.key, path=str(file)) from exc
-
-
-def dump(wf: Workflow, path: str | os.PathLike[str], *, registry: Registry | None = None) -> None:
-    """Write ``wf`` to a ``.toml``, ``.json`` or ``.yaml``/``.yml`` file (UTF-8).
-
-    The text is made in full before the file is touched; an existing path
-    that is not a regular file (a directory, a FIFO, a device) is refused
-    and left as it was.
-
-    Raises:
-        LoadError: naming the file for an unknown extension, a folder that
-            does not exist, a path that cannot be written, or what
-            :func:`to_dict` cannot write.
-    """
-    file = _file_path(path)
-    try:
-        data = to_dict(wf, registry=registry)
-        suffix = file.suffix.lower()
-        if suffix == ".json":
-            text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-        elif suffix == ".toml":
-            text = to_toml(data)
-        else:
-            text = _yaml(file).safe_dump(data, sort_keys=False, allow_unicode=True)
-    except LoadError as exc:
-        raise LoadError(exc.detail, key=exc.key, path=str(file)) from exc
-    _write_bytes(file, text.encode("utf-8"))
 
 
 def _write_bytes(file: Path, raw: bytes) -> None:

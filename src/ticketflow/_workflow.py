@@ -1,37 +1,40 @@
-"""Workflow definitions, their validation, and their compilation to tables.
+"""The :class:`Workflow` facade: validate, compile, delegate.
 
 Theory of operation: a :class:`Workflow` is written as data (statuses,
-transitions, timers, SLAs, a calendar). At construction it is checked once,
+transitions, timers, SLAs, a calendar; the classes live in
+``_definitions.py``). At construction it is checked once by ``_validate.py``,
 every problem is collected into one :class:`~ticketflow.WorkflowError`, and
-the definition is compiled into lookup tables:
-
-* ``table[status][event]`` -> the candidate transitions, in definition order
-  (guarded ones first, so an unguarded fallback comes last);
-* ``timers_by_status[status]`` -> the timers armed on entering it;
-* the status categories, for SLA pauses and list filters.
-
-After that, applying an event costs a dict lookup or two plus the guard,
-whatever the workflow's size. The engine itself lives in ``_engine.py``.
+the definition is compiled by ``_tables.py`` into one frozen ``Tables`` value.
+Every engine method hands that value to ``_engine.py``; diagrams are drawn
+by ``_diagram.py`` and plain data read and written by ``_loading.py``; ``_files.py``
+(``load`` and ``dump``) sits on top of this module.
 """
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
-from itertools import islice
-from typing import Any, Literal, TypeAlias
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
 
-from attrs import evolve, field, frozen
+from attrs import field, frozen
 
-from . import _engine
-from ._calendar import BusinessCalendar
-from ._checks import Problems, copy_json, fail, items, json_problem, show
-from ._durations import Duration, compare_durations, describe, is_positive, to_duration
-from ._errors import DurationError, TransitionError, WorkflowError
+from . import _diagram, _engine, _loading
+from ._checks import Problems, items, show
+from ._definitions import (
+    CATEGORIES,
+    CalendarSpec,
+    Category,
+    Guard,
+    Status,
+    Timer,
+    Transition,
+)
+from ._errors import TransitionError
 from ._limits import MAX_STEPS
 from ._sla import SLA, SlaClock
-from ._ticket import Context, Effect, Event, Outcome, Ticket
+from ._tables import Tables, compile_tables
+from ._ticket import Event, Outcome, Ticket
+from ._validate import listing, validate
 
 __all__ = [
     "CATEGORIES",
@@ -42,266 +45,6 @@ __all__ = [
     "Transition",
     "Workflow",
 ]
-
-Category: TypeAlias = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
-
-#: The fixed vocabulary of status categories.
-CATEGORIES: tuple[str, ...] = ("new", "open", "pending", "on_hold", "solved", "closed")
-
-Guard: TypeAlias = Callable[[Ticket, Context], bool]
-SubStatus: TypeAlias = "str | Callable[[Ticket, Context], str | None]"
-CalendarSpec: TypeAlias = "BusinessCalendar | Callable[[Mapping[str, Any]], BusinessCalendar]"
-
-ANY = "*"
-
-
-def _check_text(problems: list[str], where: str, field_: str, value: object, *, none: bool) -> None:
-    """Note a problem unless ``value`` is a string (or None, when ``none``)."""
-    if isinstance(value, str) or (none and value is None):
-        return
-    expected = "a string or None" if none else "a string"
-    problems.append(f"{where}: {field_} must be {expected}, got {show(value)}")
-
-
-def _check_flag(problems: list[str], where: str, field_: str, value: object) -> None:
-    """Note a problem unless ``value`` is True or False."""
-    if not isinstance(value, bool):
-        problems.append(f"{where}: {field_} must be True or False, got {show(value)}")
-
-
-def _raise_if(problems: list[str]) -> None:
-    if problems:
-        raise WorkflowError(problems)
-
-
-@frozen
-class Status:
-    """A status a ticket can be in.
-
-    Attributes:
-        name: Its id, used in transitions and stored in tickets.
-        category: One of ``new``, ``open``, ``pending`` (waiting on the
-            requester), ``on_hold`` (waiting on a third party), ``solved``,
-            ``closed``.
-        initial: New tickets start here (exactly one status is initial).
-        terminal: A ticket here never leaves; only internal transitions that
-            name it explicitly apply.
-        label: The words a portal shows (defaults to ``name``).
-        description: What the status means to the requester.
-
-    Raises:
-        WorkflowError: naming each field of the wrong type.
-    """
-
-    name: str
-    category: str = "open"
-    initial: bool = False
-    terminal: bool = False
-    label: str | None = None
-    description: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        where = f"status {show(self.name)}"
-        problems: list[str] = []
-        _check_text(problems, where, "name", self.name, none=False)
-        _check_text(problems, where, "category", self.category, none=False)
-        _check_flag(problems, where, "initial", self.initial)
-        _check_flag(problems, where, "terminal", self.terminal)
-        _check_text(problems, where, "label", self.label, none=True)
-        _check_text(problems, where, "description", self.description, none=True)
-        _raise_if(problems)
-
-    @property
-    def title(self) -> str:
-        """The label, or the name when there is none."""
-        return self.label or self.name
-
-
-def _sources(value: str | Iterable[str]) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    return items(value, "transition source")
-
-
-def _roles(value: str | Iterable[str] | None) -> frozenset[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return frozenset({value})
-    got = items(value, "transition roles")
-    bad = [r for r in got if not isinstance(r, str)]
-    if bad:
-        raise fail(f"transition roles: role {show(bad[0])} is not a string")
-    return frozenset(got)
-
-
-def _effects(value: Iterable[str | Effect] | str | Effect) -> tuple[Effect, ...]:
-    if isinstance(value, str | Effect):
-        value = (value,)
-    return tuple(Effect(v) if isinstance(v, str) else v for v in items(value, "transition effects"))
-
-
-def _effect_problems(where: str, i: int, e: object) -> list[str]:
-    """What is wrong with effect template ``e`` (the ``i``-th of a transition)."""
-    if not isinstance(e, Effect):
-        return [f"{where}: effects[{i}] must be a kind string or an Effect, got {show(e)}"]
-    out: list[str] = []
-    if not isinstance(e.kind, str) or not e.kind:
-        out.append(f"{where}: effect kind {show(e.kind)} is not a non-empty string")
-    if e.name is not None and not isinstance(e.name, str):
-        out.append(
-            f"{where}: effect {show(e.kind)} name must be a string or None, got {show(e.name)}"
-        )
-    if e.at is not None:
-        out.append(f"{where}: effect template {show(e.kind)} must not set at=")
-    if e.data is not None:
-        if not isinstance(e.data, Mapping):
-            out.append(f"{where}: effect {show(e.kind)} data must be a mapping, got {show(e.data)}")
-        elif (problem := json_problem(e.data, "data")) is not None:
-            out.append(f"{where}: effect {show(e.kind)} {problem}")
-    return out
-
-
-@frozen
-class Transition:
-    """A move caused by an event.
-
-    Attributes:
-        event: The event's name.
-        source: The status(es) it applies in; ``"*"`` is every non-terminal
-            status.
-        target: The status it leads to; None keeps the status (an internal
-            transition: timers keep running, ``sub_status`` stays).
-        roles: Roles that may send it; None lets any actor.
-        guard: A callable ``(ticket, context) -> bool`` that must accept.
-        effects: Effect templates (kind strings or :class:`Effect`) emitted
-            when it happens; their ``data`` must be JSON values (it is copied).
-        sub_status: A fixed string or callable ``(ticket, context) -> str |
-            None`` for the ticket's ``sub_status``; entering a status
-            otherwise clears it.
-        restarts_timers: An internal transition restarts the status's timers.
-        label: Words for diagrams and docs.
-
-    Raises:
-        WorkflowError: naming each field of the wrong type.
-    """
-
-    event: str
-    source: tuple[str, ...] = field(converter=_sources)
-    target: str | None = None
-    roles: frozenset[str] | None = field(default=None, converter=_roles)
-    guard: Guard | None = field(default=None, eq=False)
-    effects: tuple[Effect, ...] = field(default=(), converter=_effects)
-    sub_status: SubStatus | None = field(default=None, eq=False)
-    restarts_timers: bool = False
-    label: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        where = f"transition {show(self.event)}"
-        problems: list[str] = []
-        _check_text(problems, where, "event", self.event, none=False)
-        problems.extend(
-            f"{where}: source {show(src)} is not a status name"
-            for src in self.source
-            if not isinstance(src, str)
-        )
-        _check_text(problems, where, "target", self.target, none=True)
-        if self.guard is not None and not callable(self.guard):
-            problems.append(f"{where}: guard {show(self.guard)} is not callable")
-        if self.sub_status is not None and not (
-            isinstance(self.sub_status, str) or callable(self.sub_status)
-        ):
-            problems.append(
-                f"{where}: sub_status {show(self.sub_status)} is not a string or callable"
-            )
-        for i, e in enumerate(self.effects):
-            problems.extend(_effect_problems(where, i, e))
-        _check_flag(problems, where, "restarts_timers", self.restarts_timers)
-        _check_text(problems, where, "label", self.label, none=True)
-        _raise_if(problems)
-        if any(e.data is not None for e in self.effects):
-            copied = tuple(
-                e if e.data is None else evolve(e, data=copy_json(e.data)) for e in self.effects
-            )
-            object.__setattr__(self, "effects", copied)
-
-    def permits(self, actor: str | None) -> bool:
-        """True when ``actor`` may send this transition's event."""
-        return self.roles is None or actor in self.roles
-
-
-def _duration(what: str, value: object) -> Duration | timedelta:
-    """``value`` as a duration, or a ``DurationError`` naming ``what``."""
-    try:
-        return to_duration(value)
-    except DurationError as exc:
-        raise DurationError(f"{what}: {exc}") from None
-
-
-def _after(value: Duration | timedelta | str) -> Duration | timedelta:
-    return _duration("timer after", value)
-
-
-def _durations(what: str, value: object) -> tuple[Duration | timedelta, ...]:
-    """One duration or a list of them, each checked and named by ``what``."""
-    if isinstance(value, Duration | timedelta | str) or not isinstance(value, Iterable):
-        return (_duration(what, value),)
-    return tuple(_duration(f"{what}[{i}]", v) for i, v in enumerate(items(value, what)))
-
-
-def _reminders(value: Iterable[Duration | timedelta | str]) -> tuple[Duration | timedelta, ...]:
-    return _durations("timer reminders", value)
-
-
-def _remind_before(
-    value: Iterable[Duration | timedelta | str],
-) -> tuple[Duration | timedelta, ...]:
-    return _durations("timer remind_before", value)
-
-
-@frozen
-class Timer:
-    """An event the system sends when a ticket has sat in a status too long.
-
-    Attributes:
-        status: The status it is armed in (on every entry).
-        after: How long after entry it fires.
-        event: The event it sends, as actor ``"system"``.
-        reminders: Offsets from entry at which a ``reminder`` effect is due.
-        remind_before: Offsets back from the deadline for reminders.
-        calendar: The calendar its durations count on (or a callable
-            choosing one from the ticket's attributes); the workflow's by
-            default.
-
-    Raises:
-        DurationError: naming a duration that is not one.
-        WorkflowError: naming each other field of the wrong type.
-    """
-
-    status: str
-    after: Duration | timedelta = field(converter=_after)
-    event: str
-    reminders: tuple[Duration | timedelta, ...] = field(default=(), converter=_reminders)
-    remind_before: tuple[Duration | timedelta, ...] = field(default=(), converter=_remind_before)
-    calendar: CalendarSpec | None = field(default=None, eq=False)
-
-    def __attrs_post_init__(self) -> None:
-        where = f"timer {show(self.event)} in {show(self.status)}"
-        problems: list[str] = []
-        _check_text(problems, where, "status", self.status, none=False)
-        _check_text(problems, where, "event", self.event, none=False)
-        _raise_if(problems)
-
-
-@frozen
-class _Compiled:
-    table: dict[str, dict[str, tuple[Transition, ...]]]
-    categories: dict[str, str]
-    statuses: dict[str, Status]
-    timers_by_status: dict[str, tuple[int, ...]]
-    initial: str
-    terminal: frozenset[str]
-    pausing: tuple[frozenset[str], ...]
 
 
 def _statuses(value: Iterable[Status]) -> tuple[Status, ...]:
@@ -346,20 +89,34 @@ class Workflow:
     slas: tuple[SLA, ...] = field(default=(), converter=_slas)
     calendar: CalendarSpec | None = field(default=None, eq=False)
     description: str | None = field(default=None, eq=False)
-    _compiled: _Compiled = field(init=False, repr=False, eq=False)
+    _tables: Tables = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        problems = _validate(self)
+        problems = validate(
+            self.name,
+            self.description,
+            self.statuses,
+            self.transitions,
+            self.timers,
+            self.slas,
+            self.calendar,
+        )
         if problems:
             raise problems.error(self.name)
-        object.__setattr__(self, "_compiled", _compile(self))
+        object.__setattr__(
+            self,
+            "_tables",
+            compile_tables(
+                self.name, self.statuses, self.transitions, self.timers, self.slas, self.calendar
+            ),
+        )
 
     # --- reading the definition -----------------------------------------------------------
 
     @property
     def initial(self) -> str:
         """The initial status's name."""
-        return self._compiled.initial
+        return self._tables.initial
 
     def status(self, name: str) -> Status:
         """The :class:`Status` called ``name``.
@@ -367,9 +124,9 @@ class Workflow:
         Raises:
             TransitionError: naming an unknown status (or a name that is not a string).
         """
-        found = self._compiled.statuses.get(name) if isinstance(name, str) else None
+        found = self._tables.statuses.get(name) if isinstance(name, str) else None
         if found is None:
-            known = _listing(self._compiled.statuses)
+            known = listing(self._tables.statuses)
             status = name if isinstance(name, str) else show(name)
             raise TransitionError(status, "", (), f"unknown status {show(name)} (known: {known})")
         return found
@@ -404,15 +161,11 @@ class Workflow:
 
     def to_mermaid(self) -> str:
         """A Mermaid ``stateDiagram-v2`` of the statuses and transitions."""
-        from ._diagram import to_mermaid
-
-        return to_mermaid(self)
+        return _diagram.to_mermaid(self._tables)
 
     def to_dot(self) -> str:
         """A Graphviz DOT digraph of the statuses and transitions."""
-        from ._diagram import to_dot
-
-        return to_dot(self)
+        return _diagram.to_dot(self._tables)
 
     @classmethod
     def from_dict(
@@ -427,9 +180,7 @@ class Workflow:
             LoadError: naming the bad key, type, duration or name and where it is.
             WorkflowError: when the workflow read is not valid.
         """
-        from ._loading import from_dict
-
-        return from_dict(data, registry=registry)
+        return Workflow(**_loading.read_definitions(data, registry=registry))
 
     def to_dict(self, *, registry: Mapping[str, object] | None = None) -> dict[str, Any]:
         """The workflow as plain data (JSON- and TOML-safe) that :meth:`from_dict` reads back.
@@ -439,9 +190,7 @@ class Workflow:
         Raises:
             LoadError: naming a callable or holiday source that cannot be written.
         """
-        from ._loading import to_dict
-
-        return to_dict(self, registry=registry)
+        return _loading.to_dict(self, registry=registry)
 
     # --- the engine -------------------------------------------------------------------------
 
@@ -461,7 +210,7 @@ class Workflow:
             AttrsError: ``attrs`` is not a mapping of JSON values and aware
                 datetimes (the message names the key path).
         """
-        return _engine.start(self, self._compiled, at, id, attrs)
+        return _engine.start(self._tables, at, id, attrs)
 
     def apply(
         self,
@@ -489,7 +238,7 @@ class Workflow:
             StepLimitError: more than ``max_steps`` items fell due; the event
                 was not applied and ``.outcome`` holds what was fired.
         """
-        return _engine.apply(self, self._compiled, ticket, event, at, actor, data, max_steps)
+        return _engine.apply(self._tables, ticket, event, at, actor, data, max_steps)
 
     def advance(self, ticket: Ticket, *, now: datetime, max_steps: int = MAX_STEPS) -> Outcome:
         """Fire every timer, reminder and SLA breach due at or before ``now``.
@@ -500,7 +249,7 @@ class Workflow:
             SnapshotError: ``ticket`` is not a Ticket this workflow could have produced.
             InstantError: ``now`` is not an aware datetime in the supported range.
         """
-        return _engine.advance(self, self._compiled, ticket, now, max_steps)
+        return _engine.advance(self._tables, ticket, now, max_steps)
 
     def allowed(
         self,
@@ -514,7 +263,7 @@ class Workflow:
 
         With ``at``, what fell due by then is fired first (at most ``max_steps`` items).
         """
-        return _engine.allowed(self, self._compiled, ticket, actor, at, max_steps)
+        return _engine.allowed(self._tables, ticket, actor, at, max_steps)
 
     def next_deadline(self, ticket: Ticket) -> datetime | None:
         """The earliest pending timer, reminder or SLA breach, or None.
@@ -522,13 +271,13 @@ class Workflow:
         Raises:
             SnapshotError: ``ticket`` is not a Ticket this workflow could have produced.
         """
-        return _engine.next_deadline(self, self._compiled, ticket)
+        return _engine.next_deadline(self._tables, ticket)
 
     def sla(
         self, ticket: Ticket, *, now: datetime, max_steps: int = MAX_STEPS
     ) -> tuple[SlaClock, ...]:
         """The ticket's SLA clocks as of ``now`` (after firing what fell due)."""
-        return _engine.sla_clocks(self, self._compiled, ticket, now, max_steps)
+        return _engine.sla_clocks(self._tables, ticket, now, max_steps)
 
     def replay(
         self, events: Iterable[Event | Mapping[str, Any]], *, max_steps: int = MAX_STEPS
@@ -543,296 +292,4 @@ class Workflow:
                 Event or mapping, a bad name, ``at`` not an ISO datetime with an
                 offset, ``data`` not a mapping, bad start attributes).
         """
-        return _engine.replay(self, self._compiled, events, max_steps)
-
-
-# --- validation ---------------------------------------------------------------------------
-
-
-#: Most (status, event, transition, role) entries the expanded table may hold, so that
-#: building a workflow and drawing its diagrams stay well inside a second.
-_MAX_MOVES = 50_000
-
-
-def _validate(wf: Workflow) -> Problems:
-    """Every problem of ``wf``, in time and memory linear in its size."""
-    problems = Problems()
-    add = problems.add
-    if not isinstance(wf.name, str) or not wf.name:
-        add(f"workflow name must be a non-empty string, got {show(wf.name)}")
-    if wf.description is not None and not isinstance(wf.description, str):
-        add(f"workflow description must be a string or None, got {show(wf.description)}")
-    statuses: dict[str, Status] = {}
-    for s in wf.statuses:
-        if not isinstance(s, Status):
-            add(f"expected a Status, got {show(s)}")
-            continue
-        if s.name in statuses:
-            add(f"status {show(s.name)} is defined twice")
-        if not s.name or s.name == ANY:
-            add(f"status name {show(s.name)} is not allowed")
-        if s.category not in CATEGORIES:
-            add(
-                f"status {show(s.name)} has unknown category {show(s.category)} "
-                f"(expected one of {', '.join(CATEGORIES)})"
-            )
-        statuses.setdefault(s.name, s)
-    initial = [s.name for s in statuses.values() if s.initial]
-    if not initial:
-        add("no initial status (mark one with initial=True)")
-    elif len(initial) > 1:
-        add(f"several initial statuses: {_listing(initial)}")
-    terminal = {n for n, s in statuses.items() if s.terminal}
-
-    transitions = [t for t in wf.transitions if isinstance(t, Transition)]
-    for t in wf.transitions:
-        if not isinstance(t, Transition):
-            add(f"expected a Transition, got {show(t)}")
-    open_count = len(statuses) - len(terminal)
-    moves = 0
-    for t in transitions:
-        where = f"transition {show(t.event)}"
-        if not t.event or t.event == "start":
-            add(f"{where}: event name {show(t.event)} is not allowed")
-        if not t.source:
-            add(f"{where} has no source status")
-        for src in t.source:
-            if src != ANY and src not in statuses:
-                add(f"{where} has unknown source status {show(src)}")
-            if src in terminal and t.target is not None:
-                add(
-                    f"{where} leaves terminal status {show(src)} (a terminal status is never "
-                    "left; make it non-terminal or use target=None)"
-                )
-        if t.target is not None and t.target not in statuses:
-            add(f"{where} has unknown target status {show(t.target)}")
-        if t.restarts_timers and t.target is not None:
-            add(f"{where}: restarts_timers only applies to internal transitions (target=None)")
-        reach = len(t.source) + (open_count if ANY in t.source else 0)
-        moves += reach * (1 + len(t.roles or ()))
-
-    # the table, expanded once: (status, event) -> candidates, "*" included
-    expanded: dict[tuple[str, str], list[Transition]] = {}
-    if moves > _MAX_MOVES:
-        add(
-            f"the transitions expand to about {moves} (status, event, role) moves, more than "
-            f"{_MAX_MOVES}; name fewer sources or roles, or use fewer '*' transitions"
-        )
-    else:
-        for t in transitions:
-            for src in _expand(t.source, statuses, terminal):
-                expanded.setdefault((src, t.event), []).append(t)
-        for (src, event), cands in expanded.items():
-            problem = _ambiguity(src, event, cands)
-            if problem is not None:
-                add(problem)
-
-    # timers
-    explicit: dict[tuple[str, str], list[Transition]] = {}
-    star: dict[str, list[Transition]] = {}
-    for t in transitions:
-        for src in dict.fromkeys(t.source):
-            if src == ANY:
-                star.setdefault(t.event, []).append(t)
-            else:
-                explicit.setdefault((src, t.event), []).append(t)
-    for i, tm in enumerate(wf.timers):
-        if not isinstance(tm, Timer):
-            add(f"expected a Timer, got {show(tm)}")
-            continue
-        _check_timer(add, i, tm, statuses, terminal, explicit, star)
-
-    # SLAs
-    events = {t.event for t in transitions}
-    for sla in wf.slas:
-        if not isinstance(sla, SLA):
-            add(f"expected an SLA, got {show(sla)}")
-            continue
-        _check_sla(add, sla, events)
-
-    if _bad_calendar(wf.calendar):
-        add(f"calendar {show(wf.calendar)} is not a calendar or callable")
-
-    # reachability and dead ends, over the statuses and moves that are known
-    edges: dict[str, set[str]] = {n: set() for n in statuses}
-    star_targets: set[str] = set()
-    for t in transitions:
-        if t.target is None or t.target not in statuses:
-            continue
-        for src in t.source:
-            if src == ANY:
-                star_targets.add(t.target)
-            elif src in statuses and src != t.target:
-                edges[src].add(t.target)
-    if initial:
-        seen = set(initial)
-        queue = deque(initial)
-        star_done = False
-        while queue:
-            n = queue.popleft()
-            nxt = edges[n]
-            if n not in terminal and not star_done:
-                star_done = True
-                nxt = nxt | star_targets
-            for m in nxt:
-                if m not in seen:
-                    seen.add(m)
-                    queue.append(m)
-        start = show(initial[0]) if len(initial) == 1 else "the initial statuses"
-        for n in statuses:
-            if n not in seen:
-                add(f"status {show(n)} is unreachable from {start}")
-    for n in statuses:
-        if n not in terminal and not edges[n] and not (star_targets - {n}):
-            add(f"status {show(n)} is a dead end: not terminal, and no transition leaves it")
-    return problems
-
-
-def _listing(names: Iterable[str], most: int = 10) -> str:
-    """Names joined by commas, at most ``most`` of them, each shortened."""
-    shown = list(islice(names, most + 1))
-    text = ", ".join(n if isinstance(n, str) and len(n) <= 80 else show(n) for n in shown[:most])
-    return text + (", ..." if len(shown) > most else "")
-
-
-def _ambiguity(src: str, event: str, cands: Sequence[Transition]) -> str | None:
-    """The problem of several unguarded candidates for one actor, in linear time."""
-    unguarded = [t for t in cands if t.guard is None]
-    if len(unguarded) < 2:
-        return None
-    if any(t.roles is None for t in unguarded):
-        clashing, who = unguarded, "any actor"
-    else:
-        by_role: dict[str, list[Transition]] = {}
-        for t in unguarded:
-            for role in t.roles or ():
-                by_role.setdefault(role, []).append(t)
-        roles = sorted(r for r, ts in by_role.items() if len(ts) > 1)
-        if not roles:
-            return None
-        ids = {id(t) for r in roles for t in by_role[r]}
-        clashing = [t for t in unguarded if id(t) in ids]
-        who = f"role(s) {_listing(roles)}"
-    targets = _listing(show(t) for t in dict.fromkeys(t.target for t in clashing))
-    return (
-        f"event {show(event)} in status {show(src)} is ambiguous: {len(clashing)} unguarded "
-        f"transitions (to {targets}) for {who}"
-    )
-
-
-def _check_timer(
-    add: Callable[[str], None],
-    i: int,
-    tm: Timer,
-    statuses: Mapping[str, Status],
-    terminal: set[str],
-    explicit: Mapping[tuple[str, str], list[Transition]],
-    star: Mapping[str, list[Transition]],
-) -> None:
-    """Add the problems of the ``i``-th timer."""
-    where = f"timer {i} ({show(tm.event)} in {show(tm.status)})"
-    if tm.status not in statuses:
-        add(f"{where} names unknown status {show(tm.status)}")
-    elif tm.status in terminal:
-        add(f"{where} is on terminal status {show(tm.status)}")
-    cands = list(explicit.get((tm.status, tm.event), ()))
-    if tm.status in statuses and tm.status not in terminal:
-        cands += star.get(tm.event, ())
-    system = [t for t in cands if t.permits("system")]
-    if tm.status in statuses and not system:
-        add(
-            f"{where}: no transition for event {show(tm.event)} from status "
-            f"{show(tm.status)} that role 'system' may send"
-        )
-    if system and all(t.target is None and not t.restarts_timers for t in system):
-        add(
-            f"{where}: its transition neither leaves the status nor restarts its "
-            "timers, so it would stay due forever"
-        )
-    for what, d in [
-        ("after", tm.after),
-        *(("reminder", r) for r in tm.reminders),
-        *(("remind_before", r) for r in tm.remind_before),
-    ]:
-        if not is_positive(d):
-            add(f"{where}: {what} duration {describe(d)} is not positive")
-    for r in tm.reminders:
-        if compare_durations(r, tm.after) in (0, 1):
-            add(
-                f"{where}: reminder after {describe(r)} is not before its deadline "
-                f"({describe(tm.after)})"
-            )
-    for r in tm.remind_before:
-        if compare_durations(r, tm.after) in (0, 1):
-            add(
-                f"{where}: reminder {describe(r)} before the deadline falls at or before entry "
-                f"(the timer fires after {describe(tm.after)})"
-            )
-    if _bad_calendar(tm.calendar):
-        add(f"{where}: calendar {show(tm.calendar)} is not a calendar or callable")
-
-
-def _check_sla(add: Callable[[str], None], sla: SLA, events: set[str]) -> None:
-    """Add the problems of one SLA."""
-    where = f"SLA {show(sla.name)}"
-    if isinstance(sla.target, Duration) and sla.target.unit in ("days", "business_days"):
-        add(f"{where}: target {sla.target} is in days; use minutes or hours (business or absolute)")
-    if not is_positive(sla.target):
-        add(f"{where}: target {sla.target} is not positive")
-    named = [("start_on", sla.start_on)] if sla.start_on is not None else []
-    named += [("stop_on", e) for e in sorted(sla.stop_on)]
-    named += [("restart_on", e) for e in sorted(sla.restart_on)]
-    for what, name in named:
-        if name not in events:
-            add(f"{where}: {what} names unknown event {show(name)}")
-    for c in sorted(sla.pause_in):
-        if c not in CATEGORIES:
-            add(f"{where}: pause_in names unknown category {show(c)}")
-    if _bad_calendar(sla.calendar):
-        add(f"{where}: calendar {show(sla.calendar)} is not a calendar or callable")
-
-
-def _bad_calendar(spec: object) -> bool:
-    """True when ``spec`` is neither None, a calendar nor a callable choosing one."""
-    return spec is not None and not callable(spec) and not isinstance(spec, BusinessCalendar)
-
-
-def _expand(
-    sources: Sequence[str], statuses: Mapping[str, Status], terminal: set[str] | frozenset[str]
-) -> list[str]:
-    out: list[str] = []
-    for src in sources:
-        if src == ANY:
-            out.extend(n for n in statuses if n not in terminal)
-        elif src in statuses:
-            out.append(src)
-    return list(dict.fromkeys(out))
-
-
-def _compile(wf: Workflow) -> _Compiled:
-    statuses = {s.name: s for s in wf.statuses}
-    terminal = frozenset(n for n, s in statuses.items() if s.terminal)
-    table: dict[str, dict[str, list[Transition]]] = {n: {} for n in statuses}
-    for t in wf.transitions:
-        for src in _expand(t.source, statuses, terminal):
-            table[src].setdefault(t.event, []).append(t)
-    frozen_table = {
-        src: {
-            # guarded candidates first, in definition order; the unguarded fallback last
-            ev: tuple(sorted(cands, key=lambda t: t.guard is None))
-            for ev, cands in evs.items()
-        }
-        for src, evs in table.items()
-    }
-    timers: dict[str, list[int]] = {n: [] for n in statuses}
-    for i, tm in enumerate(wf.timers):
-        timers[tm.status].append(i)
-    return _Compiled(
-        table=frozen_table,
-        categories={n: s.category for n, s in statuses.items()},
-        statuses=statuses,
-        timers_by_status={n: tuple(v) for n, v in timers.items()},
-        initial=next(n for n, s in statuses.items() if s.initial),
-        terminal=terminal,
-        pausing=tuple(sla.pause_in | {"solved"} for sla in wf.slas),
-    )
+        return _engine.replay(self._tables, events, max_steps)
