@@ -49,11 +49,10 @@ no call loads more than about a hundred years of exception tables.
 
 from __future__ import annotations
 
-import re
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, datetime, time, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, TypeAlias
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -69,25 +68,25 @@ from ._durations import (
 )
 from ._errors import CalendarError, DurationError, InstantError
 from ._holidays import FIRST_RULE_YEAR, LAST_RULE_YEAR, HolidaySource, to_sources
+from ._hours import (
+    WEEKDAY_NAMES,
+    HoursSpec,
+    Interval,
+    fmt_interval,
+    fmt_minutes,
+    parse_hours,
+    parse_intervals,
+    weekdays,
+)
 from ._limits import MAX_INSTANT, MIN_INSTANT, check_instant
 
 __all__ = ["ALWAYS_OPEN", "BusinessCalendar", "HoursSpec", "weekdays"]
 
-Interval: TypeAlias = tuple[int, int]  # minutes from local midnight, end exclusive
 Transition: TypeAlias = tuple[int, int, int]  # (UTC microseconds, offset before, offset after)
 # A local date as (its one UTC offset or None, year, month, day, the offset changes near it
 # or None at the ends of the range): see BusinessCalendar._zone_day.
 _ZoneDay: TypeAlias = tuple[int | None, int, int, int, tuple[Transition, ...] | None]
-HoursSpec: TypeAlias = Mapping[str, Any]
 
-WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKDAY_KEYS: dict[str, int] = {}
-for _i, _name in enumerate(WEEKDAY_NAMES):
-    _WEEKDAY_KEYS[_name] = _i
-for _i, _name in enumerate(
-    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-):
-    _WEEKDAY_KEYS[_name] = _i
 
 _US = timedelta(microseconds=1)
 _MINUTE_US = 60_000_000
@@ -126,101 +125,6 @@ _ZONE_TRANSITIONS: dict[tuple[str, int], tuple[Transition, ...]] = {}
 _ZONE_TRANSITIONS_SIZE = 200_000
 # Exception tables never grow past this many years: a far request replaces them.
 _MAX_TABLE_YEARS = 3 * MAX_DURATION_YEARS
-
-_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
-
-
-# --------------------------------------------------------------------------- parsing
-
-
-def _parse_time(value: object, where: str, *, end: bool) -> int:
-    """Minutes from midnight of ``"HH:MM"`` (``"24:00"`` only as an end) or a ``time``."""
-    if isinstance(value, time):
-        if value.tzinfo is not None or value.second or value.microsecond:
-            raise CalendarError(f"{where}: time {value!r} must be a whole minute without tzinfo")
-        return value.hour * 60 + value.minute
-    if isinstance(value, str):
-        match = _TIME_RE.match(value.strip())
-        if match is not None:
-            hh, mm = int(match.group(1)), int(match.group(2))
-            if (hh < 24 and mm < 60) or (end and hh == 24 and mm == 0):
-                return hh * 60 + mm
-    raise CalendarError(f"{where}: bad time {value!r} (expected 'HH:MM' from '00:00' to '24:00')")
-
-
-def _parse_intervals(value: object, where: str) -> tuple[Interval, ...]:
-    """Sorted, validated, merged intervals of one day."""
-    if value is None:
-        return ()
-    if (
-        isinstance(value, tuple | list)
-        and len(value) == 2
-        and all(isinstance(v, str | time) for v in value)
-    ):
-        value = [value]  # a single ("09:00", "18:00") pair
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        raise CalendarError(f"{where}: expected a list of (start, end) pairs, got {value!r}")
-    parsed: list[Interval] = []
-    for pair in value:
-        if not isinstance(pair, tuple | list) or len(pair) != 2:
-            raise CalendarError(f"{where}: expected a (start, end) pair, got {pair!r}")
-        start = _parse_time(pair[0], where, end=False)
-        stop = _parse_time(pair[1], where, end=True)
-        if stop <= start:
-            raise CalendarError(f"{where}: interval {tuple(pair)!r} ends before or as it starts")
-        parsed.append((start, stop))
-    parsed.sort()
-    merged: list[Interval] = []
-    for start, stop in parsed:
-        if merged and start < merged[-1][1]:
-            raise CalendarError(
-                f"{where}: intervals {_fmt_interval(merged[-1])} and "
-                f"{_fmt_interval((start, stop))} overlap"
-            )
-        if merged and start == merged[-1][1]:
-            merged[-1] = (merged[-1][0], stop)
-        else:
-            merged.append((start, stop))
-    return tuple(merged)
-
-
-def _fmt_minutes(m: int) -> str:
-    return f"{m // 60:02d}:{m % 60:02d}"
-
-
-def _fmt_interval(iv: Interval) -> str:
-    return f"{_fmt_minutes(iv[0])}-{_fmt_minutes(iv[1])}"
-
-
-def _parse_hours(hours: HoursSpec) -> tuple[tuple[Interval, ...], ...]:
-    if not isinstance(hours, Mapping):
-        raise CalendarError(f"hours must map weekday names to intervals, got {hours!r}")
-    week: list[tuple[Interval, ...]] = [()] * 7
-    seen: dict[int, str] = {}
-    for key, value in hours.items():
-        index = _WEEKDAY_KEYS.get(key.lower()) if isinstance(key, str) else None
-        if index is None:
-            raise CalendarError(
-                f"unknown weekday {key!r} in hours (expected one of {', '.join(WEEKDAY_NAMES)})"
-            )
-        if index in seen:
-            raise CalendarError(f"weekday {WEEKDAY_NAMES[index]!r} given twice in hours")
-        seen[index] = key
-        week[index] = _parse_intervals(value, f"hours for {WEEKDAY_NAMES[index]!r}")
-    return tuple(week)
-
-
-def weekdays(start: str, end: str) -> dict[str, list[tuple[str, str]]]:
-    """Working hours from ``start`` to ``end`` Monday to Friday (weekends closed).
-
-    Raises:
-        CalendarError: naming a bad time, or an interval that ends before it starts.
-
-    >>> weekdays("09:00", "17:00")["fri"]
-    [('09:00', '17:00')]
-    """
-    _parse_intervals([(start, end)], "weekdays()")
-    return {day: [(start, end)] for day in WEEKDAY_NAMES[:5]}
 
 
 # --------------------------------------------------------------------------- the tables
@@ -368,7 +272,7 @@ class BusinessCalendar:
             tz = ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError, OSError):
             raise CalendarError(f"unknown time zone {timezone!r}") from None
-        week = _parse_hours(weekdays("09:00", "17:00") if hours is None else hours)
+        week = parse_hours(weekdays("09:00", "17:00") if hours is None else hours)
         if not any(week):
             raise CalendarError("the calendar has no working time in a whole week")
         parsed_overrides: dict[date, tuple[Interval, ...]] = {}
@@ -377,7 +281,7 @@ class BusinessCalendar:
         for day, value in (overrides or {}).items():
             if isinstance(day, datetime) or not isinstance(day, date):
                 raise CalendarError(f"override key {day!r} must be a date")
-            parsed_overrides[day] = _parse_intervals(value, f"override for {day.isoformat()}")
+            parsed_overrides[day] = parse_intervals(value, f"override for {day.isoformat()}")
         day_prefix = [0]
         time_prefix = [0]
         for intervals in week:
@@ -403,7 +307,7 @@ class BusinessCalendar:
     def hours(self) -> dict[str, tuple[tuple[str, str], ...]]:
         """The weekly hours as ``{"mon": (("09:00", "18:00"),), ...}`` (closed days absent)."""
         return {
-            WEEKDAY_NAMES[i]: tuple((_fmt_minutes(s), _fmt_minutes(e)) for s, e in ivs)
+            WEEKDAY_NAMES[i]: tuple((fmt_minutes(s), fmt_minutes(e)) for s, e in ivs)
             for i, ivs in enumerate(self._week)
             if ivs
         }
@@ -413,7 +317,7 @@ class BusinessCalendar:
         """Per-date hours that replace the weekly ones (``()`` closes the date)."""
         return MappingProxyType(
             {
-                d: tuple((_fmt_minutes(s), _fmt_minutes(e)) for s, e in ivs)
+                d: tuple((fmt_minutes(s), fmt_minutes(e)) for s, e in ivs)
                 for d, ivs in sorted(self._overrides.items())
             }
         )
@@ -427,7 +331,7 @@ class BusinessCalendar:
                 j += 1
             if self._week[i]:
                 days_text = WEEKDAY_NAMES[i] if i == j else f"{WEEKDAY_NAMES[i]}-{WEEKDAY_NAMES[j]}"
-                groups.append(f"{days_text} {','.join(map(_fmt_interval, self._week[i]))}")
+                groups.append(f"{days_text} {','.join(map(fmt_interval, self._week[i]))}")
             i = j + 1
         text = f"BusinessCalendar({self.timezone!r}, {'; '.join(groups)!r}"
         if self.holidays:
