@@ -23,13 +23,24 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
         "pip install 'ticketflow[testing]'"
     ) from exc
 
-from ticketflow._calendar import BusinessCalendar, weekdays
-from ticketflow._durations import _MAX_AMOUNTS, _UNITS, Duration, Unit
-from ticketflow._errors import TicketflowError
-from ticketflow._limits import MAX_INSTANT, MIN_INSTANT, check_instant
-from ticketflow._sla import SLA
-from ticketflow._ticket import Event, Ticket
-from ticketflow._workflow import CATEGORIES, Status, Timer, Transition, Workflow
+from ticketflow import (
+    CATEGORIES,
+    MAX_INSTANT,
+    MIN_INSTANT,
+    SLA,
+    UNITS,
+    BusinessCalendar,
+    Duration,
+    Event,
+    Status,
+    Ticket,
+    TicketflowError,
+    Timer,
+    Transition,
+    Workflow,
+    weekdays,
+)
+from ticketflow._limits import check_instant
 from ticketflow.testing._errors import KitArgumentError as _KitArgumentError
 from ticketflow.testing._errors import _repr
 
@@ -274,7 +285,7 @@ def aware_datetimes(
 
 def durations(
     *,
-    units: Sequence[str] = _UNITS,
+    units: Sequence[str] = UNITS,
     min_amount: int = 1,
     max_amount: int = 100,
 ) -> st.SearchStrategy[Duration]:
@@ -291,16 +302,17 @@ def durations(
         raise KitArgumentError(
             "units", units, f"units={_repr(units)} must be a non-empty sequence of unit names"
         )
+    unit_list = []
     for u in units:
-        if not isinstance(u, str) or u not in _UNITS:
+        if not isinstance(u, str) or u not in UNITS:
             raise KitArgumentError(
-                "units", u, f"units names unknown unit {_repr(u)} (expected one of {_UNITS})"
+                "units", u, f"units names unknown unit {_repr(u)} (expected one of {UNITS})"
             )
-    most = min(_MAX_AMOUNTS[u] for u in units)  # every unit drawn must take the amount
+        unit_list.append(u)  # a known unit from here on
+    most = min(Duration.max_amount(u) for u in unit_list)  # every unit drawn must take it
     lo = _check_int(min_amount, "min_amount", -most, most)
     hi = _check_int(max_amount, "max_amount", -most, most)
     _check_order(lo, hi, "min_amount", "max_amount")
-    unit_list: list[Unit] = list(units)  # type: ignore[arg-type]
     return st.builds(Duration, st.integers(lo, hi), st.sampled_from(unit_list))
 
 
