@@ -20,6 +20,7 @@ from typing import Any
 import ticketflow as tf
 
 from . import _demo
+from ._common import canonical
 from .case_portal import case_portal
 from .client_portal import client_portal
 from .help_center import help_center
@@ -70,10 +71,6 @@ def names() -> tuple[str, ...]:
     return tuple(sorted(_FACTORIES))
 
 
-def _canonical(name: str) -> str:
-    return name.strip().lower().replace("_", "-")
-
-
 def get(name: str, **overrides: Any) -> tf.Workflow:
     """Build the preset called ``name`` (``-`` and ``_`` both accepted).
 
@@ -87,7 +84,7 @@ def get(name: str, **overrides: Any) -> tf.Workflow:
     """
     if not isinstance(name, str):
         raise UnknownPresetError(repr(name), names())
-    factory = _FACTORIES.get(_canonical(name))
+    factory = _FACTORIES.get(canonical(name))
     if factory is None:
         raise UnknownPresetError(name, names())
     return factory(**overrides)
