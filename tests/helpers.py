@@ -86,3 +86,17 @@ def support_flow(**overrides: Any) -> tf.Workflow:
     }
     spec.update(overrides)
     return tf.Workflow(**spec)
+
+
+def walk(
+    wf: tf.Workflow,
+    *events: tuple[str, str],
+    start: datetime,
+    id: str,
+    step: timedelta = timedelta(hours=1),
+) -> tf.Ticket:
+    """A ticket ``id`` started at ``start`` and moved by ``(event, actor)`` pairs ``step`` apart."""
+    ticket = wf.start(at=start, id=id).ticket
+    for i, (event, actor) in enumerate(events, start=1):
+        ticket = wf.apply(ticket, event, at=start + step * i, actor=actor).ticket
+    return ticket

@@ -205,3 +205,49 @@ class TestEquality:
         """60 minutes and 1 hour are different values (compare_durations relates them)."""
         assert tf.minutes(60) != tf.hours(1)
         assert tf.business_hours(1) != tf.hours(1)
+
+
+class TestUnits:
+    def test_units_follow_the_unit_type(self) -> None:
+        """UNITS lists the Unit literal's values, in its order, each a constructor's unit."""
+        from typing import get_args
+
+        from ticketflow._durations import Unit
+
+        assert get_args(Unit) == tf.UNITS
+        assert tf.UNITS == (
+            "minutes",
+            "hours",
+            "days",
+            "business_minutes",
+            "business_hours",
+            "business_days",
+        )
+        made = {f(1).unit for f in (tf.minutes, tf.hours, tf.days)}
+        made |= {f(1).unit for f in (tf.business_minutes, tf.business_hours, tf.business_days)}
+        assert made == set(tf.UNITS)
+
+    @pytest.mark.parametrize("unit", ["minutes", "hours", "days", "business_days"])
+    def test_max_amount_is_the_last_amount_accepted(self, unit: str) -> None:
+        """A duration holds max_amount(unit) either way and refuses one more."""
+        most = tf.Duration.max_amount(unit)  # type: ignore[arg-type]
+        assert tf.Duration(most, unit).amount == most  # type: ignore[arg-type]
+        assert tf.Duration(-most, unit).amount == -most  # type: ignore[arg-type]
+        with pytest.raises(tf.DurationError, match="out of range"):
+            tf.Duration(most + 1, unit)  # type: ignore[arg-type]
+
+    def test_max_amount_spans_the_documented_years(self) -> None:
+        """Every unit's bound is MAX_DURATION_YEARS years of 366 days of it."""
+        years = tf.MAX_DURATION_YEARS
+        assert tf.Duration.max_amount("days") == years * 366
+        assert tf.Duration.max_amount("business_hours") == years * 366 * 24
+        assert tf.Duration.max_amount("minutes") == years * 366 * 24 * 60
+
+    def test_max_amount_names_an_unknown_unit(self) -> None:
+        """An unknown unit raises the same DurationError the constructor does."""
+        with pytest.raises(tf.DurationError) as caught:
+            tf.Duration.max_amount("weeks")  # type: ignore[arg-type]
+        with pytest.raises(tf.DurationError) as built:
+            tf.Duration(1, "weeks")  # type: ignore[arg-type]
+        assert str(caught.value) == str(built.value)
+        assert "unknown duration unit 'weeks'" in str(caught.value)

@@ -11,6 +11,7 @@ from ._calendar import ALWAYS_OPEN, BusinessCalendar, weekdays
 from ._durations import (
     MAX_DURATION_YEARS,
     MAX_TIMEDELTA,
+    UNITS,
     Duration,
     business_days,
     business_hours,
@@ -68,6 +69,7 @@ __all__ = [
     "weekdays",
     # durations
     "Duration",
+    "UNITS",
     "business_days",
     "business_hours",
     "business_minutes",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, get_args
 
 import attrs
 
@@ -25,6 +25,7 @@ from ._errors import DurationError
 __all__ = [
     "MAX_DURATION_YEARS",
     "MAX_TIMEDELTA",
+    "UNITS",
     "Duration",
     "Unit",
     "business_days",
@@ -44,19 +45,13 @@ Unit: TypeAlias = Literal[
     "minutes", "hours", "days", "business_minutes", "business_hours", "business_days"
 ]
 
-_UNITS: tuple[str, ...] = (
-    "minutes",
-    "hours",
-    "days",
-    "business_minutes",
-    "business_hours",
-    "business_days",
-)
+#: The duration units, in the order of :data:`Unit` (derived from it).
+UNITS: tuple[Unit, ...] = get_args(Unit)
 
 #: Years of its own unit a duration may span at most (documented in docs/calendars.md).
 MAX_DURATION_YEARS = 100
 # Largest amount of each unit: about 100 years of it (366-day years).
-_MAX_AMOUNTS: dict[str, int] = {
+_MAX_AMOUNTS: dict[Unit, int] = {
     "minutes": MAX_DURATION_YEARS * 366 * 24 * 60,
     "hours": MAX_DURATION_YEARS * 366 * 24,
     "days": MAX_DURATION_YEARS * 366,
@@ -86,10 +81,14 @@ def _check_amount(instance: Duration, attribute: attrs.Attribute[int], value: in
         raise DurationError(f"duration amount must be an int, got {short_repr(value)}")
 
 
+def _unit_bound(unit: object) -> int:
+    if not isinstance(unit, str) or unit not in UNITS:
+        raise DurationError(f"unknown duration unit {short_repr(unit)} (expected one of {UNITS})")
+    return _MAX_AMOUNTS[unit]
+
+
 def _check_unit(instance: Duration, attribute: attrs.Attribute[str], value: str) -> None:
-    if not isinstance(value, str) or value not in _UNITS:
-        raise DurationError(f"unknown duration unit {short_repr(value)} (expected one of {_UNITS})")
-    limit = _MAX_AMOUNTS[value]
+    limit = _unit_bound(value)
     amount = instance.amount
     if not -limit <= amount <= limit:
         raise DurationError(
@@ -162,6 +161,23 @@ class Duration:
         if not self.is_absolute:
             raise DurationError(f"{self} is not an absolute duration")
         return timedelta(minutes=self.total_minutes)
+
+    @staticmethod
+    def max_amount(unit: Unit) -> int:
+        """The largest amount of ``unit`` a duration holds, either way.
+
+        Every unit spans about :data:`MAX_DURATION_YEARS` years of itself
+        (366-day years), so a day unit is bounded far lower than a minute unit.
+
+        Raises:
+            DurationError: naming ``unit`` when it is not one of :data:`UNITS`.
+
+        >>> Duration.max_amount("business_days")
+        36600
+        >>> Duration.max_amount("minutes") == MAX_DURATION_YEARS * 366 * 24 * 60
+        True
+        """
+        return _unit_bound(unit)
 
     def __neg__(self) -> Duration:
         return Duration(-self.amount, self.unit)

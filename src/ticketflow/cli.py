@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 import ticketflow as tf
 
 from . import presets
-from .presets import _demo
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -69,7 +68,7 @@ def _presets() -> int:
 
 def _demo_command(name: str) -> int:
     try:
-        lines = _demo.play(name)
+        lines = presets.demo_timeline(name)
     except presets.UnknownPresetError as exc:
         print(f"ticketflow: {exc}", file=sys.stderr)
         return 2

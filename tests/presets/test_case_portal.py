@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
 
 import ticketflow as tf
+from tests import helpers
 from ticketflow import presets
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -23,13 +25,8 @@ def wf() -> tf.Workflow:
     return presets.case_portal(timezone="Europe/Amsterdam")
 
 
-def walk(wf: tf.Workflow, *events: tuple[str, str], start: datetime | None = None) -> tf.Ticket:
-    """A ticket started at 19 Oct 09:00 and moved by ``(event, actor)`` pairs an hour apart."""
-    at = start or ams(10, 19, 9)
-    ticket = wf.start(at=at, id="CASE-1").ticket
-    for i, (event, actor) in enumerate(events, start=1):
-        ticket = wf.apply(ticket, event, at=at + timedelta(hours=i), actor=actor).ticket
-    return ticket
+#: ``walk(wf, *pairs)``: a ticket started at 19 Oct 09:00, moved by pairs an hour apart.
+walk = partial(helpers.walk, start=ams(10, 19, 9), id="CASE-1")
 
 
 ASSIGNED = (("assign", "agent"),)

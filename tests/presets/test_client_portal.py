@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
 
 import ticketflow as tf
+from tests import helpers
 from ticketflow import presets
 
 LON = ZoneInfo("Europe/London")
@@ -23,13 +25,8 @@ def wf() -> tf.Workflow:
     return presets.client_portal(timezone="Europe/London")
 
 
-def walk(wf: tf.Workflow, *events: tuple[str, str]) -> tf.Ticket:
-    """A ticket started on Fri 27 Mar 2026 16:00, moved by ``(event, actor)`` pairs a day apart."""
-    at = lon(3, 27, 16)
-    ticket = wf.start(at=at, id="T-1").ticket
-    for i, (event, actor) in enumerate(events, start=1):
-        ticket = wf.apply(ticket, event, at=at + timedelta(days=i), actor=actor).ticket
-    return ticket
+#: ``walk(wf, *pairs)``: a ticket started on Fri 27 Mar 2026 16:00, moved by pairs a day apart.
+walk = partial(helpers.walk, start=lon(3, 27, 16), id="T-1", step=timedelta(days=1))
 
 
 INFO = (("request_info", "agent"),)

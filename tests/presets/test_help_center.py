@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
 
 import ticketflow as tf
+from tests import helpers
 from ticketflow import presets
 
 MAD = ZoneInfo("Europe/Madrid")
@@ -23,15 +25,8 @@ def wf() -> tf.Workflow:
     return presets.help_center()
 
 
-def walk(wf: tf.Workflow, *events: tuple[str, str], start: datetime | None = None) -> tf.Ticket:
-    """A ticket started on Mon 30 Nov 2026 09:00, moved by ``(event, actor)`` pairs an hour
-    apart.
-    """
-    at = start or mad(2026, 11, 30, 9)
-    ticket = wf.start(at=at, id="HC-1").ticket
-    for i, (event, actor) in enumerate(events, start=1):
-        ticket = wf.apply(ticket, event, at=at + timedelta(hours=i), actor=actor).ticket
-    return ticket
+#: ``walk(wf, *pairs)``: a ticket started on Mon 30 Nov 2026 09:00, moved by pairs an hour apart.
+walk = partial(helpers.walk, start=mad(2026, 11, 30, 9), id="HC-1")
 
 
 AWAITING = (("reply", "agent"),)

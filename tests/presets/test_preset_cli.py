@@ -21,6 +21,29 @@ class TestPresetsCommand:
         assert [line.split()[0] for line in lines] == list(presets.names())
 
 
+class TestDemoTimeline:
+    @pytest.mark.parametrize("name", presets.names())
+    def test_is_what_the_demo_command_prints(
+        self, name: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """presets.demo_timeline(name) gives the lines 'ticketflow demo NAME' prints."""
+        assert main(["demo", name]) == 0
+        assert presets.demo_timeline(name) == capsys.readouterr().out.splitlines()
+
+    def test_takes_underscores_and_is_the_same_each_time(self) -> None:
+        """A name with '_' plays the same preset, and a second call gives the same lines."""
+        lines = presets.demo_timeline("help_center")
+        assert lines == presets.demo_timeline("help-center")
+        assert lines[0].startswith("help-center: ")
+
+    def test_unknown_preset_raises(self) -> None:
+        """An unknown name raises UnknownPresetError naming it and the known presets."""
+        with pytest.raises(presets.UnknownPresetError) as caught:
+            presets.demo_timeline("nope")
+        assert caught.value.name == "nope"
+        assert caught.value.known == presets.names()
+
+
 class TestDemoCommand:
     def test_case_portal(self, capsys: pytest.CaptureFixture[str]) -> None:
         """The case-portal demo prints steps, effects and next deadlines across the DST change."""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
 
 import ticketflow as tf
+from tests import helpers
 from ticketflow import presets
 
 PAR = ZoneInfo("Europe/Paris")
@@ -23,15 +25,8 @@ def wf() -> tf.Workflow:
     return presets.service_desk(timezone="Europe/Paris")
 
 
-def walk(wf: tf.Workflow, *events: tuple[str, str], start: datetime | None = None) -> tf.Ticket:
-    """A ticket started on Mon 16 Mar 2026 09:00, moved by ``(event, actor)`` pairs an hour
-    apart.
-    """
-    at = start or par(3, 16, 9)
-    ticket = wf.start(at=at, id="SD-1").ticket
-    for i, (event, actor) in enumerate(events, start=1):
-        ticket = wf.apply(ticket, event, at=at + timedelta(hours=i), actor=actor).ticket
-    return ticket
+#: ``walk(wf, *pairs)``: a ticket started on Mon 16 Mar 2026 09:00, moved by pairs an hour apart.
+walk = partial(helpers.walk, start=par(3, 16, 9), id="SD-1")
 
 
 PROCESSING = (("start_processing", "agent"),)

@@ -19,6 +19,8 @@ from typing import Any
 
 import ticketflow as tf
 
+from . import _demo
+from ._common import canonical
 from .case_portal import case_portal
 from .client_portal import client_portal
 from .help_center import help_center
@@ -29,6 +31,7 @@ __all__ = [
     "UnknownPresetError",
     "case_portal",
     "client_portal",
+    "demo_timeline",
     "get",
     "help_center",
     "hosting_support",
@@ -68,10 +71,6 @@ def names() -> tuple[str, ...]:
     return tuple(sorted(_FACTORIES))
 
 
-def _canonical(name: str) -> str:
-    return name.strip().lower().replace("_", "-")
-
-
 def get(name: str, **overrides: Any) -> tf.Workflow:
     """Build the preset called ``name`` (``-`` and ``_`` both accepted).
 
@@ -85,7 +84,24 @@ def get(name: str, **overrides: Any) -> tf.Workflow:
     """
     if not isinstance(name, str):
         raise UnknownPresetError(repr(name), names())
-    factory = _FACTORIES.get(_canonical(name))
+    factory = _FACTORIES.get(canonical(name))
     if factory is None:
         raise UnknownPresetError(name, names())
     return factory(**overrides)
+
+
+def demo_timeline(name: str) -> list[str]:
+    """The lines ``ticketflow demo NAME`` prints: a scripted life of preset ``name``.
+
+    A header, then a table with a row for each event sent and each timer,
+    reminder or SLA breach as it falls due, then any rejected event and the
+    SLA clocks at the end. Every instant is written in the script, so the
+    lines are the same on every run (``-`` and ``_`` both accepted).
+
+    Raises:
+        UnknownPresetError: naming ``name`` when no preset has it.
+
+    >>> demo_timeline("help_center")[0].startswith("help-center: ")
+    True
+    """
+    return _demo.play(name)

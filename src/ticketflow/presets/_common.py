@@ -1,10 +1,10 @@
-"""Helpers the presets share: calendars built only from the public API."""
+"""Helpers the presets share: preset names, and calendars built only from the public API."""
 
 from __future__ import annotations
 
 import ticketflow as tf
 
-__all__ = ["EVERY_DAY", "around_the_clock"]
+__all__ = ["EVERY_DAY", "around_the_clock", "canonical"]
 
 #: Every weekday name, for calendars open seven days a week.
 EVERY_DAY: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -24,3 +24,12 @@ def around_the_clock(timezone: str) -> tf.BusinessCalendar:
     return tf.BusinessCalendar(
         timezone=timezone, hours={day: [("00:00", "24:00")] for day in EVERY_DAY}
     )
+
+
+def canonical(name: str) -> str:
+    """A preset's name as the registry keys it: trimmed, lower case, ``-`` for ``_``.
+
+    >>> canonical(" Help_Center ")
+    'help-center'
+    """
+    return name.strip().lower().replace("_", "-")

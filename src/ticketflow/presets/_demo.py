@@ -17,6 +17,8 @@ from attrs import field, frozen
 
 import ticketflow as tf
 
+from ._common import canonical
+
 __all__ = ["SCRIPTS", "Act", "Script", "play"]
 
 
@@ -246,9 +248,9 @@ def play(name: str) -> list[str]:
     Raises:
         UnknownPresetError: naming ``name`` when there is no such preset.
     """
-    from . import _canonical, get
+    from . import get
 
-    key = _canonical(name)
+    key = canonical(name)
     if key not in SCRIPTS:
         get(name)  # raises UnknownPresetError naming it
     script = SCRIPTS[key]

@@ -58,23 +58,15 @@ __all__ = [
     "check_liveness",
 ]
 
-_LAZY: dict[str, str] = {
-    "aware_datetimes": "._strategies",
-    "calendars": "._strategies",
-    "durations": "._strategies",
-    "event_streams": "._strategies",
-    "events": "._strategies",
-    "workflows": "._strategies",
-    "Invariant": "._machine",
-    "InvariantFailed": "._machine",
-    "WorkflowMachine": "._machine",
-    "workflow_state_machine": "._machine",
-}
+# The modules that need hypothesis, in the order they are searched. The names
+# of __all__ not bound above come from them, loaded when first used; the
+# imports under TYPE_CHECKING show those names to type checkers.
+_LAZY_MODULES = ("._strategies", "._machine")
+_LAZY = frozenset(__all__).difference(globals())
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
+    if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     try:
         import hypothesis  # noqa: F401
@@ -83,9 +75,13 @@ def __getattr__(name: str) -> Any:
             f"ticketflow.testing.{name} needs hypothesis; install the testing extra: "
             "pip install 'ticketflow[testing]'"
         ) from None
-    value = getattr(import_module(module, __name__), name)
-    globals()[name] = value
-    return value
+    for module_name in _LAZY_MODULES:
+        module = import_module(module_name, __name__)
+        if name in module.__all__:
+            value = getattr(module, name)
+            globals()[name] = value
+            return value
+    raise AssertionError(f"{name!r} is in no module of {_LAZY_MODULES}")  # pragma: no cover
 
 
 def __dir__() -> list[str]:

@@ -7,12 +7,12 @@ hypothesis, so :func:`~ticketflow.testing.check_liveness` works without it.
 
 from __future__ import annotations
 
-from ticketflow._errors import TicketflowError
+from ticketflow import TicketflowError
 
-__all__ = ["KitArgumentError", "_repr"]
+__all__ = ["KitArgumentError", "brief"]
 
 
-def _repr(value: object, limit: int = 80) -> str:
+def brief(value: object, limit: int = 80) -> str:
     """``repr(value)``, cut short, and never failing (a user object may raise)."""
     try:
         text = repr(value)

@@ -20,9 +20,9 @@ from datetime import timedelta
 
 from attrs import field, frozen
 
-from ticketflow._durations import Duration, describe
-from ticketflow._workflow import Status, Timer, Transition, Workflow
-from ticketflow.testing._errors import KitArgumentError, _repr
+from ticketflow import BusinessCalendar, Duration, Status, Timer, Transition, Workflow
+from ticketflow._durations import describe
+from ticketflow.testing._errors import KitArgumentError, brief
 
 __all__ = ["LivenessReport", "StatusLiveness", "TimedExit", "check_liveness"]
 
@@ -207,8 +207,6 @@ class LivenessReport:
 def _calendar_kind(wf: Workflow, timer: Timer) -> str:
     if timer.calendar is None:
         return "workflow"
-    from ticketflow._calendar import BusinessCalendar
-
     if not isinstance(timer.calendar, BusinessCalendar):
         return "per ticket"
     return "timer"
@@ -267,7 +265,7 @@ def check_liveness(workflow: Workflow) -> LivenessReport:
     """
     if not isinstance(workflow, Workflow):
         raise KitArgumentError(
-            "workflow", workflow, f"workflow={_repr(workflow)} must be a ticketflow.Workflow"
+            "workflow", workflow, f"workflow={brief(workflow)} must be a ticketflow.Workflow"
         )
     # one pass over the table: transitions by event, timers by status
     by_event: dict[str, list[Transition]] = {}

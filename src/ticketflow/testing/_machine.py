@@ -50,22 +50,27 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
         "pip install 'ticketflow[testing]'"
     ) from exc
 
-from ticketflow._errors import OutOfOrderError, StepLimitError, TransitionError
-from ticketflow._limits import MIN_INSTANT
-from ticketflow._ticket import Outcome, Ticket
-from ticketflow._workflow import Workflow
-from ticketflow.testing._errors import _repr
+from ticketflow import (
+    MIN_INSTANT,
+    Outcome,
+    OutOfOrderError,
+    StepLimitError,
+    Ticket,
+    TransitionError,
+    Workflow,
+)
+from ticketflow.testing._errors import brief
 from ticketflow.testing._strategies import (
     LAST_INSTANT,
     KitArgumentError,
-    _check_strategy,
-    _check_workflow,
-    _drawn_attrs,
-    _drawn_data,
-    _drawn_instant,
     attrs_for,
     aware_datetimes,
+    check_strategy,
+    check_workflow,
     direct_pairs,
+    drawn_attrs,
+    drawn_data,
+    drawn_instant,
     gaps,
     roles_of,
     timer_events,
@@ -466,7 +471,7 @@ def _check_invariants(invariants: object) -> tuple[Invariant, ...]:
         raise KitArgumentError(
             "invariants",
             invariants,
-            f"invariants={_repr(invariants)} must be a sequence of callables",
+            f"invariants={brief(invariants)} must be a sequence of callables",
         )
     out = tuple(islice(invariants, MAX_INVARIANTS + 1))
     if len(out) > MAX_INVARIANTS:
@@ -476,7 +481,7 @@ def _check_invariants(invariants: object) -> tuple[Invariant, ...]:
     for inv in out:
         if not callable(inv):
             raise KitArgumentError(
-                "invariants", inv, f"invariants holds {_repr(inv)}, which is not callable"
+                "invariants", inv, f"invariants holds {brief(inv)}, which is not callable"
             )
     return out
 
@@ -521,19 +526,19 @@ def workflow_state_machine(
             given here draws a bad value (a naive or out-of-range start, attrs
             that are not a mapping, data that is not a mapping or None).
     """
-    wf = _check_workflow(workflow)
+    wf = check_workflow(workflow)
     checks = _check_invariants(invariants)
-    given_start = _check_strategy(start, "start")
-    given_attrs = _check_strategy(attrs, "attrs")
-    given_data = _check_strategy(data, "data")
+    given_start = check_strategy(start, "start")
+    given_attrs = check_strategy(attrs, "attrs")
+    given_data = check_strategy(data, "data")
     start_st = (
         _instants_of_2026()
         if given_start is None
-        else given_start.map(lambda v: _drawn_instant(v, "start"))
+        else given_start.map(lambda v: drawn_instant(v, "start"))
     )
-    attrs_st = attrs_for(wf) if given_attrs is None else given_attrs.map(_drawn_attrs)
+    attrs_st = attrs_for(wf) if given_attrs is None else given_attrs.map(drawn_attrs)
     data_st: st.SearchStrategy[Any] = (
-        st.none() if given_data is None else given_data.map(_drawn_data)
+        st.none() if given_data is None else given_data.map(drawn_data)
     )
     # a pause, or time running to the next deadline (or to a minute before it)
     moments: st.SearchStrategy[timedelta | str] = st.one_of(

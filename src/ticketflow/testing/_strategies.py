@@ -23,15 +23,26 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
         "pip install 'ticketflow[testing]'"
     ) from exc
 
-from ticketflow._calendar import BusinessCalendar, weekdays
-from ticketflow._durations import _MAX_AMOUNTS, _UNITS, Duration, Unit
-from ticketflow._errors import TicketflowError
-from ticketflow._limits import MAX_INSTANT, MIN_INSTANT, check_instant
-from ticketflow._sla import SLA
-from ticketflow._ticket import Event, Ticket
-from ticketflow._workflow import CATEGORIES, Status, Timer, Transition, Workflow
+from ticketflow import (
+    CATEGORIES,
+    MAX_INSTANT,
+    MIN_INSTANT,
+    SLA,
+    UNITS,
+    BusinessCalendar,
+    Duration,
+    Event,
+    Status,
+    Ticket,
+    TicketflowError,
+    Timer,
+    Transition,
+    Workflow,
+    weekdays,
+)
+from ticketflow._limits import check_instant
 from ticketflow.testing._errors import KitArgumentError as _KitArgumentError
-from ticketflow.testing._errors import _repr
+from ticketflow.testing._errors import brief
 
 __all__ = [
     "TIMEZONES",
@@ -39,7 +50,12 @@ __all__ = [
     "attrs_for",
     "aware_datetimes",
     "calendars",
+    "check_strategy",
+    "check_workflow",
     "direct_pairs",
+    "drawn_attrs",
+    "drawn_data",
+    "drawn_instant",
     "durations",
     "event_streams",
     "events",
@@ -94,19 +110,19 @@ _MAX_INTERVALS = 48
 
 def _check_naive(value: object, name: str) -> datetime:
     if not isinstance(value, datetime):
-        raise KitArgumentError(name, value, f"{name}={_repr(value)} must be a datetime")
+        raise KitArgumentError(name, value, f"{name}={brief(value)} must be a datetime")
     if value.tzinfo is not None:
         raise KitArgumentError(
             name,
             value,
-            f"{name}={_repr(value)} must be naive: it bounds the local wall-clock reading, "
+            f"{name}={brief(value)} must be naive: it bounds the local wall-clock reading, "
             "and the zone comes from timezones=",
         )
     if not _LOWEST_READING <= value <= _HIGHEST_READING:
         raise KitArgumentError(
             name,
             value,
-            f"{name}={_repr(value)} is outside the supported readings "
+            f"{name}={brief(value)} is outside the supported readings "
             f"[{_LOWEST_READING.isoformat()}, {_HIGHEST_READING.isoformat()}]",
         )
     return value
@@ -114,7 +130,7 @@ def _check_naive(value: object, name: str) -> datetime:
 
 def _check_int(value: object, name: str, low: int | None = None, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise KitArgumentError(name, value, f"{name}={_repr(value)} must be an int")
+        raise KitArgumentError(name, value, f"{name}={brief(value)} must be an int")
     if low is not None and value < low:
         raise KitArgumentError(name, value, f"{name}={value!r} must be at least {low}")
     if high is not None and value > high:
@@ -124,7 +140,7 @@ def _check_int(value: object, name: str, low: int | None = None, high: int | Non
 
 def _check_bool(value: object, name: str) -> bool:
     if not isinstance(value, bool):
-        raise KitArgumentError(name, value, f"{name}={_repr(value)} must be a bool")
+        raise KitArgumentError(name, value, f"{name}={brief(value)} must be a bool")
     return value
 
 
@@ -135,18 +151,18 @@ def _check_order(low: Any, high: Any, low_name: str, high_name: str) -> None:
         )
 
 
-def _check_workflow(value: object, name: str = "workflow") -> Workflow:
+def check_workflow(value: object, name: str = "workflow") -> Workflow:
     if not isinstance(value, Workflow):
-        raise KitArgumentError(name, value, f"{name}={_repr(value)} must be a ticketflow.Workflow")
+        raise KitArgumentError(name, value, f"{name}={brief(value)} must be a ticketflow.Workflow")
     return value
 
 
-def _check_strategy(value: object, name: str) -> st.SearchStrategy[Any] | None:
+def check_strategy(value: object, name: str) -> st.SearchStrategy[Any] | None:
     if value is None:
         return None
     if not isinstance(value, st.SearchStrategy):
         raise KitArgumentError(
-            name, value, f"{name}={_repr(value)} must be a hypothesis strategy or None"
+            name, value, f"{name}={brief(value)} must be a hypothesis strategy or None"
         )
     return value
 
@@ -156,13 +172,13 @@ def _check_gap(value: object, name: str = "max_gap") -> timedelta:
         raise KitArgumentError(
             name,
             value,
-            f"{name}={_repr(value)} must be a timedelta above zero "
+            f"{name}={brief(value)} must be a timedelta above zero "
             f"and at most {_MAX_GAP.days} days",
         )
     return value
 
 
-def _drawn_instant(value: object, argument: str) -> datetime:
+def drawn_instant(value: object, argument: str) -> datetime:
     """A value drawn from the user's ``start`` strategy, checked."""
     try:
         return check_instant(value, argument)
@@ -170,24 +186,24 @@ def _drawn_instant(value: object, argument: str) -> datetime:
         raise KitArgumentError(argument, value, f"the {argument} strategy drew {exc}") from None
 
 
-def _drawn_attrs(value: object, argument: str = "attrs") -> dict[str, Any]:
+def drawn_attrs(value: object, argument: str = "attrs") -> dict[str, Any]:
     """A value drawn from the user's ``attrs`` strategy, checked."""
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
         raise KitArgumentError(
             argument,
             value,
-            f"the {argument} strategy drew {_repr(value)}, which is not a mapping with str keys",
+            f"the {argument} strategy drew {brief(value)}, which is not a mapping with str keys",
         )
     return dict(value)
 
 
-def _drawn_data(value: object, argument: str = "data") -> Mapping[str, Any] | None:
+def drawn_data(value: object, argument: str = "data") -> Mapping[str, Any] | None:
     """A value drawn from the user's ``data`` strategy, checked."""
     if value is not None and not isinstance(value, Mapping):
         raise KitArgumentError(
             argument,
             value,
-            f"the {argument} strategy drew {_repr(value)}, which is not a mapping or None",
+            f"the {argument} strategy drew {brief(value)}, which is not a mapping or None",
         )
     return value
 
@@ -195,13 +211,13 @@ def _drawn_data(value: object, argument: str = "data") -> Mapping[str, Any] | No
 def _zone(name: object, argument: str) -> ZoneInfo:
     if not isinstance(name, str):
         raise KitArgumentError(
-            argument, name, f"{argument} must hold zone names, got {_repr(name)}"
+            argument, name, f"{argument} must hold zone names, got {brief(name)}"
         )
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise KitArgumentError(
-            argument, name, f"{argument} names unknown time zone {_repr(name)}"
+            argument, name, f"{argument} names unknown time zone {brief(name)}"
         ) from None
 
 
@@ -215,7 +231,7 @@ def _zone_names(timezones: object, argument: str = "timezones") -> st.SearchStra
         raise KitArgumentError(
             argument,
             timezones,
-            f"{argument}={_repr(timezones)} must be None, a strategy, or a sequence of zone names",
+            f"{argument}={brief(timezones)} must be None, a strategy, or a sequence of zone names",
         )
     names = list(timezones)
     if not names:
@@ -239,7 +255,7 @@ def _zone_key(value: object, argument: str) -> str:
     raise KitArgumentError(
         argument,
         value,
-        f"the {argument} strategy drew {_repr(value)}, which is not a zone name or ZoneInfo",
+        f"the {argument} strategy drew {brief(value)}, which is not a zone name or ZoneInfo",
     )
 
 
@@ -274,7 +290,7 @@ def aware_datetimes(
 
 def durations(
     *,
-    units: Sequence[str] = _UNITS,
+    units: Sequence[str] = UNITS,
     min_amount: int = 1,
     max_amount: int = 100,
 ) -> st.SearchStrategy[Duration]:
@@ -289,18 +305,19 @@ def durations(
     """
     if isinstance(units, str) or not isinstance(units, Sequence) or not units:
         raise KitArgumentError(
-            "units", units, f"units={_repr(units)} must be a non-empty sequence of unit names"
+            "units", units, f"units={brief(units)} must be a non-empty sequence of unit names"
         )
+    unit_list = []
     for u in units:
-        if not isinstance(u, str) or u not in _UNITS:
+        if not isinstance(u, str) or u not in UNITS:
             raise KitArgumentError(
-                "units", u, f"units names unknown unit {_repr(u)} (expected one of {_UNITS})"
+                "units", u, f"units names unknown unit {brief(u)} (expected one of {UNITS})"
             )
-    most = min(_MAX_AMOUNTS[u] for u in units)  # every unit drawn must take the amount
+        unit_list.append(u)  # a known unit from here on
+    most = min(Duration.max_amount(u) for u in unit_list)  # every unit drawn must take it
     lo = _check_int(min_amount, "min_amount", -most, most)
     hi = _check_int(max_amount, "max_amount", -most, most)
     _check_order(lo, hi, "min_amount", "max_amount")
-    unit_list: list[Unit] = list(units)  # type: ignore[arg-type]
     return st.builds(Duration, st.integers(lo, hi), st.sampled_from(unit_list))
 
 
@@ -381,7 +398,7 @@ def calendars(
     _check_bool(overrides, "overrides")
     for value, name in ((min_date, "min_date"), (max_date, "max_date")):
         if not isinstance(value, date) or isinstance(value, datetime):
-            raise KitArgumentError(name, value, f"{name}={_repr(value)} must be a date")
+            raise KitArgumentError(name, value, f"{name}={brief(value)} must be a date")
         if not _LOWEST_READING.date() <= value <= _HIGHEST_READING.date():
             raise KitArgumentError(
                 name,
@@ -420,7 +437,7 @@ def _drawn_calendar(value: object) -> BusinessCalendar | None:
         raise KitArgumentError(
             "calendars",
             value,
-            f"the calendars strategy drew {_repr(value)}, which is not a BusinessCalendar or None",
+            f"the calendars strategy drew {brief(value)}, which is not a BusinessCalendar or None",
         )
     return value
 
@@ -527,14 +544,14 @@ def workflows(
     _check_order(lo, hi, "min_statuses", "max_statuses")
     for value, arg in ((timers, "timers"), (slas, "slas"), (guards, "guards")):
         _check_bool(value, arg)
-    given_cal = _check_strategy(calendars, "calendars")
+    given_cal = check_strategy(calendars, "calendars")
     cal_st = (
         st.one_of(st.none(), _any_calendar())
         if given_cal is None
         else given_cal.map(_drawn_calendar)
     )
     if not isinstance(name, str) or not name.strip():
-        raise KitArgumentError("name", name, f"name={_repr(name)} must be a non-empty string")
+        raise KitArgumentError("name", name, f"name={brief(name)} must be a non-empty string")
 
     roles_st = st.one_of(st.none(), st.frozensets(st.sampled_from(_ROLES), min_size=1))
 
@@ -691,7 +708,7 @@ def attrs_for(workflow: Workflow) -> st.SearchStrategy[dict[str, Any]]:
     Each key takes one of the values an SLA asks for, or None; ``vip`` is a
     bool when a transition uses :func:`vip_only`. Shrinks toward None.
     """
-    _check_workflow(workflow)
+    check_workflow(workflow)
     fields: dict[str, st.SearchStrategy[Any]] = {}
     for sla in workflow.slas:
         for key, wanted in (sla.when or {}).items():
@@ -705,14 +722,14 @@ def attrs_for(workflow: Workflow) -> st.SearchStrategy[dict[str, Any]]:
 def _check_ticket(workflow: Workflow, ticket: object) -> Ticket:
     if not isinstance(ticket, Ticket):
         raise KitArgumentError(
-            "ticket", ticket, f"ticket={_repr(ticket)} must be a ticketflow.Ticket"
+            "ticket", ticket, f"ticket={brief(ticket)} must be a ticketflow.Ticket"
         )
     known = {s.name for s in workflow.statuses}
     if ticket.workflow != workflow.name or ticket.status not in known:
         raise KitArgumentError(
             "ticket",
             ticket,
-            f"ticket={_repr(ticket)} does not belong to workflow {workflow.name!r} "
+            f"ticket={brief(ticket)} does not belong to workflow {workflow.name!r} "
             f"(workflow {ticket.workflow!r}, status {ticket.status!r})",
         )
     return ticket
@@ -747,11 +764,11 @@ def events(
         KitArgumentError: naming the bad argument (a ``TicketflowError`` and
             a hypothesis ``InvalidArgument``).
     """
-    wf = _check_workflow(workflow)
+    wf = check_workflow(workflow)
     t = _check_ticket(wf, ticket)
     gap_st = gaps(max_gap)
-    given_data = _check_strategy(data, "data")
-    data_st = st.none() if given_data is None else given_data.map(_drawn_data)
+    given_data = check_strategy(data, "data")
+    data_st = st.none() if given_data is None else given_data.map(drawn_data)
     roles = roles_of(wf)
     valid = direct_pairs(wf, t)
     timed = timer_events(wf)
@@ -787,19 +804,19 @@ def event_streams(
         KitArgumentError: naming the bad argument (a ``TicketflowError`` and
             a hypothesis ``InvalidArgument``).
     """
-    wf = _check_workflow(workflow)
+    wf = check_workflow(workflow)
     lo = _check_int(min_size, "min_size", 0)
     hi = _check_int(max_size, "max_size", 0)
     _check_order(lo, hi, "min_size", "max_size")
     _check_bool(valid_only, "valid_only")
-    given_start = _check_strategy(start, "start")
+    given_start = check_strategy(start, "start")
     start_st = (
         aware_datetimes(datetime(2026, 1, 1), datetime(2026, 12, 31))
         if given_start is None
-        else given_start.map(lambda v: _drawn_instant(v, "start"))
+        else given_start.map(lambda v: drawn_instant(v, "start"))
     )
-    given_attrs = _check_strategy(attrs, "attrs")
-    attrs_st = attrs_for(wf) if given_attrs is None else given_attrs.map(_drawn_attrs)
+    given_attrs = check_strategy(attrs, "attrs")
+    attrs_st = attrs_for(wf) if given_attrs is None else given_attrs.map(drawn_attrs)
     gap_st = gaps(max_gap)
 
     @st.composite
@@ -813,7 +830,7 @@ def event_streams(
                 "attrs",
                 first_attrs,
                 f"the start and attrs strategies drew at={at.isoformat()}, "
-                f"attrs={_repr(first_attrs)}, which {wf.name!r} refuses: {exc}",
+                f"attrs={brief(first_attrs)}, which {wf.name!r} refuses: {exc}",
             ) from None
         out = [Event("start", at, None, first_attrs)]
         for _ in range(draw(st.integers(lo, hi), label="events")):
