@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis.errors import InvalidArgument
 
 import ticketflow as tf
+from tests.bounds import examples
 from tests.helpers import support_flow
 from ticketflow.testing import (
     aware_datetimes,
@@ -22,7 +23,9 @@ from ticketflow.testing import (
 
 FLOW = support_flow()
 TICKET = FLOW.start(at=datetime(2026, 3, 2, 9, tzinfo=UTC)).ticket
-FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def minimal(strategy: Any) -> Any:
@@ -102,6 +105,7 @@ class TestShrinking:
         """The simplest aware datetime is in UTC."""
         assert minimal(aware_datetimes()).utcoffset() == timedelta(0)
 
+    @pytest.mark.slow
     def test_calendars_shrink_to_office_hours_in_utc(self) -> None:
         """The simplest calendar is UTC, weekdays 09:00-17:00, no holidays or overrides."""
         cal = minimal(calendars())
@@ -112,6 +116,7 @@ class TestShrinking:
         assert not cal.overrides
         assert not cal.is_business_day(date(2026, 3, 7))
 
+    @pytest.mark.slow
     def test_workflows_shrink_to_two_statuses(self) -> None:
         """The simplest workflow has two statuses, one transition, no timers or SLAs."""
         wf = minimal(workflows())
@@ -119,6 +124,7 @@ class TestShrinking:
         assert len(wf.transitions) == 1
         assert (wf.timers, wf.slas, wf.calendar) == ((), (), None)
 
+    @pytest.mark.slow
     def test_streams_shrink_to_start(self) -> None:
         """The simplest stream is just the start event."""
         assert [e.name for e in minimal(event_streams(FLOW))] == ["start"]
