@@ -24,6 +24,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src/ticketflow
+	MYPYPATH=src $(BIN)/mypy --strict tests
 
 # the whole suite at the ci hypothesis profile on two workers, with branch
 # coverage: coverage patches subprocess so the xdist workers are measured too.

@@ -90,7 +90,7 @@ class TestBusinessDaysAgainstNumpy:
         holidays = holiday_list(country)
         working = bool(np.is_busday(start, weekmask=weekmask, holidays=holidays))
         roll = "backward" if n < 0 and not working else "forward"
-        expected = np.busday_offset(start, n, roll=roll, weekmask=weekmask, holidays=holidays)
+        expected = np.busday_offset(start, n, roll=roll, weekmask=weekmask, holidays=holidays)  # type: ignore[call-overload]
         got = cal.add(at, tf.business_days(n))
         assert got.date() == expected.astype(date)
         assert cal.is_business_day(start) == working

@@ -667,7 +667,9 @@ class TestGeneratedWorkflows:
     def test_round_trip_through_plain_data(self, wf: tf.Workflow) -> None:
         """Every generated workflow survives to_dict and from_dict."""
         assert_same(
-            wf, tf.Workflow.from_dict(wf.to_dict(registry=REGISTRY), registry=REGISTRY), REGISTRY
+            wf,
+            tf.Workflow.from_dict(wf.to_dict(registry=REGISTRY), registry=REGISTRY),
+            REGISTRY,  # type: ignore[arg-type]
         )
 
     @pytest.mark.slow
@@ -682,4 +684,4 @@ class TestGeneratedWorkflows:
         assert yaml.safe_load(yaml.safe_dump(data)) == data
         assert tomllib.loads(to_toml(data)) == data
         again = tf.Workflow.from_dict(json.loads(json.dumps(data)), registry=REGISTRY)
-        assert_same(wf, again, REGISTRY)
+        assert_same(wf, again, REGISTRY)  # type: ignore[arg-type]

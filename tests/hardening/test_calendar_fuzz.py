@@ -113,7 +113,7 @@ rules = st.builds(
     ),
 )
 
-hours_specs = st.one_of(
+hours_specs = st.one_of(  # type: ignore[var-annotated]
     st.dictionaries(
         st.sampled_from(["mon", "tue", "sat", "Sunday", "funday", "", "MON"]),
         st.one_of(

@@ -43,11 +43,11 @@ class TestArgumentChecks:
             (lambda: durations(units=["fortnights"]), "units"),
             (lambda: durations(min_amount=5, max_amount=1), "min_amount"),
             (lambda: calendars(max_intervals=0), "max_intervals"),
-            (lambda: calendars(min_date="2026-01-01"), "min_date"),
+            (lambda: calendars(min_date="2026-01-01"), "min_date"),  # type: ignore[arg-type]
             (lambda: workflows(max_statuses=0), "max_statuses"),
-            (lambda: workflows(calendars=[tf.ALWAYS_OPEN]), "calendars"),
-            (lambda: events("support", TICKET), "workflow"),
-            (lambda: events(FLOW, {"status": "new"}), "ticket"),
+            (lambda: workflows(calendars=[tf.ALWAYS_OPEN]), "calendars"),  # type: ignore[arg-type]
+            (lambda: events("support", TICKET), "workflow"),  # type: ignore[arg-type]
+            (lambda: events(FLOW, {"status": "new"}), "ticket"),  # type: ignore[arg-type]
             (lambda: event_streams(FLOW, min_size=3, max_size=1), "min_size"),
             (lambda: event_streams(FLOW, max_gap=timedelta(0)), "max_gap"),
         ],

@@ -131,7 +131,7 @@ class TestBrokenWorkflows:
         """A guard writing to ticket.attrs fails: snapshots are read-only; the error propagates."""
 
         def counting(ticket: tf.Ticket, ctx: tf.Context) -> bool:
-            ticket.attrs["tries"] = ticket.attrs.get("tries", 0) + 1
+            ticket.attrs["tries"] = ticket.attrs.get("tries", 0) + 1  # type: ignore[index]
             return False
 
         transitions = [

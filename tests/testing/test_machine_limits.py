@@ -19,7 +19,7 @@ LIMIT = 2
 class Limited(tf.Workflow):
     """A workflow whose calls stop after firing LIMIT timed steps, raising StepLimitError."""
 
-    def advance(self, ticket: tf.Ticket, *, now: datetime) -> tf.Outcome:
+    def advance(self, ticket: tf.Ticket, *, now: datetime) -> tf.Outcome:  # type: ignore[override]
         out = super().advance(ticket, now=now)
         if len(out.steps) > LIMIT:
             stop = super().advance(ticket, now=out.steps[LIMIT - 1].at)
