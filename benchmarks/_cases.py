@@ -32,6 +32,7 @@ __all__ = [
     "HOLIDAY_YEARS",
     "NY",
     "START",
+    "SUPPORT_STATUSES",
     "WORKFLOW_SIZES",
     "MassAdvance",
     "apply_family",
@@ -83,7 +84,16 @@ def us_holidays() -> list[date]:
 
 # --- family 1 and 2: one event applied to a ticket -------------------------------------------
 
-STATUS_NAMES = ("new", "assigned", "waiting", "on_hold", "resolved", "closed")
+#: The support workflow's six statuses, shared with the engine tests' ``support_flow``.
+SUPPORT_STATUSES = (
+    tf.Status("new", category="new", initial=True),
+    tf.Status("assigned", category="open"),
+    tf.Status("waiting", category="pending"),
+    tf.Status("on_hold", category="on_hold"),
+    tf.Status("resolved", category="solved"),
+    tf.Status("closed", category="closed", terminal=True),
+)
+STATUS_NAMES = tuple(status.name for status in SUPPORT_STATUSES)
 
 
 def not_blocked(ticket: tf.Ticket, ctx: tf.Context) -> bool:
@@ -96,14 +106,7 @@ def support_workflow(*, timed: bool = False) -> tf.Workflow:
     cal = office() if timed else None
     return tf.Workflow(
         name="support-timed" if timed else "support",
-        statuses=[
-            tf.Status("new", category="new", initial=True),
-            tf.Status("assigned", category="open"),
-            tf.Status("waiting", category="pending"),
-            tf.Status("on_hold", category="on_hold"),
-            tf.Status("resolved", category="solved"),
-            tf.Status("closed", category="closed", terminal=True),
-        ],
+        statuses=list(SUPPORT_STATUSES),
         transitions=[
             tf.Transition("assign", source="new", target="assigned", roles={"agent"}),
             tf.Transition("ask", source="assigned", target="waiting", roles={"agent"}),

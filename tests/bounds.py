@@ -6,9 +6,16 @@ bound (an interval timer interrupts a call that hangs) and fails the test
 with the case on anything else: a raw Python exception, a hang.
 
 The bound is a hang detector, not a speed test: ``TICKETFLOW_TIME_BOUND``
-widens it on a slow machine. Fuzz example counts come from
-``TICKETFLOW_FUZZ_EXAMPLES`` (``make test`` keeps the default, ``make
-test-slow`` runs many more).
+widens it on a slow machine.
+
+Example counts belong to the hypothesis profiles registered and loaded
+here (``tests/conftest.py`` imports this module first). ``HYPOTHESIS_PROFILE``
+picks one: ``ci`` (``make test``, and any run with ``CI`` set), ``dev`` (the
+default elsewhere), ``slow`` (``make test-slow``: five times the examples) or
+``thorough`` (twenty times). A test that needs its own count takes it from
+:func:`examples`, which scales it by the loaded profile, so ``ci`` runs each
+test's base count. ``TICKETFLOW_FUZZ_EXAMPLES``, when set, still fixes the
+fuzz suites' count outright.
 """
 
 from __future__ import annotations
@@ -27,7 +34,38 @@ import ticketflow as tf
 T = TypeVar("T")
 
 TIME_BOUND = float(os.environ.get("TICKETFLOW_TIME_BOUND", "1.0"))
-FUZZ_EXAMPLES = int(os.environ.get("TICKETFLOW_FUZZ_EXAMPLES", "60"))
+
+#: The ``ci`` and ``dev`` profiles' example count: a test's own count is scaled by
+#: the loaded profile's count over this one.
+BASE_EXAMPLES = 100
+
+settings.register_profile(
+    "ci",
+    max_examples=BASE_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=BASE_EXAMPLES, deadline=None)
+settings.register_profile(
+    "slow",
+    max_examples=5 * BASE_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("thorough", max_examples=20 * BASE_EXAMPLES, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def examples(base: int) -> int:
+    """``base`` examples scaled by the loaded hypothesis profile (``ci``: ``base`` itself)."""
+    current = settings.default
+    count = current.max_examples if current is not None else BASE_EXAMPLES
+    return max(1, base * count // BASE_EXAMPLES)
+
+
+FUZZ_EXAMPLES = int(os.environ.get("TICKETFLOW_FUZZ_EXAMPLES") or examples(60))
 
 #: Settings for the fuzz suites: derandomised, no hypothesis deadline (the bound is ours).
 FUZZ = settings(

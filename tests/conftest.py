@@ -1,16 +1,7 @@
-"""Shared test configuration: hypothesis profiles."""
+"""Shared test configuration.
 
-import os
+Importing :mod:`tests.bounds` registers the hypothesis profiles and loads the
+one ``HYPOTHESIS_PROFILE`` names, before any test module builds its settings.
+"""
 
-from hypothesis import HealthCheck, settings
-
-settings.register_profile(
-    "ci",
-    max_examples=100,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.register_profile("dev", max_examples=100, deadline=None)
-settings.register_profile("thorough", max_examples=2000, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+import tests.bounds  # noqa: F401

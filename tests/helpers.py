@@ -1,4 +1,7 @@
-"""Small workflows shared by the engine tests."""
+"""Small workflows shared by the engine tests.
+
+The support workflow's statuses are the benchmarks' (one definition for both).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import ticketflow as tf
+from benchmarks._cases import SUPPORT_STATUSES
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -30,14 +34,7 @@ def support_flow(**overrides: Any) -> tf.Workflow:
     """A 6-status workflow with roles, a guard, effects, a follow-up and a timer."""
     spec: dict[str, Any] = {
         "name": "support",
-        "statuses": [
-            tf.Status("new", category="new", initial=True),
-            tf.Status("assigned", category="open"),
-            tf.Status("waiting", category="pending"),
-            tf.Status("on_hold", category="on_hold"),
-            tf.Status("resolved", category="solved"),
-            tf.Status("closed", category="closed", terminal=True),
-        ],
+        "statuses": list(SUPPORT_STATUSES),
         "transitions": [
             tf.Transition("assign", source="new", target="assigned", roles={"agent"}),
             tf.Transition("escalate", source="new", target="assigned", guard=is_vip),

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from benchmarks import _cases
-from benchmarks._harness import BASELINE, Family, Settings, measure_family, render_family
 
 import ticketflow as tf
+from benchmarks import _cases
+from benchmarks._harness import BASELINE, Family, Settings, measure_family, render_family
 
 NY = _cases.NY
 START = _cases.START

@@ -12,6 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import ticketflow as tf
+from tests.bounds import examples
 
 COUNTRIES: dict[str, tuple[str, str | None, str]] = {
     "US": ("US", None, "America/New_York"),
@@ -70,7 +71,8 @@ local_times = st.times(time(0, 0), time(23, 59)).map(lambda t: t.replace(second=
 class TestBusinessDaysAgainstNumpy:
     """The date part of business days equals numpy.busday_offset."""
 
-    @settings(max_examples=1500, deadline=None)
+    @pytest.mark.slow
+    @settings(max_examples=examples(1500), deadline=None)
     @given(
         country=st.sampled_from(sorted(COUNTRIES)),
         mask=st.sampled_from(sorted(WEEKMASKS)),
@@ -88,7 +90,7 @@ class TestBusinessDaysAgainstNumpy:
         holidays = holiday_list(country)
         working = bool(np.is_busday(start, weekmask=weekmask, holidays=holidays))
         roll = "backward" if n < 0 and not working else "forward"
-        expected = np.busday_offset(start, n, roll=roll, weekmask=weekmask, holidays=holidays)
+        expected = np.busday_offset(start, n, roll=roll, weekmask=weekmask, holidays=holidays)  # type: ignore[call-overload]
         got = cal.add(at, tf.business_days(n))
         assert got.date() == expected.astype(date)
         assert cal.is_business_day(start) == working
@@ -99,7 +101,8 @@ class TestBusinessDaysAgainstNumpy:
         else:
             assert (got.hour, got.minute) == (17, 0)
 
-    @settings(max_examples=1000, deadline=None)
+    @pytest.mark.slow
+    @settings(max_examples=examples(1000), deadline=None)
     @given(
         country=st.sampled_from(sorted(COUNTRIES)),
         mask=st.sampled_from(sorted(WEEKMASKS)),
@@ -255,21 +258,22 @@ business_time = st.one_of(
 class TestProperties:
     """Laws that hold for every start and duration."""
 
-    @settings(max_examples=400, deadline=None)
+    @settings(max_examples=examples(400), deadline=None)
     @given(at=instants, d=business_time)
     def test_elapsed_inverts_add(self, at: datetime, d: tf.Duration) -> None:
         """elapsed(a, add(a, d)) == d."""
         end = _PROPERTY_CAL.add(at, d)
         assert _PROPERTY_CAL.elapsed(at, end) == timedelta(minutes=d.total_minutes)
 
-    @settings(max_examples=400, deadline=None)
+    @pytest.mark.slow
+    @settings(max_examples=examples(400), deadline=None)
     @given(at=instants, d=business_time)
     def test_subtract_inverts_add_in_working_time(self, at: datetime, d: tf.Duration) -> None:
         """subtract(add(a, d), d) == a when a is open."""
         assume(_PROPERTY_CAL.is_open(at))
         assert utc(_PROPERTY_CAL.subtract(_PROPERTY_CAL.add(at, d), d)) == utc(at)
 
-    @settings(max_examples=300, deadline=None)
+    @settings(max_examples=examples(300), deadline=None)
     @given(at=instants, x=st.integers(0, 5000), y=st.integers(0, 5000))
     def test_add_is_monotone(self, at: datetime, x: int, y: int) -> None:
         """A longer duration never ends earlier."""
@@ -278,7 +282,7 @@ class TestProperties:
         b = _PROPERTY_CAL.add(at, tf.business_minutes(hi))
         assert utc(a) <= utc(b)
 
-    @settings(max_examples=300, deadline=None)
+    @settings(max_examples=examples(300), deadline=None)
     @given(at=instants, n=st.integers(1, 5000))
     def test_result_is_open_or_a_closing(self, at: datetime, n: int) -> None:
         """A positive total ends in working time or exactly at a closing."""
@@ -286,14 +290,14 @@ class TestProperties:
         just_before = end - timedelta(microseconds=1)
         assert _PROPERTY_CAL.is_open(end) or _PROPERTY_CAL.is_open(just_before)
 
-    @settings(max_examples=300, deadline=None)
+    @settings(max_examples=examples(300), deadline=None)
     @given(a=instants, b=instants, c=instants)
     def test_elapsed_is_additive(self, a: datetime, b: datetime, c: datetime) -> None:
         """elapsed(a, b) + elapsed(b, c) == elapsed(a, c)."""
         cal = _PROPERTY_CAL
         assert cal.elapsed(a, b) + cal.elapsed(b, c) == cal.elapsed(a, c)
 
-    @settings(max_examples=300, deadline=None)
+    @settings(max_examples=examples(300), deadline=None)
     @given(at=instants, n=st.integers(-600, 600))
     def test_business_days_round_trip_on_working_days(self, at: datetime, n: int) -> None:
         """Moving n business days and back returns the start date on a working day."""
@@ -303,7 +307,7 @@ class TestProperties:
         assert cal.is_business_day(there.date())
         assert cal.add(there, tf.business_days(-n)).date() == at.date()
 
-    @settings(max_examples=200, deadline=None)
+    @settings(max_examples=examples(200), deadline=None)
     @given(at=instants)
     def test_next_open_is_open(self, at: datetime) -> None:
         """next_open is open, not before at, and nothing is open in between."""

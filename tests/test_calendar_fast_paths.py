@@ -15,10 +15,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ticketflow as tf
+from tests.bounds import examples
 from ticketflow._calendar import _EPOCH, _US, WEEKDAY_NAMES, BusinessCalendar, _out_of_range
 from ticketflow._errors import NaiveDatetimeError
 
@@ -194,7 +196,8 @@ durations = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.slow
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data(), calendars())
 def test_fast_paths_agree_with_the_general_route(
     data: st.DataObject, pair: tuple[BusinessCalendar, Reference]
@@ -222,6 +225,7 @@ def test_fast_paths_agree_with_the_general_route(
 WHOLE_WEEK = {day: [("00:00", "24:00")] for day in WEEKDAY_NAMES}
 
 
+@pytest.mark.slow
 def test_wall_times_at_the_edges_of_every_change() -> None:
     """Days and business days landing on both readings of each change, to the microsecond."""
     steps = [timedelta(0), timedelta(microseconds=1), timedelta(minutes=30), timedelta(hours=1)]
@@ -245,6 +249,7 @@ def test_wall_times_at_the_edges_of_every_change() -> None:
                                     assert same(got, want), (zone_name, at, d, got, want)
 
 
+@pytest.mark.slow
 def test_instants_at_the_edges_of_every_change() -> None:
     """Instants given in the zone at and around each change are read as the general route does."""
     steps = [timedelta(0), timedelta(microseconds=1), timedelta(minutes=30), timedelta(hours=1)]

@@ -235,7 +235,7 @@ class TestReplay:
             tf.Event("ask", at(2), "agent"),
             {"name": "reply", "at": at(3).isoformat(), "actor": "customer"},
         ]
-        out = wf.replay(log)
+        out = wf.replay(log)  # type: ignore[arg-type]
         t = wf.start(at=T0, id="R-1", attrs={"vip": True}).ticket
         t = wf.apply(t, "escalate", at=at(1), actor="agent").ticket
         t = wf.apply(t, "ask", at=at(2), actor="agent").ticket

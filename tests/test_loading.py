@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import ticketflow as tf
 import ticketflow.presets
+from tests.bounds import examples
 from ticketflow._loading import to_toml
 from ticketflow.testing import event_streams, workflows
 from ticketflow.testing._strategies import vip_only
@@ -83,7 +84,9 @@ class TestPresetRoundTrips:
         assert_same(wf, again, PRESETS_REGISTRY)
 
     @pytest.mark.parametrize("name", ticketflow.presets.names())
-    @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=examples(15), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(data=st.data())
     def test_the_loaded_preset_behaves_the_same(self, name: str, data: st.DataObject) -> None:
         """Replaying one event log on a preset and on its reloaded copy gives equal outcomes."""
@@ -657,15 +660,22 @@ REGISTRY = {"vip_only": vip_only}
 
 
 class TestGeneratedWorkflows:
-    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(
+        max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(wf=workflows())
     def test_round_trip_through_plain_data(self, wf: tf.Workflow) -> None:
         """Every generated workflow survives to_dict and from_dict."""
         assert_same(
-            wf, tf.Workflow.from_dict(wf.to_dict(registry=REGISTRY), registry=REGISTRY), REGISTRY
+            wf,
+            tf.Workflow.from_dict(wf.to_dict(registry=REGISTRY), registry=REGISTRY),
+            REGISTRY,  # type: ignore[arg-type]
         )
 
-    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @pytest.mark.slow
+    @settings(
+        max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     @given(wf=workflows())
     def test_round_trip_through_json_yaml_and_toml_text(self, wf: tf.Workflow) -> None:
         """Exported data parses back unchanged from JSON, YAML and TOML text."""
@@ -674,4 +684,4 @@ class TestGeneratedWorkflows:
         assert yaml.safe_load(yaml.safe_dump(data)) == data
         assert tomllib.loads(to_toml(data)) == data
         again = tf.Workflow.from_dict(json.loads(json.dumps(data)), registry=REGISTRY)
-        assert_same(wf, again, REGISTRY)
+        assert_same(wf, again, REGISTRY)  # type: ignore[arg-type]

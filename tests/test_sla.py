@@ -243,7 +243,7 @@ class TestFirstMatch:
         support = wf.start(at=sat).ticket
         assert billing.next_deadline == datetime(2026, 11, 30, 9, 15, tzinfo=NY)
         assert support.next_deadline == sat + timedelta(minutes=15)
-        assert support.next_deadline.tzinfo == tf.ALWAYS_OPEN.tz  # type: ignore[union-attr]
+        assert support.next_deadline.tzinfo == tf.ALWAYS_OPEN.tz  # type: ignore[union-attr, unused-ignore]
         assert len(wf.sla(support, now=sat)) == 1
 
     def test_sla_state_survives_a_snapshot(self) -> None:

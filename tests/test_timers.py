@@ -137,7 +137,7 @@ class TestCalendarDaysAcrossDst:
         start = datetime(2026, 10, 23, 10, 0, tzinfo=MADRID)
         t = awaiting_since(wf, start)
         out = wf.advance(t, now=datetime(2026, 11, 5, tzinfo=UTC))
-        local = [(e.kind, e.at.astimezone(MADRID).strftime("%m-%d %H:%M %Z")) for e in out.effects]
+        local = [(e.kind, e.at.astimezone(MADRID).strftime("%m-%d %H:%M %Z")) for e in out.effects]  # type: ignore[union-attr]
         assert local == [
             ("reminder", "10-24 10:00 CEST"),
             ("reminder", "10-25 10:00 CET"),
@@ -206,7 +206,7 @@ class TestCatchUp:
         first = wf.advance(awaiting_since(wf, t0), now=t0 + timedelta(hours=12))
         again = wf.advance(first.ticket, now=t0 + timedelta(hours=12))
         assert again.ticket == first.ticket
-        assert again.steps == again.effects == ()
+        assert again.steps == again.effects == ()  # type: ignore[comparison-overlap]
         assert [e.kind for e in first.effects] == ["reminder", "notify"]
 
     def test_due_exactly_now_fires(self) -> None:
@@ -309,7 +309,7 @@ class TestAdvanceProperties:
         )
         t0 = datetime(2026, 10, 20, tzinfo=MADRID) + timedelta(minutes=start_minute)
         t = awaiting_since(wf, t0)
-        small, effects, previous = t, [], t0
+        small, effects, previous = t, [], t0  # type: ignore[var-annotated]
         for off in offsets:
             now = t0 + timedelta(minutes=off)
             out = wf.advance(small, now=now)

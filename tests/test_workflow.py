@@ -179,8 +179,8 @@ class TestValidation:
         """A workflow, timer or SLA calendar that is neither a calendar nor a callable is named."""
         ps = problems(
             calendar="Europe/Madrid",
-            timers=[tf.Timer("waiting", after=tf.hours(1), event="auto_resolve", calendar=5)],
-            slas=[tf.SLA("reply", target=tf.hours(1), calendar="office")],
+            timers=[tf.Timer("waiting", after=tf.hours(1), event="auto_resolve", calendar=5)],  # type: ignore[arg-type]
+            slas=[tf.SLA("reply", target=tf.hours(1), calendar="office")],  # type: ignore[arg-type]
         )
         text = "\n".join(ps)
         expected = ["calendar 'Europe/Madrid'", "calendar 5", "SLA 'reply': calendar 'office'"]

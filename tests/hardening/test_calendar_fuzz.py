@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -112,7 +113,7 @@ rules = st.builds(
     ),
 )
 
-hours_specs = st.one_of(
+hours_specs = st.one_of(  # type: ignore[var-annotated]
     st.dictionaries(
         st.sampled_from(["mon", "tue", "sat", "Sunday", "funday", "", "MON"]),
         st.one_of(
@@ -206,6 +207,7 @@ class TestCalendarMethods:
             return
         assert got == timedelta(minutes=d.total_minutes)
 
+    @pytest.mark.slow
     @FUZZ
     @given(
         st.sampled_from(["Europe/Madrid", "Australia/Lord_Howe", "America/Santiago"]),

@@ -143,7 +143,7 @@ class TestAttrsEntry:
                 T0,
                 T0,
                 T0,
-                attrs,  # type: ignore[arg-type]
+                attrs,  # type: ignore[arg-type, unused-ignore]
             ),
             tf.AttrsError,
             fragment,
@@ -183,7 +183,7 @@ class TestImmutability:
         """Nested mappings are read-only and lists become tuples equal to the lists."""
         t = _flow().start(at=T0, attrs={"m": {"k": [1, {"x": 2}]}}).ticket
         assert isinstance(t.attrs["m"]["k"], tuple)
-        assert t.attrs["m"]["k"] == [1, {"x": 2}]
+        assert t.attrs["m"]["k"] == [1, {"x": 2}]  # type: ignore[comparison-overlap]
         with pytest.raises(TypeError):
             t.attrs["m"]["k"][1]["x"] = 3
         assert t.attrs == {"m": {"k": [1, {"x": 2}]}}
@@ -224,7 +224,7 @@ class TestImmutability:
         a = wf.start(at=T0, attrs={"x": [1]}).ticket
         b = wf.apply(a, "assign", at=at(1), actor="agent").ticket
         with pytest.raises((TypeError, AttributeError)):
-            b.attrs["x"].append(2)  # type: ignore[attr-defined]
+            b.attrs["x"].append(2)  # type: ignore[attr-defined, unused-ignore]
         assert a.attrs == b.attrs == {"x": [1]}
 
     def test_attrs_hash_pickle_and_copy(self) -> None:
@@ -541,46 +541,46 @@ BAD_CALLS: list[tuple[Callable[[tf.Workflow], object], type[Exception], str]] = 
     (lambda wf: wf.apply("ticket", "assign", at=at(1)), tf.SnapshotError, "expected a Ticket"),  # type: ignore[arg-type]
     (lambda wf: wf.apply(None, "assign", at=at(1)), tf.SnapshotError, "expected a Ticket"),  # type: ignore[arg-type]
     (
-        lambda wf: wf.apply(_good(), 5, at=at(1)),
+        lambda wf: wf.apply(_good(), 5, at=at(1)),  # type: ignore[arg-type]
         tf.TransitionError,
         "event must be a string, got 5",
-    ),  # type: ignore[arg-type]
+    ),  # type: ignore[arg-type, unused-ignore]
     (
-        lambda wf: wf.apply(_good(), ["assign"], at=at(1)),
+        lambda wf: wf.apply(_good(), ["assign"], at=at(1)),  # type: ignore[arg-type]
         tf.TransitionError,
         "event must be a string",
-    ),  # type: ignore[arg-type]
+    ),  # type: ignore[arg-type, unused-ignore]
     (lambda wf: wf.apply(_good(), None, at=at(1)), tf.TransitionError, "event must be a string"),  # type: ignore[arg-type]
     (
-        lambda wf: wf.apply(_good(), "assign", at=at(1), actor=5),
+        lambda wf: wf.apply(_good(), "assign", at=at(1), actor=5),  # type: ignore[arg-type]
         tf.TransitionError,
         "actor must be a string or None",
-    ),  # type: ignore[arg-type]
+    ),  # type: ignore[arg-type, unused-ignore]
     (
-        lambda wf: wf.apply(_good(), "assign", at=at(1), actor=["agent"]),
+        lambda wf: wf.apply(_good(), "assign", at=at(1), actor=["agent"]),  # type: ignore[arg-type]
         tf.TransitionError,
         "actor must be",
-    ),  # type: ignore[arg-type]
+    ),  # type: ignore[arg-type, unused-ignore]
     (
-        lambda wf: wf.apply(_good(), "assign", at=at(1), actor="agent", data=5),
+        lambda wf: wf.apply(_good(), "assign", at=at(1), actor="agent", data=5),  # type: ignore[arg-type]
         tf.EventDataError,
         "data must be a mapping",
-    ),  # type: ignore[arg-type]
+    ),  # type: ignore[arg-type, unused-ignore]
     (
-        lambda wf: wf.apply(_good(), "assign", at=at(1), actor="agent", data=[("a", 1)]),
+        lambda wf: wf.apply(_good(), "assign", at=at(1), actor="agent", data=[("a", 1)]),  # type: ignore[arg-type]
         tf.EventDataError,
         "data must be a mapping",
-    ),  # type: ignore[arg-type]
+    ),  # type: ignore[arg-type, unused-ignore]
     (
         lambda wf: wf.apply(_good(), "assign", at=NAIVE, actor="agent"),
         tf.NaiveDatetimeError,
         "naive",
     ),
     (
-        lambda wf: wf.apply(_good(), "assign", at=None, actor="agent"),
+        lambda wf: wf.apply(_good(), "assign", at=None, actor="agent"),  # type: ignore[arg-type]
         tf.InstantError,
         "at must be a datetime",
-    ),  # type: ignore[arg-type]
+    ),  # type: ignore[arg-type, unused-ignore]
     (
         lambda wf: wf.apply(_good(), "assign", at=datetime(3000, 1, 2, tzinfo=UTC), actor="agent"),
         tf.InstantError,
@@ -714,7 +714,10 @@ class TestUserCallables:
             transitions=[
                 *support_flow().transitions,
                 tf.Transition(
-                    "park", source="new", target="on_hold", sub_status=lambda t, c: value
+                    "park",
+                    source="new",
+                    target="on_hold",
+                    sub_status=lambda t, c: value,  # type: ignore[arg-type]
                 ),
             ]
         )

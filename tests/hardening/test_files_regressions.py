@@ -559,8 +559,8 @@ DATA_CASES: list[tuple[str, Callable[[], object], object, str]] = [
     ("top-list", lambda: [minimal()], None, "expected a table, got a list"),
     ("top-none", lambda: None, None, "expected a table"),
     ("top-string", lambda: "name", None, "expected a table"),
-    ("top-int-key", lambda: {**minimal(), 1: "x"}, None, "key 1 is not a string"),
-    ("top-date-key", lambda: {**minimal(), date(2026, 1, 1): "x"}, None, "is not a string"),
+    ("top-int-key", lambda: {**minimal(), 1: "x"}, None, "key 1 is not a string"),  # type: ignore[misc]
+    ("top-date-key", lambda: {**minimal(), date(2026, 1, 1): "x"}, None, "is not a string"),  # type: ignore[misc]
     ("bytes", lambda: minimal(name=b"x"), None, "name: b'x' (bytes) is not plain data"),
     ("big-int", lambda: minimal(name=10**5000), None, "more than 4300 digits"),
     ("nan", lambda: minimal(name=float("nan")), None, "name: nan is not a finite number"),
@@ -716,11 +716,11 @@ class TestWriting:
         """What cannot be written raises LoadError naming it, and dump leaves no file."""
         wf = make()
         expect(
-            lambda: tf.dump(wf, tmp_path / "out.json", registry=registry),
+            lambda: tf.dump(wf, tmp_path / "out.json", registry=registry),  # type: ignore[arg-type]
             tf.LoadError,
             words,
             label,
-        )  # type: ignore[arg-type]
+        )  # type: ignore[arg-type, unused-ignore]
         assert not (tmp_path / "out.json").exists()
         if isinstance(wf, tf.Workflow):
             expect(lambda: wf.to_dict(registry=registry), tf.LoadError, words, label)  # type: ignore[arg-type]

@@ -123,7 +123,7 @@ def perturbed(draw: Any) -> dict[str, Any]:
         elif op == "junk":
             parts.append(draw(JUNK))
         elif op == "add":
-            made = named_or_ok(lambda k=kind, n=names: new_part(k, draw, n), f"new {kind}")
+            made = named_or_ok(lambda k=kind, n=names: new_part(k, draw, n), f"new {kind}")  # type: ignore[misc]
             if not isinstance(made, tf.TicketflowError):
                 parts.append(made)
         elif op == "evolve" and parts:
@@ -135,7 +135,8 @@ def perturbed(draw: Any) -> dict[str, Any]:
                 value = value_for(key, draw, names)
                 changes = {field: value}
                 made = named_or_ok(
-                    lambda p=part, c=changes: attrs.evolve(p, **c), f"evolve {field}"
+                    lambda p=part, c=changes: attrs.evolve(p, **c),  # type: ignore[misc]
+                    f"evolve {field}",
                 )
                 if not isinstance(made, tf.TicketflowError):
                     parts[i] = made
@@ -213,7 +214,7 @@ class TestFuzzWorkflows:
         """status(), category(), statuses_in() and events() answer or fail by name for any input."""
         wf = ticketflow.presets.get(name)
         for arg in args:
-            named_or_ok(lambda arg=arg: wf.status(arg), "status")
-            named_or_ok(lambda arg=arg: wf.category(arg), "category")
+            named_or_ok(lambda arg=arg: wf.status(arg), "status")  # type: ignore[misc]
+            named_or_ok(lambda arg=arg: wf.category(arg), "category")  # type: ignore[misc]
         named_or_ok(lambda: wf.statuses_in(*args), "statuses_in")
         assert named_or_ok(wf.events, "events") == wf.events()

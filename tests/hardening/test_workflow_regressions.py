@@ -86,45 +86,45 @@ WE = tf.WorkflowError
 DE = tf.DurationError
 
 STATUS_CASES: list[Case] = [
-    ("name-int", lambda: tf.Status(5), WE, "name must be a string, got 5"),
-    ("name-none", lambda: tf.Status(None), WE, "name must be a string, got None"),
-    ("name-bytes", lambda: tf.Status(b"x"), WE, "got b'x'"),
-    ("name-list", lambda: tf.Status(["a"]), WE, "got ['a']"),
-    ("category-int", lambda: tf.Status("a", category=5), WE, "category must be a string, got 5"),
-    ("category-none", lambda: tf.Status("a", category=None), WE, "category must be"),
-    ("initial-str", lambda: tf.Status("a", initial="yes"), WE, "initial must be True or False"),
-    ("initial-int", lambda: tf.Status("a", initial=1), WE, "initial must be True or False, got 1"),
-    ("terminal-none", lambda: tf.Status("a", terminal=None), WE, "terminal must be True or False"),
-    ("label-int", lambda: tf.Status("a", label=5), WE, "label must be a string or None, got 5"),
-    ("description-list", lambda: tf.Status("a", description=["x"]), WE, "description must be"),
-    ("all-at-once", lambda: tf.Status(5, initial="y", label=1), WE, "3 problem(s)"),
+    ("name-int", lambda: tf.Status(5), WE, "name must be a string, got 5"),  # type: ignore[arg-type]
+    ("name-none", lambda: tf.Status(None), WE, "name must be a string, got None"),  # type: ignore[arg-type]
+    ("name-bytes", lambda: tf.Status(b"x"), WE, "got b'x'"),  # type: ignore[arg-type]
+    ("name-list", lambda: tf.Status(["a"]), WE, "got ['a']"),  # type: ignore[arg-type]
+    ("category-int", lambda: tf.Status("a", category=5), WE, "category must be a string, got 5"),  # type: ignore[arg-type]
+    ("category-none", lambda: tf.Status("a", category=None), WE, "category must be"),  # type: ignore[arg-type]
+    ("initial-str", lambda: tf.Status("a", initial="yes"), WE, "initial must be True or False"),  # type: ignore[arg-type]
+    ("initial-int", lambda: tf.Status("a", initial=1), WE, "initial must be True or False, got 1"),  # type: ignore[arg-type]
+    ("terminal-none", lambda: tf.Status("a", terminal=None), WE, "terminal must be True or False"),  # type: ignore[arg-type]
+    ("label-int", lambda: tf.Status("a", label=5), WE, "label must be a string or None, got 5"),  # type: ignore[arg-type]
+    ("description-list", lambda: tf.Status("a", description=["x"]), WE, "description must be"),  # type: ignore[arg-type]
+    ("all-at-once", lambda: tf.Status(5, initial="y", label=1), WE, "3 problem(s)"),  # type: ignore[arg-type]
 ]
 
 TRANSITION_CASES: list[Case] = [
-    ("event-int", lambda: tf.Transition(5, source="a"), WE, "event must be a string, got 5"),
-    ("event-none", lambda: tf.Transition(None, source="a"), WE, "event must be a string, got None"),
-    ("source-int", lambda: tf.Transition("go", source=5), WE, "source must be a list, got 5"),
+    ("event-int", lambda: tf.Transition(5, source="a"), WE, "event must be a string, got 5"),  # type: ignore[arg-type]
+    ("event-none", lambda: tf.Transition(None, source="a"), WE, "event must be a string, got None"),  # type: ignore[arg-type]
+    ("source-int", lambda: tf.Transition("go", source=5), WE, "source must be a list, got 5"),  # type: ignore[arg-type]
     (
         "source-none",
-        lambda: tf.Transition("go", source=None),
+        lambda: tf.Transition("go", source=None),  # type: ignore[arg-type]
         WE,
         "source must be a list, got None",
     ),
     ("source-mapping", lambda: tf.Transition("go", source={"a": 1}), WE, "source must be a list"),
     (
         "source-bytes",
-        lambda: tf.Transition("go", source=b"a"),
+        lambda: tf.Transition("go", source=b"a"),  # type: ignore[arg-type]
         WE,
         "source must be a list, got b'a'",
     ),
     (
         "source-item-int",
-        lambda: tf.Transition("go", source=[1]),
+        lambda: tf.Transition("go", source=[1]),  # type: ignore[list-item]
         WE,
         "source 1 is not a status name",
     ),
-    ("source-item-none", lambda: tf.Transition("go", source=["a", None]), WE, "source None"),
-    ("source-raises", lambda: tf.Transition("go", source=boom()), WE, "raised ValueError: boom"),
+    ("source-item-none", lambda: tf.Transition("go", source=["a", None]), WE, "source None"),  # type: ignore[list-item]
+    ("source-raises", lambda: tf.Transition("go", source=boom()), WE, "raised ValueError: boom"),  # type: ignore[arg-type]
     (
         "source-endless",
         lambda: tf.Transition("go", source=itertools.repeat("a")),
@@ -133,69 +133,69 @@ TRANSITION_CASES: list[Case] = [
     ),
     (
         "target-int",
-        lambda: tf.Transition("go", source="a", target=5),
+        lambda: tf.Transition("go", source="a", target=5),  # type: ignore[arg-type]
         WE,
         "target must be a string or None, got 5",
     ),
-    ("target-list", lambda: tf.Transition("go", source="a", target=["b"]), WE, "target must be"),
+    ("target-list", lambda: tf.Transition("go", source="a", target=["b"]), WE, "target must be"),  # type: ignore[arg-type]
     (
         "roles-int",
-        lambda: tf.Transition("go", source="a", roles=5),
+        lambda: tf.Transition("go", source="a", roles=5),  # type: ignore[arg-type]
         WE,
         "roles must be a list, got 5",
     ),
     (
         "roles-item-int",
-        lambda: tf.Transition("go", source="a", roles=[1]),
+        lambda: tf.Transition("go", source="a", roles=[1]),  # type: ignore[list-item]
         WE,
         "role 1 is not a string",
     ),
     (
         "roles-item-list",
-        lambda: tf.Transition("go", source="a", roles=[["agent"]]),
+        lambda: tf.Transition("go", source="a", roles=[["agent"]]),  # type: ignore[list-item]
         WE,
         "role ['agent']",
     ),
     (
         "roles-endless",
-        lambda: tf.Transition("go", source="a", roles=itertools.count()),
+        lambda: tf.Transition("go", source="a", roles=itertools.count()),  # type: ignore[arg-type]
         WE,
         "more than",
     ),
-    ("guard-int", lambda: tf.Transition("go", source="a", guard=5), WE, "guard 5 is not callable"),
+    ("guard-int", lambda: tf.Transition("go", source="a", guard=5), WE, "guard 5 is not callable"),  # type: ignore[arg-type]
     (
         "guard-name",
-        lambda: tf.Transition("go", source="a", guard="vip"),
+        lambda: tf.Transition("go", source="a", guard="vip"),  # type: ignore[arg-type]
         WE,
         "guard 'vip' is not callable",
     ),
     (
         "sub-status-int",
-        lambda: tf.Transition("go", source="a", sub_status=5),
+        lambda: tf.Transition("go", source="a", sub_status=5),  # type: ignore[arg-type]
         WE,
         "sub_status 5 is not",
     ),
     (
         "effects-int",
-        lambda: tf.Transition("go", source="a", effects=5),
+        lambda: tf.Transition("go", source="a", effects=5),  # type: ignore[arg-type]
         WE,
         "effects must be a list, got 5",
     ),
     (
         "effects-item-int",
-        lambda: tf.Transition("go", source="a", effects=[5]),
+        lambda: tf.Transition("go", source="a", effects=[5]),  # type: ignore[list-item]
         WE,
         "effects[0] must be a kind string or an Effect, got 5",
     ),
     (
         "effects-item-dict",
-        lambda: tf.Transition("go", source="a", effects=[{"kind": "survey"}]),
+        lambda: tf.Transition("go", source="a", effects=[{"kind": "survey"}]),  # type: ignore[list-item]
         WE,
         "effects[0] must be a kind string",
     ),
     (
         "effect-kind-int",
-        lambda: tf.Transition("go", source="a", effects=[tf.Effect(5)]),
+        lambda: tf.Transition("go", source="a", effects=[tf.Effect(5)]),  # type: ignore[arg-type]
         WE,
         "effect kind 5 is not",
     ),
@@ -207,7 +207,7 @@ TRANSITION_CASES: list[Case] = [
     ),
     (
         "effect-name-int",
-        lambda: tf.Transition("go", source="a", effects=[tf.Effect("x", name=5)]),
+        lambda: tf.Transition("go", source="a", effects=[tf.Effect("x", name=5)]),  # type: ignore[arg-type]
         WE,
         "name must be a string or None, got 5",
     ),
@@ -219,19 +219,19 @@ TRANSITION_CASES: list[Case] = [
     ),
     (
         "restarts-int",
-        lambda: tf.Transition("go", source="a", restarts_timers=1),
+        lambda: tf.Transition("go", source="a", restarts_timers=1),  # type: ignore[arg-type]
         WE,
         "restarts_timers must be True or False, got 1",
     ),
     (
         "restarts-str",
-        lambda: tf.Transition("go", source="a", restarts_timers="yes"),
+        lambda: tf.Transition("go", source="a", restarts_timers="yes"),  # type: ignore[arg-type]
         WE,
         "restarts_timers must be",
     ),
     (
         "label-int",
-        lambda: tf.Transition("go", source="a", label=5),
+        lambda: tf.Transition("go", source="a", label=5),  # type: ignore[arg-type]
         WE,
         "label must be a string or None, got 5",
     ),
@@ -258,25 +258,25 @@ EFFECT_DATA_CASES: list[Case] = [
 TIMER_CASES: list[Case] = [
     (
         "status-int",
-        lambda: tf.Timer(5, after="1h", event="x"),
+        lambda: tf.Timer(5, after="1h", event="x"),  # type: ignore[arg-type]
         WE,
         "status must be a string, got 5",
     ),
     (
         "event-none",
-        lambda: tf.Timer("a", after="1h", event=None),
+        lambda: tf.Timer("a", after="1h", event=None),  # type: ignore[arg-type]
         WE,
         "event must be a string, got None",
     ),
     (
         "after-int",
-        lambda: tf.Timer("a", after=5, event="x"),
+        lambda: tf.Timer("a", after=5, event="x"),  # type: ignore[arg-type]
         DE,
         "timer after: expected a duration, got 5",
     ),
     (
         "after-none",
-        lambda: tf.Timer("a", after=None, event="x"),
+        lambda: tf.Timer("a", after=None, event="x"),  # type: ignore[arg-type]
         DE,
         "timer after: expected a duration, got None",
     ),
@@ -289,19 +289,19 @@ TIMER_CASES: list[Case] = [
     ("after-huge", lambda: tf.Timer("a", after="99999999999 days", event="x"), DE, "out of range"),
     (
         "reminders-int",
-        lambda: tf.Timer("a", after="1h", event="x", reminders=5),
+        lambda: tf.Timer("a", after="1h", event="x", reminders=5),  # type: ignore[arg-type]
         DE,
         "timer reminders: expected a duration, got 5",
     ),
     (
         "reminders-item",
-        lambda: tf.Timer("a", after="1h", event="x", reminders=["1m", 5]),
+        lambda: tf.Timer("a", after="1h", event="x", reminders=["1m", 5]),  # type: ignore[list-item]
         DE,
         "timer reminders[1]",
     ),
     (
         "remind-before-none",
-        lambda: tf.Timer("a", after="1h", event="x", remind_before=[None]),
+        lambda: tf.Timer("a", after="1h", event="x", remind_before=[None]),  # type: ignore[list-item]
         DE,
         "timer remind_before[0]",
     ),
@@ -314,13 +314,13 @@ TIMER_CASES: list[Case] = [
 ]
 
 SLA_CASES: list[Case] = [
-    ("name-int", lambda: tf.SLA(5, target="1h"), WE, "SLA 5: name must be a string, got 5"),
-    ("target-int", lambda: tf.SLA("x", target=5), DE, "SLA target: expected a duration, got 5"),
+    ("name-int", lambda: tf.SLA(5, target="1h"), WE, "SLA 5: name must be a string, got 5"),  # type: ignore[arg-type]
+    ("target-int", lambda: tf.SLA("x", target=5), DE, "SLA target: expected a duration, got 5"),  # type: ignore[arg-type]
     ("target-unit", lambda: tf.SLA("x", target="3 fortnights"), DE, "unknown unit 'fortnights'"),
-    ("when-int", lambda: tf.SLA("x", target="1h", when=5), WE, "SLA when must be a mapping"),
+    ("when-int", lambda: tf.SLA("x", target="1h", when=5), WE, "SLA when must be a mapping"),  # type: ignore[arg-type]
     (
         "when-list",
-        lambda: tf.SLA("x", target="1h", when=["priority"]),
+        lambda: tf.SLA("x", target="1h", when=["priority"]),  # type: ignore[arg-type]
         WE,
         "SLA when must be a mapping",
     ),
@@ -338,43 +338,43 @@ SLA_CASES: list[Case] = [
     ),
     (
         "when-int-key",
-        lambda: tf.SLA("x", target="1h", when={5: "high"}),
+        lambda: tf.SLA("x", target="1h", when={5: "high"}),  # type: ignore[dict-item]
         WE,
         "attribute name 5 is not a string",
     ),
     (
         "start-on-int",
-        lambda: tf.SLA("x", target="1h", start_on=5),
+        lambda: tf.SLA("x", target="1h", start_on=5),  # type: ignore[arg-type]
         WE,
         "start_on must be an event name or None, got 5",
     ),
     (
         "stop-on-int",
-        lambda: tf.SLA("x", target="1h", stop_on=5),
+        lambda: tf.SLA("x", target="1h", stop_on=5),  # type: ignore[arg-type]
         WE,
         "SLA stop_on must be a list, got 5",
     ),
     (
         "stop-on-none-item",
-        lambda: tf.SLA("x", target="1h", stop_on=[None]),
+        lambda: tf.SLA("x", target="1h", stop_on=[None]),  # type: ignore[list-item]
         WE,
         "SLA stop_on: None is not a string",
     ),
     (
         "restart-on-int-item",
-        lambda: tf.SLA("x", target="1h", restart_on=[1]),
+        lambda: tf.SLA("x", target="1h", restart_on=[1]),  # type: ignore[list-item]
         WE,
         "SLA restart_on: 1 is not",
     ),
     (
         "pause-in-int",
-        lambda: tf.SLA("x", target="1h", pause_in=5),
+        lambda: tf.SLA("x", target="1h", pause_in=5),  # type: ignore[arg-type]
         WE,
         "SLA pause_in must be a list, got 5",
     ),
     (
         "pause-in-none-item",
-        lambda: tf.SLA("x", target="1h", pause_in=[None]),
+        lambda: tf.SLA("x", target="1h", pause_in=[None]),  # type: ignore[list-item]
         WE,
         "SLA pause_in: None",
     ),
@@ -640,7 +640,7 @@ VALIDATION_CASES: list[Case] = [
     ),
     (
         "sla-calendar",
-        lambda: flow(slas=[tf.SLA("x", target="1h", calendar="office")]),
+        lambda: flow(slas=[tf.SLA("x", target="1h", calendar="office")]),  # type: ignore[arg-type]
         WE,
         "SLA 'x': calendar 'office'",
     ),
@@ -673,10 +673,10 @@ CAP_CASES: list[Case] = [
 ]
 
 READ_CASES: list[Case] = [
-    ("status-int", lambda: flow().status(5), tf.TransitionError, "unknown status 5 (known: a, b)"),
-    ("status-none", lambda: flow().status(None), tf.TransitionError, "unknown status None"),
-    ("status-list", lambda: flow().status(["a"]), tf.TransitionError, "unknown status ['a']"),
-    ("status-set", lambda: flow().status({"a"}), tf.TransitionError, "unknown status {'a'}"),
+    ("status-int", lambda: flow().status(5), tf.TransitionError, "unknown status 5 (known: a, b)"),  # type: ignore[arg-type]
+    ("status-none", lambda: flow().status(None), tf.TransitionError, "unknown status None"),  # type: ignore[arg-type]
+    ("status-list", lambda: flow().status(["a"]), tf.TransitionError, "unknown status ['a']"),  # type: ignore[arg-type]
+    ("status-set", lambda: flow().status({"a"}), tf.TransitionError, "unknown status {'a'}"),  # type: ignore[arg-type]
     ("status-unknown", lambda: flow().status("nope"), tf.TransitionError, "unknown status 'nope'"),
     (
         "status-long",
@@ -684,36 +684,36 @@ READ_CASES: list[Case] = [
         tf.TransitionError,
         "unknown status 'nnn",
     ),
-    ("category-int", lambda: flow().category(5), tf.TransitionError, "unknown status 5"),
-    ("category-list", lambda: flow().category(["a"]), tf.TransitionError, "unknown status ['a']"),
+    ("category-int", lambda: flow().category(5), tf.TransitionError, "unknown status 5"),  # type: ignore[arg-type]
+    ("category-list", lambda: flow().category(["a"]), tf.TransitionError, "unknown status ['a']"),  # type: ignore[arg-type]
     ("category-unknown", lambda: flow().category("zz"), tf.TransitionError, "unknown status 'zz'"),
     ("statuses-in-unknown", lambda: flow().statuses_in("done"), WE, "unknown category 'done'"),
-    ("statuses-in-int", lambda: flow().statuses_in(5), WE, "unknown category 5"),
-    ("statuses-in-list", lambda: flow().statuses_in(["open"]), WE, "unknown category ['open']"),
-    ("statuses-in-none", lambda: flow().statuses_in("open", None), WE, "unknown category None"),
+    ("statuses-in-int", lambda: flow().statuses_in(5), WE, "unknown category 5"),  # type: ignore[arg-type]
+    ("statuses-in-list", lambda: flow().statuses_in(["open"]), WE, "unknown category ['open']"),  # type: ignore[arg-type]
+    ("statuses-in-none", lambda: flow().statuses_in("open", None), WE, "unknown category None"),  # type: ignore[arg-type]
     ("statuses-in-counted", lambda: flow().statuses_in("x", "y", "open"), WE, "(2 problem(s))"),
 ]
 
 
 class TestStatusTypes:
-    @table(STATUS_CASES)
+    @table(STATUS_CASES)  # type: ignore[untyped-decorator]
     def test_case(self, call: Callable[[], object], error: type[Exception], fragment: str) -> None:
         """A Status field of the wrong type raises WorkflowError naming field and value."""
-        raises(call, error, fragment)
+        raises(call, error, fragment)  # type: ignore[arg-type]
 
 
 class TestTransitionTypes:
-    @table(TRANSITION_CASES)
+    @table(TRANSITION_CASES)  # type: ignore[untyped-decorator]
     def test_case(self, call: Callable[[], object], error: type[Exception], fragment: str) -> None:
         """A Transition field of the wrong type raises WorkflowError naming field and value."""
-        raises(call, error, fragment)
+        raises(call, error, fragment)  # type: ignore[arg-type]
 
 
 class TestEffectData:
-    @table(EFFECT_DATA_CASES)
+    @table(EFFECT_DATA_CASES)  # type: ignore[untyped-decorator]
     def test_case(self, call: Callable[[], object], error: type[Exception], fragment: str) -> None:
         """Effect template data that is not a JSON value raises WorkflowError naming where."""
-        raises(call, error, fragment)
+        raises(call, error, fragment)  # type: ignore[arg-type]
 
     def test_valid_data_serialises(self) -> None:
         """Accepted template data always serialises as JSON."""
@@ -731,17 +731,17 @@ class TestEffectData:
 
 
 class TestTimerTypes:
-    @table(TIMER_CASES)
+    @table(TIMER_CASES)  # type: ignore[untyped-decorator]
     def test_case(self, call: Callable[[], object], error: type[Exception], fragment: str) -> None:
         """A Timer field of the wrong type raises WorkflowError, a bad duration DurationError."""
-        raises(call, error, fragment)
+        raises(call, error, fragment)  # type: ignore[arg-type]
 
 
 class TestSlaTypes:
-    @table(SLA_CASES)
+    @table(SLA_CASES)  # type: ignore[untyped-decorator]
     def test_case(self, call: Callable[[], object], error: type[Exception], fragment: str) -> None:
         """An SLA field of the wrong type raises WorkflowError, a bad target DurationError."""
-        raises(call, error, fragment)
+        raises(call, error, fragment)  # type: ignore[arg-type]
 
     def test_unhashable_attribute_value_does_not_match(self) -> None:
         """A ticket attribute holding a list never matches a ``when`` value, and never raises."""
@@ -751,17 +751,17 @@ class TestSlaTypes:
 
 
 class TestWorkflowTypes:
-    @table(WORKFLOW_CASES)
+    @table(WORKFLOW_CASES)  # type: ignore[untyped-decorator]
     def test_case(self, call: Callable[[], object], error: type[Exception], fragment: str) -> None:
         """A Workflow field of the wrong type raises WorkflowError naming field and value."""
-        raises(call, error, fragment)
+        raises(call, error, fragment)  # type: ignore[arg-type]
 
 
 class TestValidation:
-    @table(VALIDATION_CASES)
+    @table(VALIDATION_CASES)  # type: ignore[untyped-decorator]
     def test_case(self, call: Callable[[], object], error: type[Exception], fragment: str) -> None:
         """Every problem is reported, graph problems included when others exist."""
-        raises(call, error, fragment)
+        raises(call, error, fragment)  # type: ignore[arg-type]
 
     def test_unknown_target_and_unreachable_come_together(self) -> None:
         """A workflow with an unknown target and an unreachable status lists both."""
@@ -786,10 +786,10 @@ class TestValidation:
 
 
 class TestProblemCap:
-    @table(CAP_CASES)
+    @table(CAP_CASES)  # type: ignore[untyped-decorator]
     def test_case(self, call: Callable[[], object], error: type[Exception], fragment: str) -> None:
         """Huge or repetitive workflows fail fast with a capped list of problems."""
-        raises(call, error, fragment)
+        raises(call, error, fragment)  # type: ignore[arg-type]
 
     @pytest.mark.parametrize("copies", [200, 2000])
     def test_star_copies_report_each_group_once(self, copies: int) -> None:
@@ -812,10 +812,10 @@ class TestProblemCap:
 
 
 class TestReading:
-    @table(READ_CASES)
+    @table(READ_CASES)  # type: ignore[untyped-decorator]
     def test_case(self, call: Callable[[], object], error: type[Exception], fragment: str) -> None:
         """Looking up statuses and categories by a wrong type or name raises a named error."""
-        raises(call, error, fragment)
+        raises(call, error, fragment)  # type: ignore[arg-type]
 
 
 HOSTILE = [

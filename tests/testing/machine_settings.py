@@ -2,9 +2,11 @@
 
 from hypothesis import HealthCheck, Phase, settings
 
+from tests.bounds import examples
+
 #: Per preset: up to 100 tickets of up to 30 steps each.
 PRESET_SETTINGS = settings(
-    max_examples=100,
+    max_examples=examples(100),
     stateful_step_count=30,
     deadline=None,
     derandomize=True,
@@ -15,7 +17,7 @@ PRESET_SETTINGS = settings(
 #: phase, which traces every line run, would take most of the time).
 BROKEN_SETTINGS = settings(
     phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
-    max_examples=200,
+    max_examples=examples(200),
     stateful_step_count=15,
     deadline=None,
     derandomize=True,

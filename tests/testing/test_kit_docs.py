@@ -8,7 +8,10 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import Phase, settings
+
+from tests.bounds import examples
 
 DOC = Path(__file__).parents[2] / "docs" / "testing.md"
 TRIMMED = re.compile(r"^\[\.\.\. .* trimmed \.\.\.\]$")
@@ -31,9 +34,10 @@ class TestDocsExamples:
     def test_policy_example_runs_and_passes(self) -> None:
         """The ten-line example defines a TestCase that runs and passes."""
         case = run_blocks(1)["TestBilling"]
-        case.settings = settings(max_examples=30, stateful_step_count=20, deadline=None)
+        case.settings = settings(max_examples=examples(30), stateful_step_count=20, deadline=None)
         case("runTest").runTest()
 
+    @pytest.mark.slow
     def test_failure_output_is_a_real_run(self) -> None:
         """The refunds example fails with exactly the lines the page shows (trimmed parts aside)."""
         case = run_blocks(3)["TestRefunds"]

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis.errors import InvalidArgument
 
 import ticketflow as tf
+from tests.bounds import examples
 from tests.helpers import support_flow
 from ticketflow.testing import (
     aware_datetimes,
@@ -22,7 +23,9 @@ from ticketflow.testing import (
 
 FLOW = support_flow()
 TICKET = FLOW.start(at=datetime(2026, 3, 2, 9, tzinfo=UTC)).ticket
-FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def minimal(strategy: Any) -> Any:
@@ -40,11 +43,11 @@ class TestArgumentChecks:
             (lambda: durations(units=["fortnights"]), "units"),
             (lambda: durations(min_amount=5, max_amount=1), "min_amount"),
             (lambda: calendars(max_intervals=0), "max_intervals"),
-            (lambda: calendars(min_date="2026-01-01"), "min_date"),
+            (lambda: calendars(min_date="2026-01-01"), "min_date"),  # type: ignore[arg-type]
             (lambda: workflows(max_statuses=0), "max_statuses"),
-            (lambda: workflows(calendars=[tf.ALWAYS_OPEN]), "calendars"),
-            (lambda: events("support", TICKET), "workflow"),
-            (lambda: events(FLOW, {"status": "new"}), "ticket"),
+            (lambda: workflows(calendars=[tf.ALWAYS_OPEN]), "calendars"),  # type: ignore[arg-type]
+            (lambda: events("support", TICKET), "workflow"),  # type: ignore[arg-type]
+            (lambda: events(FLOW, {"status": "new"}), "ticket"),  # type: ignore[arg-type]
             (lambda: event_streams(FLOW, min_size=3, max_size=1), "min_size"),
             (lambda: event_streams(FLOW, max_gap=timedelta(0)), "max_gap"),
         ],
@@ -102,6 +105,7 @@ class TestShrinking:
         """The simplest aware datetime is in UTC."""
         assert minimal(aware_datetimes()).utcoffset() == timedelta(0)
 
+    @pytest.mark.slow
     def test_calendars_shrink_to_office_hours_in_utc(self) -> None:
         """The simplest calendar is UTC, weekdays 09:00-17:00, no holidays or overrides."""
         cal = minimal(calendars())
@@ -112,6 +116,7 @@ class TestShrinking:
         assert not cal.overrides
         assert not cal.is_business_day(date(2026, 3, 7))
 
+    @pytest.mark.slow
     def test_workflows_shrink_to_two_statuses(self) -> None:
         """The simplest workflow has two statuses, one transition, no timers or SLAs."""
         wf = minimal(workflows())
@@ -119,6 +124,7 @@ class TestShrinking:
         assert len(wf.transitions) == 1
         assert (wf.timers, wf.slas, wf.calendar) == ((), (), None)
 
+    @pytest.mark.slow
     def test_streams_shrink_to_start(self) -> None:
         """The simplest stream is just the start event."""
         assert [e.name for e in minimal(event_streams(FLOW))] == ["start"]

@@ -96,6 +96,7 @@ class TestBrokenWorkflows:
         assert "take" in report
         assert 1 <= len(steps(report)) <= 2
 
+    @pytest.mark.slow
     def test_timer_calendar_skips_its_reminder(self) -> None:
         """A 1-day timer whose 8-business-hour reminder falls after it fires is reported."""
         timer = tf.Timer(
@@ -112,6 +113,7 @@ class TestBrokenWorkflows:
         assert "after 0 of its 1 reminder(s)" in report
         assert len(steps(report)) <= 5
 
+    @pytest.mark.slow
     def test_user_invariant_that_fails(self) -> None:
         """A user invariant naming a broken policy is reported with its own message."""
 
@@ -129,7 +131,7 @@ class TestBrokenWorkflows:
         """A guard writing to ticket.attrs fails: snapshots are read-only; the error propagates."""
 
         def counting(ticket: tf.Ticket, ctx: tf.Context) -> bool:
-            ticket.attrs["tries"] = ticket.attrs.get("tries", 0) + 1
+            ticket.attrs["tries"] = ticket.attrs.get("tries", 0) + 1  # type: ignore[index]
             return False
 
         transitions = [

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 import ticketflow as tf
+from tests.bounds import examples
 from ticketflow.testing import workflow_state_machine
 
 LIMIT = 2
@@ -18,7 +19,7 @@ LIMIT = 2
 class Limited(tf.Workflow):
     """A workflow whose calls stop after firing LIMIT timed steps, raising StepLimitError."""
 
-    def advance(self, ticket: tf.Ticket, *, now: datetime) -> tf.Outcome:
+    def advance(self, ticket: tf.Ticket, *, now: datetime) -> tf.Outcome:  # type: ignore[override]
         out = super().advance(ticket, now=now)
         if len(out.steps) > LIMIT:
             stop = super().advance(ticket, now=out.steps[LIMIT - 1].at)
@@ -68,7 +69,7 @@ class TestStepLimit:
         run_state_machine_as_test(
             machine,
             settings=settings(
-                max_examples=30,
+                max_examples=examples(30),
                 stateful_step_count=10,
                 deadline=None,
                 derandomize=True,

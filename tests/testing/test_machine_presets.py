@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
 
 import ticketflow as tf
+from tests.bounds import examples
 from tests.testing.machine_settings import PRESET_SETTINGS
 from ticketflow import presets
 from ticketflow.testing import workflow_state_machine, workflows
@@ -17,6 +18,7 @@ from ticketflow.testing._strategies import attrs_for, gaps, roles_of
 
 
 class TestPresets:
+    @pytest.mark.slow
     @pytest.mark.parametrize("name", presets.names())
     def test_preset_keeps_every_invariant(self, name: str) -> None:
         """Random tickets of each preset keep every built-in invariant."""
@@ -26,7 +28,7 @@ class TestPresets:
     def test_test_case_attribute_runs(self) -> None:
         """`.TestCase` is a unittest case that runs the machine."""
         machine = workflow_state_machine(presets.get(presets.names()[0]))
-        machine.TestCase.settings = settings(PRESET_SETTINGS, max_examples=5)
+        machine.TestCase.settings = settings(PRESET_SETTINGS, max_examples=examples(5))
         machine.TestCase("runTest").runTest()
 
     def test_machine_is_named_after_the_workflow(self) -> None:
@@ -36,8 +38,9 @@ class TestPresets:
 
 
 class TestRandomWorkflows:
+    @pytest.mark.slow
     @settings(
-        max_examples=40,
+        max_examples=examples(40),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
