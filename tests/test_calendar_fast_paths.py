@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 import ticketflow as tf
 from tests.bounds import examples
 from ticketflow._calendar import _EPOCH, _US, BusinessCalendar, _out_of_range
-from ticketflow._hours import WEEKDAY_NAMES
 from ticketflow._errors import NaiveDatetimeError
+from ticketflow._hours import WEEKDAY_NAMES
 
 ZONES = [
     "America/New_York",
