@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -187,18 +187,47 @@ class TestValidation:
         for fragment in expected:
             assert fragment in text
 
-    def test_internal_timer_without_restart_is_a_problem(self) -> None:
-        """A timer whose transition neither leaves nor restarts would stay due forever."""
-        with pytest.raises(tf.WorkflowError, match="stay due forever"):
-            tf.Workflow(
-                name="w",
-                statuses=base_statuses(),
-                transitions=[
-                    tf.Transition("go", source="a", target="b"),
-                    tf.Transition("ping", source="a", target=None, roles={"system"}),
-                ],
-                timers=[tf.Timer("a", after=tf.hours(1), event="ping")],
-            )
+    def test_one_shot_timer_fires_once_per_arming(self) -> None:
+        """A timer whose transition stays in the status is valid and fires once per entry."""
+        wf = tf.Workflow(
+            name="w",
+            statuses=base_statuses(more=[tf.Status("c", category="pending")]),
+            transitions=[
+                tf.Transition("go", source="a", target="c"),
+                tf.Transition("back", source="c", target="a"),
+                tf.Transition("close", source="c", target="b"),
+                tf.Transition("ping", source="a", target=None, roles={"system"}),
+            ],
+            timers=[tf.Timer("a", after=tf.hours(1), event="ping")],
+        )
+        t0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
+        out = wf.advance(wf.start(at=t0).ticket, now=t0 + timedelta(days=30))
+        assert [(s.event, s.at) for s in out.steps] == [("ping", t0 + timedelta(hours=1))]
+        assert (out.ticket.status, wf.next_deadline(out.ticket)) == ("a", None)
+        again = wf.apply(out.ticket, "go", at=t0 + timedelta(days=31))
+        again = wf.apply(again.ticket, "back", at=t0 + timedelta(days=32))
+        assert wf.next_deadline(again.ticket) == t0 + timedelta(days=32, hours=1)
+
+    def test_timer_needs_exactly_one_of_after_and_at(self) -> None:
+        """after= and at= together, or neither, is refused naming the timer."""
+        with pytest.raises(tf.WorkflowError, match=r"timer 'ping' in 'a'.*both after=1 hour"):
+            tf.Timer("a", after=tf.hours(1), event="ping", at="pending_until")
+        with pytest.raises(tf.WorkflowError, match=r"exactly one of after= and at=, got neither"):
+            tf.Timer("a", event="ping")
+        with pytest.raises(tf.WorkflowError, match="event is required"):
+            tf.Timer("a", at="pending_until")
+        assert tf.Timer("a", event="ping", at="pending_until").after is None
+
+    def test_set_attrs_is_names_or_a_callable(self) -> None:
+        """set_attrs takes one name, several, or a callable; anything else is named."""
+        assert tf.Transition("p", source="a", set_attrs="priority").set_attrs == ("priority",)
+        assert tf.Transition("p", source="a", set_attrs=["x", "y"]).set_attrs == ("x", "y")
+        with pytest.raises(tf.WorkflowError, match="set_attrs key 3 is not"):
+            tf.Transition("p", source="a", set_attrs=["x", 3])
+        with pytest.raises(tf.WorkflowError, match="names an attribute twice"):
+            tf.Transition("p", source="a", set_attrs=["x", "x"])
+        with pytest.raises(tf.WorkflowError, match="set_attrs must be attribute names"):
+            tf.Transition("p", source="a", set_attrs=5)
 
     def test_statuses_in_unknown_category(self) -> None:
         """statuses_in with an unknown category raises naming it."""

@@ -15,7 +15,7 @@ from attrs import evolve, field, frozen
 
 from ._calendar import BusinessCalendar
 from ._checks import copy_json, fail, items, json_problem, show
-from ._durations import Duration, to_duration
+from ._durations import Duration, describe, to_duration
 from ._errors import DurationError, WorkflowError
 from ._ticket import Context, Effect, Ticket
 
@@ -25,6 +25,7 @@ __all__ = [
     "CalendarSpec",
     "Category",
     "Guard",
+    "SetAttrs",
     "Status",
     "SubStatus",
     "Timer",
@@ -38,6 +39,7 @@ CATEGORIES: tuple[str, ...] = ("new", "open", "pending", "on_hold", "solved", "c
 
 Guard: TypeAlias = Callable[[Ticket, Context], bool]
 SubStatus: TypeAlias = "str | Callable[[Ticket, Context], str | None]"
+SetAttrs: TypeAlias = "tuple[str, ...] | Callable[[Ticket, Context], Mapping[str, Any]]"
 CalendarSpec: TypeAlias = "BusinessCalendar | Callable[[Mapping[str, Any]], BusinessCalendar]"
 
 ANY = "*"
@@ -150,6 +152,35 @@ def _effect_problems(where: str, i: int, e: object) -> list[str]:
     return out
 
 
+def _set_attrs(value: object) -> object:
+    """Keys given as one string or an iterable become a tuple; a callable stays."""
+    if value is None or callable(value):
+        return value
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Iterable) and not isinstance(value, Mapping | bytes):
+        return items(value, "transition set_attrs")
+    return value
+
+
+def _set_attrs_problems(where: str, value: object) -> list[str]:
+    """What is wrong with a transition's ``set_attrs``."""
+    if value is None or callable(value):
+        return []
+    if not isinstance(value, tuple):
+        return [f"{where}: set_attrs must be attribute names or a callable, got {show(value)}"]
+    out = [
+        f"{where}: set_attrs key {show(k)} is not a non-empty string"
+        for k in value
+        if not isinstance(k, str) or not k
+    ]
+    if not value:
+        out.append(f"{where}: set_attrs names no attribute")
+    elif not out and len(set(value)) != len(value):
+        out.append(f"{where}: set_attrs names an attribute twice")
+    return out
+
+
 @frozen
 class Transition:
     """A move caused by an event.
@@ -169,6 +200,11 @@ class Transition:
             otherwise clears it.
         restarts_timers: An internal transition restarts the status's timers.
         label: Words for diagrams and docs.
+        set_attrs: Attribute keys copied from the event's ``data`` into the
+            ticket's ``attrs`` (a key missing from ``data`` rejects the event
+            with :class:`EventDataError`), or a callable ``(ticket, context)
+            -> Mapping`` giving the attributes to set. They are set before
+            timers are armed and SLAs chosen again.
 
     Raises:
         WorkflowError: naming each field of the wrong type.
@@ -183,6 +219,7 @@ class Transition:
     sub_status: SubStatus | None = field(default=None, eq=False)
     restarts_timers: bool = False
     label: str | None = None
+    set_attrs: SetAttrs | None = field(default=None, converter=_set_attrs)
 
     def __attrs_post_init__(self) -> None:
         where = f"transition {show(self.event)}"
@@ -206,6 +243,7 @@ class Transition:
             problems.extend(_effect_problems(where, i, e))
         _check_flag(problems, where, "restarts_timers", self.restarts_timers)
         _check_text(problems, where, "label", self.label, none=True)
+        problems.extend(_set_attrs_problems(where, self.set_attrs))
         _raise_if(problems)
         if any(e.data is not None for e in self.effects):
             copied = tuple(
@@ -226,8 +264,8 @@ def _duration(what: str, value: object) -> Duration | timedelta:
         raise DurationError(f"{what}: {exc}") from None
 
 
-def _after(value: Duration | timedelta | str) -> Duration | timedelta:
-    return _duration("timer after", value)
+def _after(value: Duration | timedelta | str | None) -> Duration | timedelta | None:
+    return None if value is None else _duration("timer after", value)
 
 
 def _durations(what: str, value: object) -> tuple[Duration | timedelta, ...]:
@@ -249,7 +287,10 @@ def _remind_before(
 
 @frozen
 class Timer:
-    """An event the system sends when a ticket has sat in a status too long.
+    """An event the system sends when a ticket has sat in a status too long,
+    or when a deadline the ticket carries comes.
+
+    Exactly one of ``after`` and ``at`` is given.
 
     Attributes:
         status: The status it is armed in (on every entry).
@@ -260,6 +301,10 @@ class Timer:
         calendar: The calendar its durations count on (or a callable
             choosing one from the ticket's attributes); the workflow's by
             default.
+        at: The attribute holding the deadline (an aware datetime, or an
+            ISO 8601 string with an offset), read on entry and again
+            whenever a transition changes it while the ticket is in
+            ``status``.
 
     Raises:
         DurationError: naming a duration that is not one.
@@ -267,15 +312,28 @@ class Timer:
     """
 
     status: str
-    after: Duration | timedelta = field(converter=_after)
-    event: str
+    after: Duration | timedelta | None = field(default=None, converter=_after)
+    event: str = ""
     reminders: tuple[Duration | timedelta, ...] = field(default=(), converter=_reminders)
     remind_before: tuple[Duration | timedelta, ...] = field(default=(), converter=_remind_before)
     calendar: CalendarSpec | None = field(default=None, eq=False)
+    at: str | None = None
 
     def __attrs_post_init__(self) -> None:
         where = f"timer {show(self.event)} in {show(self.status)}"
         problems: list[str] = []
         _check_text(problems, where, "status", self.status, none=False)
         _check_text(problems, where, "event", self.event, none=False)
+        _check_text(problems, where, "at", self.at, none=True)
+        if self.event == "":
+            problems.append(f"{where}: event is required")
+        if self.at == "":
+            problems.append(f"{where}: at must name an attribute, got ''")
+        if (self.after is None) == (self.at is None):
+            problems.append(f"{where}: give exactly one of after= and at=, got {self._when()}")
         _raise_if(problems)
+
+    def _when(self) -> str:
+        if self.after is None:
+            return "neither"
+        return f"both after={describe(self.after)} and at={show(self.at)}"

@@ -76,7 +76,10 @@ class _Edge(NamedTuple):
 
 def _edges(wf: Tables) -> Iterator[_Edge]:
     """One edge per (source, event, target), ``"*"`` expanded, in definition order."""
-    timed = {(tm.status, tm.event): f" after {describe(tm.after)}" for tm in wf.timers}
+    timed = {
+        (tm.status, tm.event): f" after {describe(tm.after)}" if tm.after else f" at {tm.at}"
+        for tm in wf.timers
+    }
     open_statuses = [s.name for s in wf.statuses.values() if not s.terminal]
     seen: set[tuple[str, str, str]] = set()
     for t in wf.transitions:

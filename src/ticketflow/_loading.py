@@ -90,9 +90,9 @@ _TOP_KEYS: tuple[str, ...] = ("name", "description", "calendar", "calendars", "s
 _TOP_KEYS += ("transitions", "timers", "slas")
 _STATUS_KEYS = ("name", "category", "initial", "terminal", "label", "description")
 _TRANSITION_KEYS: tuple[str, ...] = ("event", "source", "target", "roles", "guard", "effects")
-_TRANSITION_KEYS += ("sub_status", "restarts_timers", "label")
+_TRANSITION_KEYS += ("sub_status", "restarts_timers", "label", "set_attrs")
 _EFFECT_KEYS = ("kind", "name", "data")
-_TIMER_KEYS = ("status", "after", "event", "reminders", "remind_before", "calendar")
+_TIMER_KEYS = ("status", "after", "event", "reminders", "remind_before", "calendar", "at")
 _SLA_KEYS: tuple[str, ...] = ("name", "target", "when", "calendar", "start_on", "stop_on")
 _SLA_KEYS += ("restart_on", "pause_in")
 _CALENDAR_KEYS = ("timezone", "hours", "weekdays", "holidays", "overrides")
@@ -414,17 +414,34 @@ class _Reader:
                 fn_key = _join(sub_key, "function")
                 function = _required(sub_table, "function", sub_key)
                 kw["sub_status"] = _callable(function, "sub_status function", fn_key, self.registry)
+        if "set_attrs" in t:
+            kw["set_attrs"] = self.set_attrs(t["set_attrs"], _join(where, "set_attrs"))
         return Transition(
             _str(_required(t, "event", where), _join(where, "event")),
             source=_names(_required(t, "source", where), source_key),
             **kw,
         )
 
+    def set_attrs(self, value: object, where: str) -> object:
+        """Attribute names (one string or a list), or ``{function = "name"}``."""
+        if isinstance(value, Mapping):
+            table = _table(value, where, ("function",))
+            fn_key = _join(where, "function")
+            function = _required(table, "function", where)
+            return _callable(function, "set_attrs function", fn_key, self.registry)
+        return _names(value, where)
+
     def timer(self, value: object, where: str) -> Timer:
         t = _table(value, where, _TIMER_KEYS)
+        if "at" in t and "after" in t:
+            _fail(where, "give exactly one of 'after' and 'at', not both")
+        if "at" in t:
+            when: dict[str, Any] = {"at": _str(t["at"], _join(where, "at"))}
+        else:
+            when = {"after": _duration(_required(t, "after", where), _join(where, "after"))}
         return Timer(
             _str(_required(t, "status", where), _join(where, "status")),
-            after=_duration(_required(t, "after", where), _join(where, "after")),
+            **when,
             event=_str(_required(t, "event", where), _join(where, "event")),
             reminders=_durations(t.get("reminders", []), _join(where, "reminders")),
             remind_before=_durations(t.get("remind_before", []), _join(where, "remind_before")),
@@ -729,6 +746,11 @@ def _transition_dict(t: Transition, where: str, w: _Writer) -> dict[str, Any]:
         out["restarts_timers"] = True
     if t.label is not None:
         out["label"] = t.label
+    if callable(t.set_attrs):
+        fn = w.callable_name(t.set_attrs, "set_attrs function", f"{where}.set_attrs")
+        out["set_attrs"] = {"function": fn}
+    elif t.set_attrs is not None:
+        out["set_attrs"] = list(t.set_attrs)
     return out
 
 
@@ -744,11 +766,12 @@ def _effect_dict(e: Effect) -> str | dict[str, Any]:
 
 
 def _timer_dict(tm: Timer, where: str, w: _Writer) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "status": tm.status,
-        "after": _duration_text(tm.after, f"{where}.after"),
-        "event": tm.event,
-    }
+    out: dict[str, Any] = {"status": tm.status}
+    if tm.after is not None:
+        out["after"] = _duration_text(tm.after, f"{where}.after")
+    else:
+        out["at"] = tm.at
+    out["event"] = tm.event
     for key in ("reminders", "remind_before"):
         values = getattr(tm, key)
         if values:

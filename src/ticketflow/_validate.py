@@ -249,22 +249,19 @@ def _timer_place(
             f"{where}: no transition for event {show(tm.event)} from status "
             f"{show(tm.status)} that role 'system' may send"
         )
-    if system and all(t.target is None and not t.restarts_timers for t in system):
-        yield (
-            f"{where}: its transition neither leaves the status nor restarts its "
-            "timers, so it would stay due forever"
-        )
 
 
 def _timer_durations(where: str, tm: Timer) -> Iterator[str]:
     """The problems of a timer's deadline and reminder offsets."""
     for what, d in [
-        ("after", tm.after),
+        *([("after", tm.after)] if tm.after is not None else []),
         *(("reminder", r) for r in tm.reminders),
         *(("remind_before", r) for r in tm.remind_before),
     ]:
         if not is_positive(d):
             yield f"{where}: {what} duration {describe(d)} is not positive"
+    if tm.after is None:
+        return  # a deadline the ticket carries: reminders are placed when it is known
     for r in tm.reminders:
         if compare_durations(r, tm.after) in (0, 1):
             yield (

@@ -33,7 +33,8 @@ class TimedExit:
 
     Attributes:
         event: The event the timer sends (as ``system``).
-        after: How long after entering the status it fires.
+        after: How long after entering the status it fires (None for a
+            timer whose deadline the ticket carries).
         target: The status it leads to; None when the event keeps the status.
         guarded: Only guarded transitions take it, so it may be refused
             (then the timer is spent and the ticket stays until someone
@@ -44,15 +45,18 @@ class TimedExit:
             when it names none), ``"timer"`` (the timer's own) or
             ``"per ticket"`` (a callable choosing one from the attributes).
         reminders: How many reminders it declares.
+        at: The attribute holding its deadline, for a timer declared with
+            ``at=`` (then ``after`` is None).
     """
 
     event: str
-    after: Duration | timedelta
+    after: Duration | timedelta | None
     target: str | None
     guarded: bool
     restarts: bool
     calendar: str
     reminders: int
+    at: str | None = None
 
     @property
     def leaves(self) -> bool:
@@ -69,7 +73,8 @@ class TimedExit:
         if self.calendar != "workflow":
             extra.append(f"{self.calendar} calendar")
         tail = f" [{', '.join(extra)}]" if extra else ""
-        return f"after {describe(self.after)}: {self.event} -> {where}{tail}"
+        when = f"at {self.at}" if self.after is None else f"after {describe(self.after)}"
+        return f"{when}: {self.event} -> {where}{tail}"
 
 
 @frozen
@@ -236,6 +241,7 @@ def _exit(
         restarts=chosen is not None and chosen.target is None and chosen.restarts_timers,
         calendar=_calendar_kind(wf, timer),
         reminders=len(timer.reminders) + len(timer.remind_before),
+        at=timer.at,
     )
 
 
