@@ -1,0 +1,193 @@
+"""What a ticket's change of attributes does: values read for ``set_attrs``,
+per-ticket deadlines of ``at=`` timers, and SLA clocks chosen again.
+
+These rules sit apart from the engine's hot path: the engine calls them only
+for a transition that sets attributes, a status with an ``at=`` timer, or an
+adopted ticket.
+
+* ``set_attrs`` keys are copied from the event's data; a callable gives a
+  mapping. The result is checked like any attributes (:class:`AttrsError`).
+* An ``at=`` timer's deadline is the attribute's value: an aware datetime, or
+  an ISO 8601 string with an offset. Anything else rejects the event that
+  needs it with :class:`EventDataError` naming the attribute.
+* When attributes change, each SLA name is chosen again (the first ``when``
+  that matches). A clock that changes definition keeps its elapsed time,
+  pause state and cycle and takes the new target and calendar from then on;
+  one whose name no longer matches is dropped; a name that newly matches
+  starts a clock at that step (or waits for its ``start_on``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from . import _sla
+from ._calendar import BusinessCalendar
+from ._checks import show
+from ._definitions import Timer, Transition
+from ._errors import EventDataError, WorkflowError
+from ._ticket import Context, FrozenDict, SlaState, Ticket, freeze_attrs
+
+__all__ = ["changed_keys", "deadline_of", "reselect", "set_attrs"]
+
+#: Chooses the calendar of an SLA (by index) for some attributes.
+SlaCalendar = Callable[[int, Mapping[str, Any]], BusinessCalendar]
+
+
+def set_attrs(t: Transition, ticket: Ticket, ctx: Context, workflow: str) -> FrozenDict:
+    """The ticket's attributes after transition ``t`` sets its own.
+
+    Raises:
+        EventDataError: naming a key that ``set_attrs`` copies and the
+            event's data lacks.
+        WorkflowError: when a ``set_attrs`` callable returns no mapping.
+        AttrsError: naming a value that is not a JSON value or an aware
+            datetime.
+    """
+    spec = t.set_attrs
+    if callable(spec):
+        got = spec(ticket, ctx)
+        if not isinstance(got, Mapping):
+            raise WorkflowError(
+                [
+                    f"transition {t.event!r} from {ticket.status!r}: its set_attrs callable "
+                    f"returned {show(got)}, not a mapping"
+                ],
+                workflow,
+            )
+        update: Mapping[str, Any] = got
+    else:
+        assert spec is not None
+        data = ctx.data or {}
+        missing = [key for key in spec if key not in data]
+        if missing:
+            raise EventDataError(
+                ticket.status,
+                t.event,
+                f"set_attrs needs {show(missing[0])} in the event's data",
+                missing[0],
+            )
+        update = {key: data[key] for key in spec}
+    if not update:
+        return ticket.attrs
+    return freeze_attrs({**ticket.attrs, **update})
+
+
+def changed_keys(old: Mapping[str, Any], new: Mapping[str, Any]) -> frozenset[str]:
+    """The keys whose value differs (added, removed or changed)."""
+    if old is new:
+        return frozenset()
+    return frozenset(k for k in {*old, *new} if k not in old or k not in new or old[k] != new[k])
+
+
+def deadline_of(tm: Timer, attrs: Mapping[str, Any], status: str, event: str) -> datetime:
+    """The deadline an ``at=`` timer reads from the ticket's attributes.
+
+    Raises:
+        EventDataError: naming the attribute when it is missing, not a
+            datetime, or a string that is not ISO 8601 with an offset.
+    """
+    key = tm.at
+    assert key is not None
+    value = attrs.get(key)
+    if isinstance(value, datetime):
+        return value  # aware and in range: attrs are checked when they are set
+    reason = "is missing" if key not in attrs else f"is {show(value)}"
+    if isinstance(value, str) and len(value) <= 64:
+        try:
+            parsed: datetime | None = datetime.fromisoformat(value)
+        except ValueError:
+            parsed = None
+        if parsed is not None and parsed.tzinfo is not None:
+            try:
+                return freeze_attrs({key: parsed})[key]  # type: ignore[no-any-return]
+            except Exception:
+                reason = f"is {show(value)}, outside the supported instants"
+        elif parsed is not None:
+            reason = f"is {show(value)}, which has no UTC offset"
+    raise EventDataError(
+        status,
+        event,
+        f"timer {tm.event!r} takes its deadline from attribute {key!r}, which {reason} "
+        "(an aware datetime or an ISO 8601 string with an offset is needed)",
+        key,
+    )
+
+
+def reselect(
+    slas: tuple[_sla.SLA, ...],
+    clocks: tuple[SlaState, ...],
+    old_attrs: Mapping[str, Any],
+    new_attrs: Mapping[str, Any],
+    at: datetime,
+    paused: Callable[[int], bool],
+    closed: bool,
+    calendar: SlaCalendar,
+) -> tuple[SlaState, ...]:
+    """The SLA clocks after the attributes changed at ``at``.
+
+    ``paused(index)`` says whether the ticket's status pauses SLA ``index``;
+    ``closed`` whether it stops every clock.
+    """
+    chosen: dict[str, int] = {}
+    for index, sla in enumerate(slas):
+        if sla.name not in chosen and sla.matches(new_attrs):
+            chosen[sla.name] = index
+    by_name = {st.name: st for st in clocks}
+    out: list[SlaState] = []
+    for name, index in chosen.items():
+        sla = slas[index]
+        st = by_name.get(name)
+        cal = calendar(index, new_attrs)
+        if st is None:
+            if sla.start_on is not None:
+                out.append(_sla.unstarted(sla, index))
+                continue
+            st = _sla.start_clock(sla, index, cal, at, paused(index))
+            out.append(_sla.stop(sla, cal, st, at) if closed else st)
+        elif st.index == index:
+            out.append(st)
+        else:
+            old = slas[st.index]
+            out.append(_redefine(old, calendar(st.index, old_attrs), sla, cal, st, index, at))
+    return tuple(out)
+
+
+def _redefine(
+    old: _sla.SLA,
+    old_cal: BusinessCalendar,
+    new: _sla.SLA,
+    cal: BusinessCalendar,
+    st: SlaState,
+    index: int,
+    at: datetime,
+) -> SlaState:
+    """Clock ``st`` of definition ``old`` carried on under ``new`` from ``at``."""
+    if not st.started:
+        return SlaState(st.name, index, started=False)
+    if st.running_since is None:  # paused, met, or breached and stopped
+        return SlaState(
+            st.name,
+            index,
+            elapsed=st.elapsed,
+            due_at=st.due_at,
+            breached=st.breached,
+            stopped=st.stopped,
+        )
+    elapsed = _sla.elapsed_at(old, old_cal, st, at)
+    if st.breached:
+        due = st.due_at
+    elif elapsed >= new.target_delta:
+        due = at  # already exceeded: breached at this step
+    else:
+        due = _sla.due_from(new, cal, at, new.target_delta - elapsed)
+    return SlaState(
+        st.name, index, elapsed=elapsed, running_since=at, due_at=due, breached=st.breached
+    )
+
+
+def utc(at: datetime) -> datetime:
+    """``at`` in UTC, for comparing instants."""
+    return at.astimezone(UTC)
