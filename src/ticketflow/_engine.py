@@ -29,8 +29,9 @@ Rules of operation:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from . import _sla
 from ._calendar import ALWAYS_OPEN, BusinessCalendar
@@ -49,7 +50,7 @@ from ._errors import (
     TransitionError,
     WorkflowError,
 )
-from ._limits import MAX_INSTANT, MAX_STEPS
+from ._limits import MAX_INSTANT, MAX_STEPS, MIN_INSTANT
 from ._tables import Tables
 from ._ticket import (
     Context,
@@ -63,15 +64,32 @@ from ._ticket import (
     check_aware,
     check_snapshot,
     freeze_attrs,
+    make_context,
+    make_due,
+    make_effect,
+    make_outcome,
+    make_step,
+    make_ticket,
 )
 
 SYSTEM = "system"
 # instants from this year on may lie past MAX_INSTANT: check them exactly
 _LAST_YEAR = MAX_INSTANT.year - 1
+# instants of a plain datetime in one of these zones, in a year strictly between these,
+# are in the supported range whatever their offset (see check_aware)
+_FIRST_YEAR = MIN_INSTANT.year
+_SAFE_TZ = (ZoneInfo, timezone)
+_NO_EFFECTS: tuple[Effect, ...] = ()
 
 
 def _utc(at: datetime) -> datetime:
     return at.astimezone(UTC)
+
+
+# a calendar callable's choice for one attrs value (tickets share theirs from snapshot to
+# snapshot): (id(spec), id(attrs)) -> (spec, attrs, calendar), checked by identity on a hit
+_CHOICES: dict[tuple[int, int], tuple[object, object, BusinessCalendar]] = {}
+_CHOICES_SIZE = 4096
 
 
 def _calendar(c: Tables, spec: object, attrs: Mapping[str, Any]) -> BusinessCalendar:
@@ -81,9 +99,16 @@ def _calendar(c: Tables, spec: object, attrs: Mapping[str, Any]) -> BusinessCale
         return ALWAYS_OPEN
     if isinstance(spec, BusinessCalendar):
         return spec
+    key = (id(spec), id(attrs))
+    hit = _CHOICES.get(key)
+    if hit is not None and hit[0] is spec and hit[1] is attrs:
+        return hit[2]
     cal = spec(attrs)  # type: ignore[operator]
     if not isinstance(cal, BusinessCalendar):
         raise CalendarError(f"calendar callable returned {cal!r}, not a BusinessCalendar")
+    if len(_CHOICES) >= _CHOICES_SIZE:
+        _CHOICES.clear()
+    _CHOICES[key] = (spec, attrs, cal)
     return cal
 
 
@@ -98,7 +123,8 @@ class _Run:
         self.effects: list[Effect] = []
 
     def outcome(self, ticket: Ticket) -> Outcome:
-        return Outcome(ticket, tuple(self.steps), tuple(self.effects))
+        effects = self.effects
+        return make_outcome(ticket, tuple(self.steps), tuple(effects) if effects else _NO_EFFECTS)
 
     # --- arming timers and SLA clocks ------------------------------------------------------
 
@@ -108,22 +134,22 @@ class _Run:
         for i in c.timers_by_status[status]:
             tm = c.timers[i]
             cal = _calendar(c, tm.calendar, attrs)
-            deadline = cal.add(at, tm.after)
+            deadline = _sla.cal_add(cal, at, tm.after)
             if deadline.year >= _LAST_YEAR:  # a deadline past the range could not be stored
                 check_aware(deadline, f"the deadline of timer {tm.event!r}")
-            items.append(Due(deadline, "timer", tm.event, i))
+            items.append(make_due(deadline, "timer", tm.event, i))
             if not (tm.reminders or tm.remind_before):
                 continue
             start, end = _utc(at), _utc(deadline)
             for j, r in enumerate(tm.reminders):
-                when = cal.add(at, r)
+                when = _sla.cal_add(cal, at, r)
                 if start < _utc(when) < end:
-                    items.append(Due(when, "reminder", tm.event, i, j))
+                    items.append(make_due(when, "reminder", tm.event, i, j))
             base = len(tm.reminders)
             for k, b in enumerate(tm.remind_before):
-                when = cal.subtract(deadline, b)
+                when = _sla.cal_subtract(cal, deadline, b)
                 if start < _utc(when) < end:
-                    items.append(Due(when, "reminder", tm.event, i, base + k))
+                    items.append(make_due(when, "reminder", tm.event, i, base + k))
         return items
 
     def sla_cal(self, state: SlaState, attrs: Mapping[str, Any]) -> BusinessCalendar:
@@ -182,7 +208,7 @@ def _sla_items(slas: tuple[SlaState, ...]) -> list[Due]:
         if st.due_at is not None and st.due_at.year >= _LAST_YEAR:
             check_aware(st.due_at, f"the due_at of SLA {st.name!r}")
     return [
-        Due(st.due_at, "sla_breach", st.name, slot)
+        make_due(st.due_at, "sla_breach", st.name, slot)
         for slot, st in enumerate(slas)
         if st.due_at is not None
         and st.running_since is not None
@@ -360,7 +386,7 @@ def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticke
                 if deadlines is None:
                     deadlines = {d.index: d.at for d in agenda if d.kind == "timer"}
                 run.effects.append(
-                    Effect(
+                    make_effect(
                         "reminder",
                         item.name,
                         item.at,
@@ -371,7 +397,9 @@ def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticke
                 state = _sla.breach(slas[item.index])
                 slas = (*slas[: item.index], state, *slas[item.index + 1 :])
                 target = run.c.slas[state.index].target
-                run.effects.append(Effect("sla_breach", item.name, item.at, {"target": target}))
+                run.effects.append(
+                    make_effect("sla_breach", item.name, item.at, {"target": target})
+                )
             version += 1
             updated = item.at
         if timer is not None and pos == 1:
@@ -379,21 +407,19 @@ def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticke
             ticket = _fire_timer(run, ticket, timer, agenda[1:])
         else:
             if pos:
-                ticket = _mark(
-                    Ticket(
-                        ticket.id,
-                        ticket.workflow,
-                        ticket.status,
-                        ticket.sub_status,
-                        version,
-                        ticket.created_at,
-                        updated,
-                        ticket.status_since,
-                        ticket.timers_since,
-                        ticket.attrs,
-                        agenda[pos:],
-                        slas,
-                    ),
+                ticket = make_ticket(
+                    ticket.id,
+                    ticket.workflow,
+                    ticket.status,
+                    ticket.sub_status,
+                    version,
+                    ticket.created_at,
+                    updated,
+                    ticket.status_since,
+                    ticket.timers_since,
+                    ticket.attrs,
+                    agenda[pos:],
+                    slas,
                     c,
                 )
             if stop:
@@ -414,17 +440,19 @@ def _fire_timer(run: _Run, ticket: Ticket, item: Due, rest: tuple[Due, ...]) -> 
     guard is to see it or the transition keeps the agenda.
     """
     at = item.at
-    ctx = Context(item.name, at, SYSTEM, None)
+    ctx: Context | None = None
     for t in run.c.table[ticket.status].get(item.name, ()):
         if not t.permits(SYSTEM):
             continue
         if t.guard is not None:
             ticket = _with_agenda(run, ticket, rest)
+            if ctx is None:
+                ctx = make_context(item.name, at, SYSTEM, None)
             if not t.guard(ticket, ctx):
                 continue
         if t.target is None and not t.restarts_timers:
             ticket = _with_agenda(run, ticket, rest)
-        return _perform(run, ticket, t, ctx)
+        return _perform(run, ticket, t, at, SYSTEM, None, ctx)
     # every candidate's guard said no: the timer is spent until the status is re-entered
     return _evolve(run, _with_agenda(run, ticket, rest), at)
 
@@ -432,79 +460,85 @@ def _fire_timer(run: _Run, ticket: Ticket, item: Due, rest: tuple[Due, ...]) -> 
 def _with_agenda(run: _Run, ticket: Ticket, agenda: tuple[Due, ...]) -> Ticket:
     if ticket.agenda is agenda:
         return ticket
-    return _mark(
-        Ticket(
-            ticket.id,
-            ticket.workflow,
-            ticket.status,
-            ticket.sub_status,
-            ticket.version,
-            ticket.created_at,
-            ticket.updated_at,
-            ticket.status_since,
-            ticket.timers_since,
-            ticket.attrs,
-            agenda,
-            ticket.slas,
-        ),
+    return make_ticket(
+        ticket.id,
+        ticket.workflow,
+        ticket.status,
+        ticket.sub_status,
+        ticket.version,
+        ticket.created_at,
+        ticket.updated_at,
+        ticket.status_since,
+        ticket.timers_since,
+        ticket.attrs,
+        agenda,
+        ticket.slas,
         run.c,
     )
 
 
 def _evolve(run: _Run, ticket: Ticket, at: datetime) -> Ticket:
     """Record a change that moves nothing (a spent timer): one more version at ``at``."""
-    return _mark(
-        Ticket(
-            ticket.id,
-            ticket.workflow,
-            ticket.status,
-            ticket.sub_status,
-            ticket.version + 1,
-            ticket.created_at,
-            at,
-            ticket.status_since,
-            ticket.timers_since,
-            ticket.attrs,
-            ticket.agenda,
-            ticket.slas,
-        ),
+    return make_ticket(
+        ticket.id,
+        ticket.workflow,
+        ticket.status,
+        ticket.sub_status,
+        ticket.version + 1,
+        ticket.created_at,
+        at,
+        ticket.status_since,
+        ticket.timers_since,
+        ticket.attrs,
+        ticket.agenda,
+        ticket.slas,
         run.c,
     )
 
 
-def _perform(run: _Run, ticket: Ticket, t: Transition, ctx: Context) -> Ticket:
-    at = ctx.at
-    assert at is not None
+def _perform(
+    run: _Run,
+    ticket: Ticket,
+    t: Transition,
+    at: datetime,
+    actor: str | None,
+    data: Mapping[str, Any] | None,
+    ctx: Context | None,
+) -> Ticket:
+    """Make transition ``t`` at ``at``; ``ctx`` is built here if a callable needs it."""
+    c = run.c
     source = ticket.status
-    entering = t.target is not None
-    status = t.target if t.target is not None else source
+    target = t.target
+    entering = target is not None
+    status = target if target is not None else source
     sub: object
-    if t.sub_status is not None:
-        if isinstance(t.sub_status, str):
-            sub = t.sub_status
-        else:
-            sub = t.sub_status(ticket, ctx)
-            if sub is not None and not isinstance(sub, str):
-                raise WorkflowError(
-                    [
-                        f"transition {t.event!r} from {source!r}: its sub_status callable "
-                        f"returned {_short(sub)}, not a string or None"
-                    ],
-                    run.c.name,
-                )
-    else:
+    sub_status = t.sub_status
+    if sub_status is None:
         sub = None if entering else ticket.sub_status
+    elif isinstance(sub_status, str):
+        sub = sub_status
+    else:
+        if ctx is None:
+            ctx = make_context(t.event, at, actor, data)
+        sub = sub_status(ticket, ctx)
+        if sub is not None and not isinstance(sub, str):
+            raise WorkflowError(
+                [
+                    f"transition {t.event!r} from {source!r}: its sub_status callable "
+                    f"returned {_short(sub)}, not a string or None"
+                ],
+                c.name,
+            )
     assert sub is None or isinstance(sub, str)
     restart = entering or t.restarts_timers
     slas = run.move_slas(ticket, t.event, at, status) if ticket.slas else ()
     if restart:
-        timers = run.timer_items(status, at, ticket.attrs) if run.c.timers_by_status[status] else []
+        timers = run.timer_items(status, at, ticket.attrs) if c.timers_by_status[status] else []
     else:
         timers = [d for d in ticket.agenda if d.kind != "sla_breach"]
     if slas:
         timers.extend(_sla_items(slas))
-    # positional: the field order of Ticket (faster than keywords on this hot path)
-    new = Ticket(
+    new = make_ticket(
         ticket.id,
         ticket.workflow,
         status,
@@ -515,43 +549,59 @@ def _perform(run: _Run, ticket: Ticket, t: Transition, ctx: Context) -> Ticket:
         at if entering else ticket.status_since,
         at if restart else ticket.timers_since,
         ticket.attrs,
-        _agenda(timers),
+        _agenda(timers) if timers else (),
         slas,
+        c,
     )
-    object.__setattr__(new, "_checked", run.c)
-    run.steps.append(Step(t.event, source, status, at, ctx.actor))
+    run.steps.append(make_step(t.event, source, status, at, actor))
     for tpl in t.effects:
         name = tpl.name if tpl.name is not None else t.event
         if tpl.kind == "follow_up":
             attrs = {**ticket.attrs, "follow_up_of": ticket.id}
-            child = start(run.c, at, None, attrs).ticket
-            data: dict[str, Any] = {**(tpl.data or {}), "ticket": child, "parent": ticket.id}
+            child = start(c, at, None, attrs).ticket
+            payload: dict[str, Any] = {**(tpl.data or {}), "ticket": child, "parent": ticket.id}
         else:
-            data = dict(tpl.data) if tpl.data else {}
-        run.effects.append(Effect(tpl.kind, name, at, data or None))
+            payload = dict(tpl.data) if tpl.data else {}
+        run.effects.append(make_effect(tpl.kind, name, at, payload or None))
     return new
 
 
-def _select(c: Tables, ticket: Ticket, event: str, ctx: Context) -> Transition:
+def _select(
+    c: Tables,
+    ticket: Ticket,
+    event: str,
+    at: datetime,
+    actor: str | None,
+    data: Mapping[str, Any] | None,
+) -> tuple[Transition, Context | None]:
+    """The transition ``event`` makes, and the Context built for a guard (or None)."""
     cands = c.table[ticket.status].get(event)
     if not cands:
         raise TransitionError(ticket.status, event, tuple(sorted(c.table[ticket.status])))
-    actor = ctx.actor
+    ctx: Context | None = None
     if len(cands) == 1:
         t = cands[0]
-        if (t.roles is None or actor in t.roles) and (t.guard is None or t.guard(ticket, ctx)):
-            return t
+        if t.roles is None or actor in t.roles:
+            if t.guard is None:
+                return t, None
+            ctx = make_context(event, at, actor, data)
+            if t.guard(ticket, ctx):
+                return t, ctx
     permitted = [t for t in cands if t.roles is None or actor in t.roles]
     if not permitted:
         roles: set[str] = set()
         for t in cands:
             roles |= t.roles or set()
         raise NotPermitted(
-            ticket.status, event, ctx.actor, roles, tuple(sorted(c.table[ticket.status]))
+            ticket.status, event, actor, roles, tuple(sorted(c.table[ticket.status]))
         )
     for t in permitted:
-        if t.guard is None or t.guard(ticket, ctx):
-            return t
+        if t.guard is None:
+            return t, ctx
+        if ctx is None:
+            ctx = make_context(event, at, actor, data)
+        if t.guard(ticket, ctx):
+            return t, ctx
     raise GuardRejected(
         ticket.status,
         event,
@@ -577,22 +627,9 @@ def start(
     status = c.initial
     slas = run.new_slas(at, status, frozen)
     agenda = _agenda([*run.timer_items(status, at, frozen), *_sla_items(slas)])
-    ticket = Ticket(
-        id=id,
-        workflow=c.name,
-        status=status,
-        sub_status=None,
-        version=1,
-        created_at=at,
-        updated_at=at,
-        status_since=at,
-        timers_since=at,
-        attrs=frozen,
-        agenda=agenda,
-        slas=slas,
-    )
-    run.steps.append(Step("start", None, status, at, None))
-    return run.outcome(_mark(ticket, c))
+    ticket = make_ticket(id, c.name, status, None, 1, at, at, at, at, frozen, agenda, slas, c)
+    run.steps.append(make_step("start", None, status, at, None))
+    return run.outcome(ticket)
 
 
 def apply(
@@ -604,27 +641,33 @@ def apply(
     data: Mapping[str, Any] | None,
     max_steps: int = MAX_STEPS,
 ) -> Outcome:
-    ticket = _check_ticket(c, ticket)
-    if not isinstance(event, str):
+    if type(ticket) is not Ticket or ticket._checked is not c:
+        ticket = _check_ticket(c, ticket)
+    if type(event) is not str and not isinstance(event, str):
         raise TransitionError(
             ticket.status, _short(event), (), f"event must be a string, got {_short(event)}"
         )
-    check_aware(at, "at")
-    _check_actor(ticket, event, actor)
+    if not (
+        type(at) is datetime and type(at.tzinfo) in _SAFE_TZ and _FIRST_YEAR < at.year < _LAST_YEAR
+    ):
+        check_aware(at, "at")
+    if actor is not None and type(actor) is not str:
+        _check_actor(ticket, event, actor)
     if data is not None and not isinstance(data, Mapping):
         raise EventDataError(
             ticket.status, event, f"data must be a mapping or None, got {_short(data)}"
         )
-    max_steps = _check_max_steps(max_steps)
-    at_utc = at.astimezone(UTC)
-    if at_utc < ticket.updated_at.astimezone(UTC):
+    if max_steps is not MAX_STEPS:
+        max_steps = _check_max_steps(max_steps)
+    at_utc = at if at.tzinfo is UTC else at.astimezone(UTC)
+    updated = ticket.updated_at
+    if at_utc < (updated if updated.tzinfo is UTC else updated.astimezone(UTC)):
         raise OutOfOrderError(at, ticket.updated_at)
     run = _Run(c)
     agenda = ticket.agenda
     current = _catch_up(run, ticket, at, max_steps) if agenda and agenda[0].at <= at_utc else ticket
-    ctx = Context(event, at, actor, data)
-    t = _select(c, current, event, ctx)
-    return run.outcome(_perform(run, current, t, ctx))
+    t, ctx = _select(c, current, event, at, actor, data)
+    return run.outcome(_perform(run, current, t, at, actor, data, ctx))
 
 
 def advance(c: Tables, ticket: Ticket, now: datetime, max_steps: int = MAX_STEPS) -> Outcome:
@@ -651,7 +694,7 @@ def allowed(
             ticket = _catch_up(_Run(c), ticket, at, max_steps)
     out: list[str] = []
     for event, cands in c.table[ticket.status].items():
-        ctx = Context(event, at, actor, None)
+        ctx = make_context(event, at, actor, None)
         if any(t.permits(actor) and (t.guard is None or t.guard(ticket, ctx)) for t in cands):
             out.append(event)
     return tuple(sorted(out))
@@ -750,4 +793,4 @@ def replay(
         effects.extend(out.effects)
     if ticket is None:
         raise EventLogError("the log is empty", 0)
-    return Outcome(ticket, tuple(steps), tuple(effects))
+    return make_outcome(ticket, tuple(steps), tuple(effects))
