@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
-from typing import Any, Literal, TypeAlias
+from typing import Literal, TypeAlias, get_args
 
 from attrs import evolve, field, frozen
 
-from ._calendar import BusinessCalendar
 from ._checks import copy_json, fail, items, json_problem, show
 from ._durations import Duration, to_duration
 from ._errors import DurationError, WorkflowError
+from ._sla import CalendarSpec
 from ._ticket import Context, Effect, Ticket
 
 __all__ = [
@@ -33,12 +33,11 @@ __all__ = [
 
 Category: TypeAlias = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
 
-#: The fixed vocabulary of status categories.
-CATEGORIES: tuple[str, ...] = ("new", "open", "pending", "on_hold", "solved", "closed")
+#: The fixed vocabulary of status categories, in the order of a ticket's life.
+CATEGORIES: tuple[Category, ...] = get_args(Category)
 
 Guard: TypeAlias = Callable[[Ticket, Context], bool]
 SubStatus: TypeAlias = "str | Callable[[Ticket, Context], str | None]"
-CalendarSpec: TypeAlias = "BusinessCalendar | Callable[[Mapping[str, Any]], BusinessCalendar]"
 
 ANY = "*"
 
