@@ -40,7 +40,9 @@ import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn, Protocol, TypeAlias
+from typing import Any, NoReturn, Protocol, TypeAlias, cast
+
+import attrs
 
 from ._calendar import ALWAYS_OPEN, BusinessCalendar, weekdays
 from ._definitions import CalendarSpec, Status, Timer, Transition
@@ -86,18 +88,32 @@ Registry: TypeAlias = Mapping[str, object]
 #: The calendar name that is always known: ``ALWAYS_OPEN``.
 ALWAYS_OPEN_NAME = "always_open"
 
+
+def _keys(cls: type, *, drop: tuple[str, ...] = (), add: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The keys a table for ``cls`` may hold: its constructor's arguments, adjusted.
+
+    Fields the constructor does not take (``init=False``, such as what an SLA
+    derives from its target) are never keys.
+    """
+    names = tuple(f.alias for f in attrs.fields(cls) if f.init and f.alias not in drop)
+    return names + add
+
+
+# The workflow's own arguments (the Workflow class sits above this module), and
+# ``calendars``: the named calendar definitions that ``calendar`` keys refer to.
 _TOP_KEYS: tuple[str, ...] = ("name", "description", "calendar", "calendars", "statuses")
 _TOP_KEYS += ("transitions", "timers", "slas")
-_STATUS_KEYS = ("name", "category", "initial", "terminal", "label", "description")
-_TRANSITION_KEYS: tuple[str, ...] = ("event", "source", "target", "roles", "guard", "effects")
-_TRANSITION_KEYS += ("sub_status", "restarts_timers", "label")
-_EFFECT_KEYS = ("kind", "name", "data")
-_TIMER_KEYS = ("status", "after", "event", "reminders", "remind_before", "calendar")
-_SLA_KEYS: tuple[str, ...] = ("name", "target", "when", "calendar", "start_on", "stop_on")
-_SLA_KEYS += ("restart_on", "pause_in")
+_STATUS_KEYS = _keys(Status)
+_TRANSITION_KEYS = _keys(Transition)
+# An effect template never sets ``at``: the engine fills it in when it emits the effect.
+_EFFECT_KEYS = _keys(Effect, drop=("at",))
+_TIMER_KEYS = _keys(Timer)
+_SLA_KEYS = _keys(SLA)
 _CALENDAR_KEYS = ("timezone", "hours", "weekdays", "holidays", "overrides")
 _HOLIDAY_KEYS = ("country", "subdiv", "market", "observed")
-_DEFAULT_PAUSE = frozenset({"pending", "on_hold"})
+# Defaults are left out when writing and filled in when reading: the classes' own.
+_DEFAULT_PAUSE = cast(frozenset[str], attrs.fields(SLA).pause_in.default)
+_DEFAULT_CATEGORY = cast(str, attrs.fields(Status).category.default)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SCALARS = (str, int, float, bool, type(None))
 #: Integers with this many digits or more cannot be converted to text by Python.
@@ -364,7 +380,9 @@ class _Reader:
         t = _table(value, where, _STATUS_KEYS)
         return Status(
             _str(_required(t, "name", where), _join(where, "name")),
-            category=_str(t["category"], _join(where, "category")) if "category" in t else "open",
+            category=_str(t["category"], _join(where, "category"))
+            if "category" in t
+            else _DEFAULT_CATEGORY,
             initial=_bool(t, "initial", where),
             terminal=_bool(t, "terminal", where),
             label=_opt_str(t, "label", where),
@@ -696,7 +714,7 @@ def calendar_to_dict(cal: BusinessCalendar, where: str = "calendar") -> dict[str
 
 def _status_dict(s: Status) -> dict[str, Any]:
     out: dict[str, Any] = {"name": s.name}
-    if s.category != "open":
+    if s.category != _DEFAULT_CATEGORY:
         out["category"] = s.category
     if s.initial:
         out["initial"] = True
