@@ -31,13 +31,16 @@ __all__ = [
     "Transition",
 ]
 
+#: A status category (the words portals filter by and SLA clocks pause by).
 Category: TypeAlias = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
 
 #: The fixed vocabulary of status categories, in the order of a ticket's life.
 CATEGORIES: tuple[Category, ...] = get_args(Category)
 
+#: A guard: ``(ticket, context) -> bool``; the transition applies only when it returns True.
 Guard: TypeAlias = Callable[[Ticket, Context], bool]
-SubStatus: TypeAlias = "str | Callable[[Ticket, Context], str | None]"
+#: A transition's ``sub_status``: a fixed string, or ``(ticket, context) -> str | None``.
+SubStatus: TypeAlias = str | Callable[[Ticket, Context], str | None]
 
 ANY = "*"
 

@@ -81,8 +81,8 @@ class CountryHolidays:
     subdiv: str | None = None
     market: str | None = None
     observed: bool = True
-    _cache: dict[int, frozenset[date]] = attrs.field(factory=dict, alias="_cache")
-    _lock: threading.Lock = attrs.field(factory=threading.Lock, alias="_lock")
+    _cache: dict[int, frozenset[date]] = attrs.field(factory=dict, init=False)
+    _lock: threading.Lock = attrs.field(factory=threading.Lock, init=False)
 
     def _populate(self, year: int) -> frozenset[date]:
         """Every date the package lists when asked for ``year`` (cached)."""
