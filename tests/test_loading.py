@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -376,6 +377,40 @@ class TestFromDict:
         data["transitions"][0]["target"] = "nowhere"
         with pytest.raises(tf.WorkflowError, match="unknown target status 'nowhere'"):
             tf.Workflow.from_dict(data)
+
+
+class TestKeysFollowTheClasses:
+    @pytest.mark.parametrize(
+        ("part", "cls"),
+        [
+            ("statuses", tf.Status),
+            ("transitions", tf.Transition),
+            ("timers", tf.Timer),
+            ("slas", tf.SLA),
+        ],
+    )
+    def test_each_constructor_argument_is_a_key_and_nothing_else(
+        self, part: str, cls: type
+    ) -> None:
+        """A table accepts every argument its class takes and names them all when refusing one."""
+        data: dict[str, Any] = {"name": "w", part: [{"bogus": 1}]}
+        with pytest.raises(tf.LoadError) as info:
+            tf.Workflow.from_dict(data)
+        assert info.value.key == f"{part}[0].bogus"
+        expected = [f.alias for f in attrs.fields(cls) if f.init]
+        listed = info.value.detail.split("expected one of: ")[1].rstrip(")").split(", ")
+        assert listed == expected
+
+    def test_an_effect_template_has_no_at_key(self) -> None:
+        """An effect in a file takes kind, name and data; the engine fills in ``at``."""
+        data = {
+            "name": "w",
+            "statuses": [{"name": "a", "initial": True}],
+            "transitions": [{"event": "e", "source": "a", "effects": [{"kind": "k", "at": 1}]}],
+        }
+        with pytest.raises(tf.LoadError, match="expected one of: kind, name, data") as info:
+            tf.Workflow.from_dict(data)
+        assert info.value.key == "transitions[0].effects[0].at"
 
 
 class TestLoadErrors:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import inspect
+import re
+import typing
 
 import pytest
 
@@ -60,3 +62,81 @@ class TestExports:
         from importlib.metadata import version
 
         assert tf.__version__ == version("ticketflow")
+
+
+# Type aliases that public signatures use; each is exported so users can annotate with it.
+ALIASES = [
+    "CalendarSpec",
+    "Category",
+    "Guard",
+    "HoursSpec",
+    "Registry",
+    "SlaStateName",
+    "SubStatus",
+    "Unit",
+]
+
+# Names in annotations that come from the standard library, not from ticketflow.
+STDLIB = set(dir(typing)) | {"date", "datetime", "timedelta", "tzinfo", "os", "PathLike"}
+STDLIB |= {"str", "int", "float", "bool", "object", "bytes", "dict", "list", "tuple", "set"}
+STDLIB |= {"frozenset", "type", "None", "collections", "abc", "Mapping", "Iterable"}
+
+# The snapshot's own bookkeeping records: the engine builds them and Ticket.from_dict
+# restores them; callers never construct them.
+INTERNAL = {"Ticket.__init__": {"Due", "SlaState"}}
+
+
+def _annotated_names(obj: object) -> set[str]:
+    """Every name written in the parameter and return annotations of ``obj``."""
+    try:
+        sig = inspect.signature(obj)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return set()
+    hints = [p.annotation for p in sig.parameters.values()] + [sig.return_annotation]
+    words: set[str] = set()
+    for hint in hints:
+        if hint is not inspect.Parameter.empty:
+            words.update(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", str(hint)))
+    return words
+
+
+def _public_callables() -> list[tuple[str, object]]:
+    """The exported functions, and the public methods and constructors of exported classes."""
+    found: list[tuple[str, object]] = []
+    for name in tf.__all__:
+        obj = getattr(tf, name)
+        if inspect.isfunction(obj):
+            found.append((name, obj))
+        elif inspect.isclass(obj):
+            for member_name, member in vars(obj).items():
+                if member_name.startswith("_") and member_name != "__init__":
+                    continue
+                if isinstance(member, classmethod | staticmethod):
+                    member = member.__func__
+                if inspect.isfunction(member):
+                    found.append((f"{name}.{member_name}", member))
+    return found
+
+
+class TestTypeAliases:
+    @pytest.mark.parametrize("name", ALIASES)
+    def test_alias_is_exported(self, name: str) -> None:
+        """Each type alias a public signature uses is importable from the package."""
+        assert name in tf.__all__
+        assert getattr(tf, name) is not None
+
+    def test_vocabularies_are_derived_from_their_literals(self) -> None:
+        """CATEGORIES and UNITS are the values of the Category and Unit literals, in order."""
+        assert typing.get_args(tf.Category) == tf.CATEGORIES
+        assert typing.get_args(tf.Unit) == tf.UNITS
+
+    @pytest.mark.parametrize(("where", "obj"), _public_callables())
+    def test_public_signatures_use_exported_types(self, where: str, obj: object) -> None:
+        """A public signature names only exported ticketflow types and standard ones."""
+        foreign = {
+            word
+            for word in _annotated_names(obj)
+            if word[0].isupper() and word not in tf.__all__ and word not in STDLIB
+        }
+        foreign -= INTERNAL.get(where, set())
+        assert not foreign, f"{where} uses {sorted(foreign)}"

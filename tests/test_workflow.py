@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 import ticketflow as tf
-from tests.helpers import support_flow
+from tests.helpers import T0, support_flow
 
 
 def problems(**overrides: Any) -> tuple[str, ...]:
@@ -237,15 +238,63 @@ class TestValidation:
 
 class TestLookups:
     def test_unknown_status_names_it(self) -> None:
-        """status() with an unknown name raises TransitionError carrying that name."""
-        with pytest.raises(tf.TransitionError, match="unknown status 'nope'") as info:
-            support_flow().status("nope")
+        """status() with an unknown name raises UnknownStatusError naming it and the known ones."""
+        wf = support_flow()
+        with pytest.raises(tf.UnknownStatusError, match="unknown status 'nope'") as info:
+            wf.status("nope")
         assert info.value.status == "nope"
+        assert info.value.known == tuple(s.name for s in wf.statuses)
+        assert f"(known: {', '.join(s.name for s in wf.statuses)})" in str(info.value)
+
+    def test_unknown_status_is_a_lookup_error_not_a_transition_error(self) -> None:
+        """It is a LookupError and a TicketflowError, never a refused event."""
+        with pytest.raises(LookupError) as info:
+            support_flow().category("nope")
+        assert isinstance(info.value, tf.TicketflowError)
+        assert not isinstance(info.value, tf.TransitionError)
 
     def test_status_of_wrong_type(self) -> None:
-        """status() with a value that is not a string raises TransitionError, not TypeError."""
-        with pytest.raises(tf.TransitionError, match=r"unknown status \['new'\]"):
+        """status() with a value that is not a string raises UnknownStatusError, not TypeError."""
+        with pytest.raises(tf.UnknownStatusError, match=r"unknown status \['new'\]") as info:
             support_flow().status(["new"])  # type: ignore[arg-type]
+        assert info.value.status == ["new"]
+
+    def test_known_statuses_are_listed_within_a_bound(self) -> None:
+        """With many statuses, the message lists the first ten and keeps every name in .known."""
+        names = [f"s{i}" for i in range(40)]
+        wf = tf.Workflow(
+            name="many",
+            statuses=[tf.Status(n, initial=n == "s0") for n in names],
+            transitions=[
+                tf.Transition(f"to_{b}", source=a, target=b) for a, b in itertools.pairwise(names)
+            ]
+            + [tf.Transition("again", source=names[-1], target="s0")],
+        )
+        with pytest.raises(tf.UnknownStatusError) as info:
+            wf.status("x" * 10_000)
+        assert info.value.known == tuple(names)
+        assert "(known: s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, ...)" in str(info.value)
+        assert len(str(info.value)) < 300
+
+
+class TestMaxSteps:
+    @pytest.mark.parametrize("bad", [0, -1, True, False, 1.5, "10", None, tf.MAX_STEPS + 1])
+    def test_bad_max_steps_is_an_argument_error(self, bad: object) -> None:
+        """A max_steps that is not an int from 1 to MAX_STEPS is an ArgumentError naming it."""
+        wf = support_flow()
+        t = wf.start(at=T0).ticket
+        with pytest.raises(tf.ArgumentError, match="max_steps must be an int from 1") as info:
+            wf.advance(t, now=T0, max_steps=bad)  # type: ignore[arg-type]
+        assert isinstance(info.value, ValueError)
+        assert info.value.argument == "max_steps"
+        assert info.value.value is bad
+
+    def test_max_steps_bounds_are_accepted(self) -> None:
+        """One and MAX_STEPS itself are both fine."""
+        wf = support_flow()
+        t = wf.start(at=T0).ticket
+        assert wf.advance(t, now=T0, max_steps=1).ticket == t
+        assert wf.advance(t, now=T0, max_steps=tf.MAX_STEPS).ticket == t
 
 
 class TestProblemCount:

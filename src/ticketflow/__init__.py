@@ -7,12 +7,14 @@ the effects to carry out and the next deadline come out.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from ._calendar import ALWAYS_OPEN, BusinessCalendar, weekdays
+from ._calendar import ALWAYS_OPEN, BusinessCalendar, HoursSpec, weekdays
+from ._definitions import CalendarSpec, Category, Guard, SubStatus
 from ._durations import (
     MAX_DURATION_YEARS,
     MAX_TIMEDELTA,
     UNITS,
     Duration,
+    Unit,
     business_days,
     business_hours,
     business_minutes,
@@ -22,6 +24,7 @@ from ._durations import (
     parse_duration,
 )
 from ._errors import (
+    ArgumentError,
     AttrsError,
     CalendarError,
     DurationError,
@@ -37,10 +40,11 @@ from ._errors import (
     StepLimitError,
     TicketflowError,
     TransitionError,
+    UnknownStatusError,
     WorkflowError,
 )
 from ._files import dump, load
-from ._holidays import CountryHolidays, country_holidays
+from ._holidays import CountryHolidays, HolidaySource, country_holidays
 from ._limits import (
     MAX_AGENDA,
     MAX_DATA_NODES,
@@ -51,7 +55,8 @@ from ._limits import (
     MAX_STEPS,
     MIN_INSTANT,
 )
-from ._sla import SLA, SlaClock
+from ._loading import Registry
+from ._sla import SLA, SlaClock, SlaStateName
 from ._ticket import Context, Effect, Event, Outcome, Step, Ticket
 from ._workflow import CATEGORIES, Status, Timer, Transition, Workflow
 
@@ -64,12 +69,16 @@ __all__ = [
     # calendars
     "ALWAYS_OPEN",
     "BusinessCalendar",
+    "CalendarSpec",
     "CountryHolidays",
+    "HolidaySource",
+    "HoursSpec",
     "country_holidays",
     "weekdays",
     # durations
     "Duration",
     "UNITS",
+    "Unit",
     "business_days",
     "business_hours",
     "business_minutes",
@@ -80,13 +89,17 @@ __all__ = [
     # workflows and the engine
     "CATEGORIES",
     "SLA",
+    "Category",
     "Context",
     "Effect",
     "Event",
+    "Guard",
     "Outcome",
     "SlaClock",
+    "SlaStateName",
     "Status",
     "Step",
+    "SubStatus",
     "Ticket",
     "Timer",
     "Transition",
@@ -103,9 +116,11 @@ __all__ = [
     "MAX_TIMEDELTA",
     "MIN_INSTANT",
     # files
+    "Registry",
     "dump",
     "load",
     # errors
+    "ArgumentError",
     "AttrsError",
     "CalendarError",
     "DurationError",
@@ -121,6 +136,7 @@ __all__ = [
     "StepLimitError",
     "TicketflowError",
     "TransitionError",
+    "UnknownStatusError",
     "WorkflowError",
     "__version__",
 ]

@@ -41,6 +41,9 @@ def show(value: object) -> str:
     >>> show("x" * 200)[:12], len(show("x" * 200)) < 100
     ("'xxxxxxxxxxx", True)
     """
+    if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
+        # too long for Python to write out as text
+        return f"<int of about {value.bit_length() * 0.30103:,.0f} digits>"
     try:
         return _REPR.repr(value)
     except Exception:  # a repr that fails (a huge int, a broken __repr__)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, get_args
 
 from attrs import evolve, field, frozen
 
-from ._calendar import BusinessCalendar
 from ._checks import copy_json, fail, items, json_problem, show
 from ._durations import Duration, describe, to_duration
 from ._errors import DurationError, WorkflowError
+from ._sla import CalendarSpec
 from ._ticket import Context, Effect, Ticket
 
 __all__ = [
@@ -32,15 +32,19 @@ __all__ = [
     "Transition",
 ]
 
+#: A status category (the words portals filter by and SLA clocks pause by).
 Category: TypeAlias = Literal["new", "open", "pending", "on_hold", "solved", "closed"]
 
-#: The fixed vocabulary of status categories.
-CATEGORIES: tuple[str, ...] = ("new", "open", "pending", "on_hold", "solved", "closed")
+#: The fixed vocabulary of status categories, in the order of a ticket's life.
+CATEGORIES: tuple[Category, ...] = get_args(Category)
 
+#: A guard: ``(ticket, context) -> bool``; the transition applies only when it returns True.
 Guard: TypeAlias = Callable[[Ticket, Context], bool]
-SubStatus: TypeAlias = "str | Callable[[Ticket, Context], str | None]"
-SetAttrs: TypeAlias = "tuple[str, ...] | Callable[[Ticket, Context], Mapping[str, Any]]"
-CalendarSpec: TypeAlias = "BusinessCalendar | Callable[[Mapping[str, Any]], BusinessCalendar]"
+#: A transition's ``sub_status``: a fixed string, or ``(ticket, context) -> str | None``.
+SubStatus: TypeAlias = str | Callable[[Ticket, Context], str | None]
+#: A transition's ``set_attrs``: attribute names copied from the event's data, or
+#: ``(ticket, context) -> Mapping`` giving the attributes to set.
+SetAttrs: TypeAlias = tuple[str, ...] | Callable[[Ticket, Context], Mapping[str, Any]]
 
 ANY = "*"
 

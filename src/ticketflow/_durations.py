@@ -20,6 +20,7 @@ from typing import Literal, TypeAlias, get_args
 
 import attrs
 
+from ._checks import show
 from ._errors import DurationError
 
 __all__ = [
@@ -59,31 +60,23 @@ _MAX_AMOUNTS: dict[Unit, int] = {
     "business_hours": MAX_DURATION_YEARS * 366 * 24,
     "business_days": MAX_DURATION_YEARS * 366,
 }
+# ``_calendar`` still imports the helper under this name.
+short_repr = show
+
 #: The longest ``timedelta`` accepted as a duration: about 100 years.
 MAX_TIMEDELTA = timedelta(days=MAX_DURATION_YEARS * 366)
 # Longest text parse_duration reads (a 5,000-digit amount never reaches int()).
 _MAX_TEXT = 100
 
 
-def short_repr(value: object) -> str:
-    """``repr(value)`` cut to a readable length (huge ints included)."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
-        return f"an int of about {len(format(value, 'x')) * 1.2:.0f} digits"
-    try:
-        text = repr(value)
-    except Exception:  # a user's __repr__ may fail; name the type instead
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 def _check_amount(instance: Duration, attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise DurationError(f"duration amount must be an int, got {short_repr(value)}")
+        raise DurationError(f"duration amount must be an int, got {show(value)}")
 
 
 def _unit_bound(unit: object) -> int:
     if not isinstance(unit, str) or unit not in UNITS:
-        raise DurationError(f"unknown duration unit {short_repr(unit)} (expected one of {UNITS})")
+        raise DurationError(f"unknown duration unit {show(unit)} (expected one of {UNITS})")
     return _MAX_AMOUNTS[unit]
 
 
@@ -92,7 +85,7 @@ def _check_unit(instance: Duration, attribute: attrs.Attribute[str], value: str)
     amount = instance.amount
     if not -limit <= amount <= limit:
         raise DurationError(
-            f"duration {short_repr(amount)} {value.replace('_', ' ')} is out of range "
+            f"duration {show(amount)} {value.replace('_', ' ')} is out of range "
             f"(at most {limit} either way, about {MAX_DURATION_YEARS} years)"
         )
 
@@ -252,10 +245,10 @@ def parse_duration(text: str) -> Duration:
     hours(48)
     """
     if not isinstance(text, str):
-        raise DurationError(f"expected a duration string, got {short_repr(text)}")
+        raise DurationError(f"expected a duration string, got {show(text)}")
     if len(text) > _MAX_TEXT:
         raise DurationError(
-            f"can't parse duration {short_repr(text)}: longer than {_MAX_TEXT} characters"
+            f"can't parse duration {show(text)}: longer than {_MAX_TEXT} characters"
         )
     match = _DURATION_RE.match(text.lower().replace("_", " "))
     if match is None:
@@ -280,7 +273,7 @@ def to_duration(value: object) -> Duration | timedelta:
         return check_timedelta(value)
     if isinstance(value, str):
         return parse_duration(value)
-    raise DurationError(f"expected a duration, got {short_repr(value)}")
+    raise DurationError(f"expected a duration, got {show(value)}")
 
 
 def _comparable(d: Duration | timedelta) -> tuple[str, float]:

@@ -3,6 +3,13 @@
 Every error ticketflow raises derives from :class:`TicketflowError` and, where
 one fits, from the closest builtin too, so ``except ValueError`` keeps working.
 Each error carries its data as attributes and builds its message up front.
+
+The families are kept apart: a definition that is wrong (:class:`WorkflowError`,
+:class:`LoadError`), an event the ticket refuses (:class:`TransitionError` and
+its subclasses), an argument a method does not take (:class:`ArgumentError`,
+:class:`InstantError`, :class:`DurationError`...), and a name looked up that
+the workflow does not define (:class:`UnknownStatusError`, a ``LookupError``,
+so ``except LookupError`` catches it as it would a missing key).
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 __all__ = [
+    "ArgumentError",
     "AttrsError",
     "CalendarError",
     "DurationError",
@@ -25,6 +33,7 @@ __all__ = [
     "StepLimitError",
     "TicketflowError",
     "TransitionError",
+    "UnknownStatusError",
     "WorkflowError",
 ]
 
@@ -65,6 +74,36 @@ class NaiveDatetimeError(InstantError):
             value,
             argument,
         )
+
+
+class ArgumentError(TicketflowError, ValueError):
+    """An argument of a public method has a value it does not take.
+
+    For example a ``max_steps`` that is not an int from 1 to ``MAX_STEPS``.
+
+    Attributes:
+        argument: The name of the argument.
+        value: The bad value.
+    """
+
+    def __init__(self, message: str, argument: str, value: object = None) -> None:
+        self.argument = argument
+        self.value = value
+        super().__init__(message)
+
+
+class UnknownStatusError(TicketflowError, LookupError):
+    """A status name was looked up that the workflow does not define.
+
+    Attributes:
+        status: The name looked up (whatever was given).
+        known: The workflow's status names, in the order they are defined.
+    """
+
+    def __init__(self, message: str, status: object, known: Iterable[str]) -> None:
+        self.status = status
+        self.known: tuple[str, ...] = tuple(known)
+        super().__init__(message)
 
 
 class DurationError(TicketflowError, ValueError):

@@ -10,20 +10,19 @@ import json
 import os
 from collections.abc import Mapping
 
+from ._checks import show
 from ._errors import LoadError
 from ._loading import (
     Registry,
-    _decode,
-    _fail,
-    _file_path,
-    _kind,
-    _parse,
-    _read_bytes,
-    _registry,
-    _show,
-    _write_bytes,
-    _yaml,
+    check_registry,
+    decode,
+    file_path,
+    kind_of,
+    parse_text,
+    read_bytes,
     to_toml,
+    write_bytes,
+    yaml_module,
 )
 from ._workflow import Workflow
 
@@ -43,11 +42,11 @@ def load(path: str | os.PathLike[str], *, registry: Registry | None = None) -> W
             parsed or understood.
         WorkflowError: when the workflow read is not valid.
     """
-    file = _file_path(path)
-    reg = _registry(registry)
-    data = _parse(file, _decode(file, _read_bytes(file)))
+    file = file_path(path)
+    reg = check_registry(registry)
+    data = parse_text(file, decode(file, read_bytes(file)))
     if not isinstance(data, Mapping):
-        raise LoadError(f"expected a table at the top, got {_kind(data)}", path=str(file))
+        raise LoadError(f"expected a table at the top, got {kind_of(data)}", path=str(file))
     try:
         return Workflow.from_dict(data, registry=reg)
     except LoadError as exc:
@@ -66,10 +65,10 @@ def dump(wf: Workflow, path: str | os.PathLike[str], *, registry: Registry | Non
             does not exist, a path that cannot be written, or what
             :meth:`Workflow.to_dict` cannot write.
     """
-    file = _file_path(path)
+    file = file_path(path)
     try:
         if not isinstance(wf, Workflow):
-            _fail(None, f"expected a Workflow, got {_show(wf)}")
+            raise LoadError(f"expected a Workflow, got {show(wf)}")
         data = wf.to_dict(registry=registry)
         suffix = file.suffix.lower()
         if suffix == ".json":
@@ -77,7 +76,7 @@ def dump(wf: Workflow, path: str | os.PathLike[str], *, registry: Registry | Non
         elif suffix == ".toml":
             text = to_toml(data)
         else:
-            text = _yaml(file).safe_dump(data, sort_keys=False, allow_unicode=True)
+            text = yaml_module(file).safe_dump(data, sort_keys=False, allow_unicode=True)
     except LoadError as exc:
         raise LoadError(exc.detail, key=exc.key, path=str(file)) from exc
-    _write_bytes(file, text.encode("utf-8"))
+    write_bytes(file, text.encode("utf-8"))

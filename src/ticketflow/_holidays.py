@@ -32,7 +32,14 @@ from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, rruleset, rrulestr
 
 from ._errors import CalendarError
 
-__all__ = ["CountryHolidays", "HolidaySource", "country_holidays", "to_sources"]
+__all__ = [
+    "CountryHolidays",
+    "DateHolidays",
+    "HolidaySource",
+    "RRuleHolidays",
+    "country_holidays",
+    "to_sources",
+]
 
 # Where a rule without DTSTART starts counting (so COUNT and INTERVAL mean the
 # same thing on every machine).
@@ -74,8 +81,8 @@ class CountryHolidays:
     subdiv: str | None = None
     market: str | None = None
     observed: bool = True
-    _cache: dict[int, frozenset[date]] = attrs.field(factory=dict, alias="_cache")
-    _lock: threading.Lock = attrs.field(factory=threading.Lock, alias="_lock")
+    _cache: dict[int, frozenset[date]] = attrs.field(factory=dict, init=False)
+    _lock: threading.Lock = attrs.field(factory=threading.Lock, init=False)
 
     def _populate(self, year: int) -> frozenset[date]:
         """Every date the package lists when asked for ``year`` (cached)."""
@@ -180,7 +187,7 @@ def country_holidays(
     return CountryHolidays(country, subdiv, None, observed)
 
 
-class _DateHolidays:
+class DateHolidays:
     """A fixed set of explicit dates."""
 
     __slots__ = ("_by_year", "_dates")
@@ -366,7 +373,7 @@ def _lcm(a: int, b: int) -> int:
     return a * b // gcd(a, b)
 
 
-class _RRuleHolidays:
+class RRuleHolidays:
     """Dates of a ``dateutil.rrule`` string (with RDATE, EXDATE, EXRULE), cached per year.
 
     Rules are checked when the calendar is built: see the module docstring.
@@ -441,7 +448,7 @@ def to_sources(value: object) -> tuple[HolidaySource, ...]:
         if isinstance(item, date):
             explicit.append(item)
         elif isinstance(item, str):
-            sources.append(_RRuleHolidays(item))
+            sources.append(RRuleHolidays(item))
         elif callable(getattr(item, "dates", None)):
             sources.append(item)  # type: ignore[arg-type]  # checked by duck typing above
         else:
@@ -449,5 +456,5 @@ def to_sources(value: object) -> tuple[HolidaySource, ...]:
                 f"holiday {item!r} is not a date, an RRULE string or a holiday source"
             )
     if explicit:
-        sources.insert(0, _DateHolidays(explicit))
+        sources.insert(0, DateHolidays(explicit))
     return tuple(sources)

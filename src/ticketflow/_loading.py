@@ -40,19 +40,16 @@ import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, NoReturn, Protocol, TypeAlias
+from typing import Any, NoReturn, Protocol, TypeAlias, cast
+
+import attrs
 
 from ._calendar import ALWAYS_OPEN, BusinessCalendar, weekdays
+from ._checks import show
 from ._definitions import CalendarSpec, Status, Timer, Transition
 from ._durations import Duration, describe, parse_duration
 from ._errors import CalendarError, DurationError, LoadError
-from ._holidays import (
-    CountryHolidays,
-    _DateHolidays,
-    _RRuleHolidays,
-    country_holidays,
-    to_sources,
-)
+from ._holidays import CountryHolidays, DateHolidays, RRuleHolidays, country_holidays, to_sources
 from ._limits import MAX_DATA_NODES, MAX_DEPTH, MAX_FILE_BYTES
 from ._sla import SLA
 from ._ticket import Effect
@@ -77,7 +74,22 @@ class Definitions(Protocol):
     def slas(self) -> tuple[SLA, ...]: ...
 
 
-__all__ = ["Definitions", "Registry", "read_definitions", "to_dict"]
+__all__ = [
+    "Definitions",
+    "Registry",
+    "calendar_to_dict",
+    "check_registry",
+    "decode",
+    "file_path",
+    "kind_of",
+    "parse_text",
+    "read_bytes",
+    "read_definitions",
+    "to_dict",
+    "to_toml",
+    "write_bytes",
+    "yaml_module",
+]
 
 #: Names -> guards, ``sub_status`` callables and calendars (a ``BusinessCalendar``
 #: or a callable ``(attrs) -> BusinessCalendar``).
@@ -86,18 +98,32 @@ Registry: TypeAlias = Mapping[str, object]
 #: The calendar name that is always known: ``ALWAYS_OPEN``.
 ALWAYS_OPEN_NAME = "always_open"
 
+
+def _keys(cls: type, *, drop: tuple[str, ...] = (), add: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The keys a table for ``cls`` may hold: its constructor's arguments, adjusted.
+
+    Fields the constructor does not take (``init=False``, such as what an SLA
+    derives from its target) are never keys.
+    """
+    names = tuple(f.alias for f in attrs.fields(cls) if f.init and f.alias not in drop)
+    return names + add
+
+
+# The workflow's own arguments (the Workflow class sits above this module), and
+# ``calendars``: the named calendar definitions that ``calendar`` keys refer to.
 _TOP_KEYS: tuple[str, ...] = ("name", "description", "calendar", "calendars", "statuses")
 _TOP_KEYS += ("transitions", "timers", "slas")
-_STATUS_KEYS = ("name", "category", "initial", "terminal", "label", "description")
-_TRANSITION_KEYS: tuple[str, ...] = ("event", "source", "target", "roles", "guard", "effects")
-_TRANSITION_KEYS += ("sub_status", "restarts_timers", "label", "set_attrs")
-_EFFECT_KEYS = ("kind", "name", "data")
-_TIMER_KEYS = ("status", "after", "event", "reminders", "remind_before", "calendar", "at")
-_SLA_KEYS: tuple[str, ...] = ("name", "target", "when", "calendar", "start_on", "stop_on")
-_SLA_KEYS += ("restart_on", "pause_in")
+_STATUS_KEYS = _keys(Status)
+_TRANSITION_KEYS = _keys(Transition)
+# An effect template never sets ``at``: the engine fills it in when it emits the effect.
+_EFFECT_KEYS = _keys(Effect, drop=("at",))
+_TIMER_KEYS = _keys(Timer)
+_SLA_KEYS = _keys(SLA)
 _CALENDAR_KEYS = ("timezone", "hours", "weekdays", "holidays", "overrides")
 _HOLIDAY_KEYS = ("country", "subdiv", "market", "observed")
-_DEFAULT_PAUSE = frozenset({"pending", "on_hold"})
+# Defaults are left out when writing and filled in when reading: the classes' own.
+_DEFAULT_PAUSE = cast(frozenset[str], attrs.fields(SLA).pause_in.default)
+_DEFAULT_CATEGORY = cast(str, attrs.fields(Status).category.default)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SCALARS = (str, int, float, bool, type(None))
 #: Integers with this many digits or more cannot be converted to text by Python.
@@ -121,17 +147,6 @@ class _Pairs(dict[str, Any]):
     """A JSON object as parsed, with the first key it repeats (if any)."""
 
     duplicate: str | None = None
-
-
-def _show(value: object, limit: int = 60) -> str:
-    """A short repr that never fails (huge ints and broken reprs included)."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _INT_LIMIT:
-        return f"an integer of {value.bit_length()} bits"
-    try:
-        text = repr(value)
-    except Exception:  # a broken __repr__ on a bad value; the value is refused anyway
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class _Budget:
@@ -174,7 +189,7 @@ def _copy_in(
         return value
     if kind is int or (isinstance(value, int) and not isinstance(value, bool)):
         if abs(value) >= _INT_LIMIT:  # type: ignore[arg-type]
-            _fail(where, f"{_show(value)} has more than {_INT_DIGITS} digits")
+            _fail(where, f"{show(value)} has more than {_INT_DIGITS} digits")
         return int.__int__(value)  # type: ignore[arg-type]
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -190,7 +205,7 @@ def _copy_in(
         wanted = "JSON values" if json_only else "plain data"
         _fail(
             where,
-            f"{_show(value)} ({type(value).__name__}) is not {wanted} "
+            f"{show(value)} ({type(value).__name__}) is not {wanted} "
             "(strings, numbers, booleans, lists and tables)",
         )
     if level > MAX_DEPTH:
@@ -201,7 +216,7 @@ def _copy_in(
     try:
         if isinstance(value, Mapping):
             if isinstance(value, _Pairs) and value.duplicate is not None:
-                _fail(where, f"duplicate key {_show(value.duplicate)}")
+                _fail(where, f"duplicate key {show(value.duplicate)}")
             out: dict[Any, Any] = {}
             for key, item in value.items():
                 if isinstance(key, str):
@@ -210,7 +225,7 @@ def _copy_in(
                 elif isinstance(key, date) and not isinstance(key, datetime) and not json_only:
                     at = _join(where, key.isoformat())
                 else:
-                    _fail(where, f"key {_show(key)} is not a string")
+                    _fail(where, f"key {show(key)} is not a string")
                 out[key] = _copy_in(item, at, level + 1, budget, ancestors, json_only)
             return out
         return [
@@ -226,7 +241,7 @@ def _text(value: str, where: str) -> str:
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            _fail(where, f"{_show(value)} is not valid Unicode (it holds a lone surrogate)")
+            _fail(where, f"{show(value)} is not valid Unicode (it holds a lone surrogate)")
     return value
 
 
@@ -239,21 +254,22 @@ def _fail(where: str | None, message: str) -> NoReturn:
 
 def _mapping(value: object, where: str) -> Mapping[Any, Any]:
     if not isinstance(value, Mapping):
-        _fail(where, f"expected a table, got {_kind(value)}")
+        _fail(where, f"expected a table, got {kind_of(value)}")
     return value
 
 
-def _kind(value: object) -> str:
+def kind_of(value: object) -> str:
+    """What ``value`` is, in a message's words: "a table", "a string ('x')"..."""
     names = {dict: "a table", list: "a list", str: "a string", bool: "a boolean"}
     for cls, word in names.items():
         if isinstance(value, cls):
-            return f"{word} ({_show(value)})" if cls in (str, bool) else word
-    return f"{type(value).__name__} {_show(value)}"
+            return f"{word} ({show(value)})" if cls in (str, bool) else word
+    return f"{type(value).__name__} {show(value)}"
 
 
 def _table(value: object, where: str, allowed: tuple[str, ...]) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        _fail(where, f"expected a table, got {_kind(value)}")
+        _fail(where, f"expected a table, got {kind_of(value)}")
     for key in value:
         if not isinstance(key, str):
             _fail(where, f"key {key!r} is not a string")
@@ -274,7 +290,7 @@ def _required(table: Mapping[str, Any], key: str, where: str) -> Any:
 
 def _str(value: object, where: str) -> str:
     if not isinstance(value, str):
-        _fail(where, f"expected a string, got {_kind(value)}")
+        _fail(where, f"expected a string, got {kind_of(value)}")
     return value
 
 
@@ -287,13 +303,13 @@ def _bool(table: Mapping[str, Any], key: str, where: str, default: bool = False)
         return default
     value = table[key]
     if not isinstance(value, bool):
-        _fail(_join(where, key), f"expected true or false, got {_kind(value)}")
+        _fail(_join(where, key), f"expected true or false, got {kind_of(value)}")
     return value
 
 
 def _list(value: object, where: str) -> list[Any]:
     if not isinstance(value, list | tuple):
-        _fail(where, f"expected a list, got {_kind(value)}")
+        _fail(where, f"expected a list, got {kind_of(value)}")
     return list(value)
 
 
@@ -306,13 +322,13 @@ def _names(value: object, where: str) -> list[str]:
 
 def _duration(value: object, where: str) -> Duration:
     if not isinstance(value, str):
-        _fail(where, f"expected a duration string such as '4 days', got {_kind(value)}")
+        _fail(where, f"expected a duration string such as '4 days', got {kind_of(value)}")
     try:
         return parse_duration(value)
     except DurationError as exc:
         raise LoadError(str(exc), key=where) from exc
     except (ValueError, OverflowError):  # a number too long for Python to read
-        _fail(where, f"can't read the duration {_show(value)}")
+        _fail(where, f"can't read the duration {show(value)}")
 
 
 def _durations(value: object, where: str) -> list[Duration]:
@@ -364,7 +380,9 @@ class _Reader:
         t = _table(value, where, _STATUS_KEYS)
         return Status(
             _str(_required(t, "name", where), _join(where, "name")),
-            category=_str(t["category"], _join(where, "category")) if "category" in t else "open",
+            category=_str(t["category"], _join(where, "category"))
+            if "category" in t
+            else _DEFAULT_CATEGORY,
             initial=_bool(t, "initial", where),
             terminal=_bool(t, "terminal", where),
             label=_opt_str(t, "label", where),
@@ -378,7 +396,7 @@ class _Reader:
         data = t.get("data")
         if data is not None:
             if not isinstance(data, Mapping):
-                _fail(_join(where, "data"), f"expected a table, got {_kind(data)}")
+                _fail(_join(where, "data"), f"expected a table, got {kind_of(data)}")
             data = _copy(data, _join(where, "data"), json_only=True)
         return Effect(
             _str(_required(t, "kind", where), _join(where, "kind")),
@@ -458,7 +476,7 @@ class _Reader:
             when = {}
             for key, wanted in _mapping(t["when"], when_key).items():
                 if not isinstance(key, str):
-                    _fail(when_key, f"key {_show(key)} is not a string")
+                    _fail(when_key, f"key {show(key)} is not a string")
                 values = wanted if isinstance(wanted, list | tuple) else [wanted]
                 for v in values:
                     if not isinstance(v, _SCALARS):
@@ -489,7 +507,7 @@ def _date(value: object, where: str) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    _fail(where, f"expected a date 'YYYY-MM-DD', got {_kind(value)}")
+    _fail(where, f"expected a date 'YYYY-MM-DD', got {kind_of(value)}")
 
 
 def _intervals(value: object, where: str) -> list[tuple[str, str]]:
@@ -562,16 +580,16 @@ def _calendar(value: object, where: str) -> BusinessCalendar:
         raise LoadError(str(exc), key=where) from exc
 
 
-def _registry(registry: object) -> dict[str, object]:
+def check_registry(registry: object) -> dict[str, object]:
     """The registry as a dict of names, or a LoadError naming what is wrong."""
     if registry is None:
         return {}
     if not isinstance(registry, Mapping):
-        _fail(None, f"registry must be a mapping of names, got {_show(registry)}")
+        _fail(None, f"registry must be a mapping of names, got {show(registry)}")
     out = dict(registry)
     for name in out:
         if not isinstance(name, str):
-            _fail(None, f"registry name {_show(name)} is not a string")
+            _fail(None, f"registry name {show(name)} is not a string")
     return out
 
 
@@ -590,7 +608,7 @@ def read_definitions(
         LoadError: naming the unknown key, wrong type, bad duration or
             unregistered name, and where it is.
     """
-    reg = _registry(registry)
+    reg = check_registry(registry)
     top = _table(_copy(data, "", json_only=False), "", _TOP_KEYS)
     calendars: dict[str, BusinessCalendar] = {}
     if "calendars" in top:
@@ -692,9 +710,9 @@ def calendar_to_dict(cal: BusinessCalendar, where: str = "calendar") -> dict[str
             if not source.observed:
                 item["observed"] = False
             holidays.append(item)
-        elif isinstance(source, _DateHolidays):
+        elif isinstance(source, DateHolidays):
             holidays.extend(d.isoformat() for d in source.all_dates)
-        elif isinstance(source, _RRuleHolidays):
+        elif isinstance(source, RRuleHolidays):
             holidays.append(source.text)
         else:
             _fail(
@@ -713,7 +731,7 @@ def calendar_to_dict(cal: BusinessCalendar, where: str = "calendar") -> dict[str
 
 def _status_dict(s: Status) -> dict[str, Any]:
     out: dict[str, Any] = {"name": s.name}
-    if s.category != "open":
+    if s.category != _DEFAULT_CATEGORY:
         out["category"] = s.category
     if s.initial:
         out["initial"] = True
@@ -817,7 +835,7 @@ def to_dict(wf: Definitions, *, registry: Registry | None = None) -> dict[str, A
             is not whole minutes, a holiday source that is not data, or a
             value that is not JSON (effect ``data``, SLA ``when`` values).
     """
-    w = _Writer(_registry(registry))
+    w = _Writer(check_registry(registry))
     out: dict[str, Any] = {"name": wf.name}
     if wf.description is not None:
         out["description"] = wf.description
@@ -864,16 +882,16 @@ _FILE_KINDS = (
 )
 
 
-def _file_path(path: object) -> Path:
+def file_path(path: object) -> Path:
     """``path`` as a Path with a known suffix, or a LoadError."""
     if not isinstance(path, str | os.PathLike):
-        _fail(None, f"path must be a str or os.PathLike, got {_show(path)}")
+        _fail(None, f"path must be a str or os.PathLike, got {show(path)}")
     try:
         text = os.fspath(path)
     except TypeError as exc:  # a PathLike whose __fspath__ returns something else
-        _fail(None, f"path {_show(path)} is not usable: {exc}")
+        _fail(None, f"path {show(path)} is not usable: {exc}")
     if not isinstance(text, str):
-        _fail(None, f"path must be text, got {_show(text)}")
+        _fail(None, f"path must be text, got {show(text)}")
     file = Path(text)
     if file.suffix.lower() not in _SUFFIXES:
         raise LoadError(
@@ -892,7 +910,7 @@ def _not_regular(mode: int) -> str | None:
     return "not a regular file"
 
 
-def _read_bytes(file: Path) -> bytes:
+def read_bytes(file: Path) -> bytes:
     """The file's bytes: a regular file of at most ``MAX_FILE_BYTES``, read without blocking."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
     try:
@@ -934,7 +952,8 @@ def _too_big(file: Path, size: int) -> NoReturn:
     )
 
 
-def _decode(file: Path, raw: bytes) -> str:
+def decode(file: Path, raw: bytes) -> str:
+    """The text of a UTF-8 file without a byte order mark, or a LoadError naming the line."""
     if raw.startswith(_BOM):
         raise LoadError(
             "the file starts with a UTF-8 byte order mark (BOM); save it as UTF-8 without one",
@@ -956,7 +975,8 @@ def _line_of(text: str, index: int) -> int:
     return text.count("\n", 0, index) + 1
 
 
-def _parse(path: Path, text: str) -> Any:
+def parse_text(path: Path, text: str) -> Any:
+    """The data of a file's text in the format its suffix names, within the bounds."""
     suffix = path.suffix.lower()
     suffix = ".yaml" if suffix == ".yml" else suffix
     marks = _STARTS.get(suffix)
@@ -1030,7 +1050,7 @@ def _parse_json(path: Path, text: str) -> Any:
 
 
 def _parse_yaml(path: Path, text: str) -> Any:
-    yaml = _yaml(path)
+    yaml = yaml_module(path)
     try:
         return yaml.load(text, Loader=_yaml_loader(yaml))  # a safe loader: see _yaml_loader
     except yaml.YAMLError as exc:
@@ -1119,7 +1139,8 @@ def _yaml_loader(yaml: Any) -> Any:
     return Loader
 
 
-def _yaml(path: Path) -> Any:
+def yaml_module(path: Path) -> Any:
+    """The ``yaml`` module, or a LoadError saying which extra to install."""
     try:
         import yaml
     except ImportError:  # pragma: no cover - the yaml extra is installed for tests
@@ -1129,7 +1150,8 @@ def _yaml(path: Path) -> Any:
     return yaml
 
 
-def _write_bytes(file: Path, raw: bytes) -> None:
+def write_bytes(file: Path, raw: bytes) -> None:
+    """Write ``raw`` over a regular file (made if missing), or a LoadError naming the path."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     flags |= getattr(os, "O_NOCTTY", 0)
     try:

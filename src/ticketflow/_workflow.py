@@ -29,8 +29,9 @@ from ._definitions import (
     Timer,
     Transition,
 )
-from ._errors import TransitionError
+from ._errors import ArgumentError, UnknownStatusError
 from ._limits import MAX_STEPS
+from ._loading import Registry
 from ._sla import SLA, SlaClock
 from ._tables import Tables, compile_tables
 from ._ticket import Event, Outcome, Ticket
@@ -45,6 +46,25 @@ __all__ = [
     "Transition",
     "Workflow",
 ]
+
+
+def _steps(max_steps: object) -> int:
+    """``max_steps`` when it is an int from 1 to ``MAX_STEPS``.
+
+    Raises:
+        ArgumentError: naming the bad value (a bool is not a count).
+    """
+    if (
+        isinstance(max_steps, int)
+        and not isinstance(max_steps, bool)
+        and 1 <= max_steps <= MAX_STEPS
+    ):
+        return max_steps
+    raise ArgumentError(
+        f"max_steps must be an int from 1 to MAX_STEPS ({MAX_STEPS:,}), got {show(max_steps)}",
+        "max_steps",
+        max_steps,
+    )
 
 
 def _statuses(value: Iterable[Status]) -> tuple[Status, ...]:
@@ -122,20 +142,22 @@ class Workflow:
         """The :class:`Status` called ``name``.
 
         Raises:
-            TransitionError: naming an unknown status (or a name that is not a string).
+            UnknownStatusError: naming the status (or a name that is not a
+                string) and listing the first known ones.
         """
         found = self._tables.statuses.get(name) if isinstance(name, str) else None
         if found is None:
-            known = listing(self._tables.statuses)
-            status = name if isinstance(name, str) else show(name)
-            raise TransitionError(status, "", (), f"unknown status {show(name)} (known: {known})")
+            known = tuple(self._tables.statuses)
+            raise UnknownStatusError(
+                f"unknown status {show(name)} (known: {listing(known)})", name, known
+            )
         return found
 
     def category(self, status: str) -> str:
         """The category of ``status``.
 
         Raises:
-            TransitionError: naming an unknown status.
+            UnknownStatusError: naming an unknown status.
         """
         return self.status(status).category
 
@@ -168,9 +190,7 @@ class Workflow:
         return _diagram.to_dot(self._tables)
 
     @classmethod
-    def from_dict(
-        cls, data: Mapping[str, Any], *, registry: Mapping[str, object] | None = None
-    ) -> Workflow:
+    def from_dict(cls, data: Mapping[str, Any], *, registry: Registry | None = None) -> Workflow:
         """Build a workflow from plain data, as read from a workflow file.
 
         Guard, ``sub_status`` and calendar names are looked up in
@@ -182,7 +202,7 @@ class Workflow:
         """
         return Workflow(**_loading.read_definitions(data, registry=registry))
 
-    def to_dict(self, *, registry: Mapping[str, object] | None = None) -> dict[str, Any]:
+    def to_dict(self, *, registry: Registry | None = None) -> dict[str, Any]:
         """The workflow as plain data (JSON- and TOML-safe) that :meth:`from_dict` reads back.
 
         Callables are written by their name in ``registry``, else by ``__name__``.
@@ -237,8 +257,9 @@ class Workflow:
                 produced (another workflow's, an impossible agenda...).
             StepLimitError: more than ``max_steps`` items fell due; the event
                 was not applied and ``.outcome`` holds what was fired.
+            ArgumentError: ``max_steps`` is not an int from 1 to ``MAX_STEPS``.
         """
-        return _engine.apply(self._tables, ticket, event, at, actor, data, max_steps)
+        return _engine.apply(self._tables, ticket, event, at, actor, data, _steps(max_steps))
 
     def advance(self, ticket: Ticket, *, now: datetime, max_steps: int = MAX_STEPS) -> Outcome:
         """Fire every timer, reminder and SLA breach due at or before ``now``.
@@ -248,8 +269,9 @@ class Workflow:
                 ``.outcome.ticket`` and call again to go on.
             SnapshotError: ``ticket`` is not a Ticket this workflow could have produced.
             InstantError: ``now`` is not an aware datetime in the supported range.
+            ArgumentError: ``max_steps`` is not an int from 1 to ``MAX_STEPS``.
         """
-        return _engine.advance(self._tables, ticket, now, max_steps)
+        return _engine.advance(self._tables, ticket, now, _steps(max_steps))
 
     def allowed(
         self,
@@ -262,8 +284,11 @@ class Workflow:
         """The events ``actor`` may send now (guards asked with ``data=None``), sorted.
 
         With ``at``, what fell due by then is fired first (at most ``max_steps`` items).
+
+        Raises:
+            ArgumentError: ``max_steps`` is not an int from 1 to ``MAX_STEPS``.
         """
-        return _engine.allowed(self._tables, ticket, actor, at, max_steps)
+        return _engine.allowed(self._tables, ticket, actor, at, _steps(max_steps))
 
     def next_deadline(self, ticket: Ticket) -> datetime | None:
         """The earliest pending timer, reminder or SLA breach, or None.
@@ -276,8 +301,12 @@ class Workflow:
     def sla(
         self, ticket: Ticket, *, now: datetime, max_steps: int = MAX_STEPS
     ) -> tuple[SlaClock, ...]:
-        """The ticket's SLA clocks as of ``now`` (after firing what fell due)."""
-        return _engine.sla_clocks(self._tables, ticket, now, max_steps)
+        """The ticket's SLA clocks as of ``now`` (after firing what fell due).
+
+        Raises:
+            ArgumentError: ``max_steps`` is not an int from 1 to ``MAX_STEPS``.
+        """
+        return _engine.sla_clocks(self._tables, ticket, now, _steps(max_steps))
 
     def replay(
         self, events: Iterable[Event | Mapping[str, Any]], *, max_steps: int = MAX_STEPS
@@ -291,5 +320,6 @@ class Workflow:
             EventLogError: naming the position of a malformed entry (not an
                 Event or mapping, a bad name, ``at`` not an ISO datetime with an
                 offset, ``data`` not a mapping, bad start attributes).
+            ArgumentError: ``max_steps`` is not an int from 1 to ``MAX_STEPS``.
         """
-        return _engine.replay(self._tables, events, max_steps)
+        return _engine.replay(self._tables, events, _steps(max_steps))
