@@ -41,16 +41,12 @@ def flow(**extra: Any) -> tf.Workflow:
             tf.Status("closed", category="closed", terminal=True),
         ],
         transitions=[
-            tf.Transition(
-                "set_priority", source="*", roles={"agent"}, set_attrs=("priority",)
-            ),
+            tf.Transition("set_priority", source="*", roles={"agent"}, set_attrs=("priority",)),
             tf.Transition("set_vip", source="*", roles={"agent"}, set_attrs=prefer_vip),
             tf.Transition(
                 "pend", source="open", target="pending", roles={"agent"}, set_attrs="pending_until"
             ),
-            tf.Transition(
-                "repend", source="pending", roles={"agent"}, set_attrs="pending_until"
-            ),
+            tf.Transition("repend", source="pending", roles={"agent"}, set_attrs="pending_until"),
             tf.Transition("ask", source="open", target="waiting", roles={"agent"}),
             tf.Transition("auto_close", source="pending", target="closed", roles={"system"}),
             tf.Transition("auto_resolve", source="waiting", target="resolved", roles={"system"}),
@@ -62,7 +58,10 @@ def flow(**extra: Any) -> tf.Workflow:
         ],
         timers=[
             tf.Timer(
-                "pending", at="pending_until", event="auto_close", remind_before=[tf.hours(1)]
+                "pending",
+                at="pending_until",
+                event="auto_close",
+                remind_before=[tf.business_hours(1)],
             ),
             tf.Timer("waiting", after=tf.hours(2), event="auto_resolve", calendar=tf.ALWAYS_OPEN),
             tf.Timer(
@@ -116,7 +115,10 @@ class TestSetAttrs:
         t = wf.start(at=berlin(3, 2, 9)).ticket
         with pytest.raises(tf.AttrsError):
             wf.apply(
-                t, "pend", at=berlin(3, 2, 10), actor="agent",
+                t,
+                "pend",
+                at=berlin(3, 2, 10),
+                actor="agent",
                 data={"pending_until": datetime(2026, 3, 4, 9)},
             )
 
@@ -143,7 +145,9 @@ class TestSlaReselection:
         ]
         clock = clocks(wf, fired.ticket, change)["resolution"]
         assert (clock.state, clock.elapsed, clock.target) == (
-            "breached", timedelta(hours=2), tf.business_hours(1),
+            "breached",
+            timedelta(hours=2),
+            tf.business_hours(1),
         )
 
     def test_raised_priority_within_its_target_keeps_the_elapsed_time(self) -> None:
@@ -201,24 +205,35 @@ class TestAtTimers:
         wf = flow()
         t = wf.start(at=berlin(3, 23, 9)).ticket
         t = wf.apply(
-            t, "pend", at=berlin(3, 23, 10), actor="agent",
+            t,
+            "pend",
+            at=berlin(3, 23, 10),
+            actor="agent",
             data={"pending_until": berlin(3, 27, 10)},
         ).ticket
         # one business hour before Friday 10:00
         assert [(d.kind, d.at) for d in t.agenda if d.kind != "sla_breach"] == [
-            ("reminder", berlin(3, 27, 9)), ("timer", berlin(3, 27, 10)),
+            ("reminder", berlin(3, 27, 9)),
+            ("timer", berlin(3, 27, 10)),
         ]
         # moved to Monday 09:30 (summer time): one business hour back is Friday 16:30
         t = wf.apply(
-            t, "repend", at=berlin(3, 25, 12), actor="agent",
+            t,
+            "repend",
+            at=berlin(3, 25, 12),
+            actor="agent",
             data={"pending_until": berlin(3, 30, 9, 30).isoformat()},
         ).ticket
         assert [(d.kind, d.at) for d in t.agenda if d.kind != "sla_breach"] == [
-            ("reminder", berlin(3, 27, 16, 30)), ("timer", berlin(3, 30, 9, 30)),
+            ("reminder", berlin(3, 27, 16, 30)),
+            ("timer", berlin(3, 30, 9, 30)),
         ]
         # moved again after that reminder went out: it is not sent a second time
         moved = wf.apply(
-            t, "repend", at=berlin(3, 27, 16, 45), actor="agent",
+            t,
+            "repend",
+            at=berlin(3, 27, 16, 45),
+            actor="agent",
             data={"pending_until": berlin(3, 31, 12)},
         )
         assert [(e.kind, e.at) for e in moved.effects] == [("reminder", berlin(3, 27, 16, 30))]
@@ -232,9 +247,7 @@ class TestAtTimers:
         wf = flow()
         t = wf.start(at=berlin(3, 2, 9)).ticket
         entry = berlin(3, 3, 11)
-        out = wf.apply(
-            t, "pend", at=entry, actor="agent", data={"pending_until": berlin(3, 2, 12)}
-        )
+        out = wf.apply(t, "pend", at=entry, actor="agent", data={"pending_until": berlin(3, 2, 12)})
         assert wf.next_deadline(out.ticket) == entry
         end = wf.advance(out.ticket, now=entry)
         assert [(s.event, s.at) for s in end.steps] == [("auto_close", entry)]
@@ -257,7 +270,11 @@ class TestAdopt:
         out = wf.adopt("resolved", since=since, at=now, id="T-1", attrs={"priority": "normal"})
         t = out.ticket
         assert (t.status, t.status_since, t.updated_at, t.created_at, t.version) == (
-            "resolved", since, now, since, 1,
+            "resolved",
+            since,
+            now,
+            since,
+            1,
         )
         assert [(s.event, s.source, s.target, s.at) for s in out.steps] == [
             ("adopt", None, "resolved", now)
@@ -280,7 +297,10 @@ class TestAdopt:
         wf = flow()
         now = berlin(3, 2, 10)
         out = wf.adopt(
-            "open", since=berlin(2, 27, 9), at=now, attrs={"priority": "normal", "vip": True},
+            "open",
+            since=berlin(2, 27, 9),
+            at=now,
+            attrs={"priority": "normal", "vip": True},
             slas={"resolution": timedelta(hours=6), "vip_response": "breached"},
         )
         got = clocks(wf, out.ticket, now)
@@ -293,7 +313,7 @@ class TestAdopt:
         """A log that begins with 'adopt' folds to what adopt + apply give."""
         wf = flow()
         since, now = berlin(3, 2, 15), berlin(3, 4, 10)
-        log = [
+        log: list[dict[str, Any]] = [
             {
                 "name": "adopt",
                 "at": now.isoformat(),
@@ -322,7 +342,10 @@ class TestLateEvents:
         out = wf.apply(t, "reply", at=stamped, actor="customer", late="clamp")
         (step,) = out.steps
         assert (step.source, step.target, step.at, step.requested_at) == (
-            "resolved", "open", berlin(3, 2, 14), stamped,
+            "resolved",
+            "open",
+            berlin(3, 2, 14),
+            stamped,
         )
 
     def test_requested_at_equals_at_otherwise(self) -> None:
@@ -344,7 +367,10 @@ class TestSnapshots:
         wf = flow()
         t = wf.start(at=berlin(3, 2, 9), attrs={"priority": "normal"}).ticket
         t = wf.apply(
-            t, "pend", at=berlin(3, 2, 10), actor="agent",
+            t,
+            "pend",
+            at=berlin(3, 2, 10),
+            actor="agent",
             data={"pending_until": berlin(3, 4, 12)},
         ).ticket
         restored = tf.Ticket.from_dict(t.to_dict())

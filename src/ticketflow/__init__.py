@@ -8,7 +8,7 @@ the effects to carry out and the next deadline come out.
 from importlib.metadata import PackageNotFoundError, version
 
 from ._calendar import ALWAYS_OPEN, BusinessCalendar, HoursSpec, weekdays
-from ._definitions import CalendarSpec, Category, Guard, SubStatus
+from ._definitions import CalendarSpec, Category, Guard, SetAttrs, SubStatus
 from ._durations import (
     MAX_DURATION_YEARS,
     MAX_TIMEDELTA,
@@ -58,7 +58,7 @@ from ._limits import (
 from ._loading import Registry
 from ._sla import SLA, SlaClock, SlaStateName
 from ._ticket import Context, Effect, Event, Outcome, Step, Ticket
-from ._workflow import CATEGORIES, Status, Timer, Transition, Workflow
+from ._workflow import CATEGORIES, Late, Status, Timer, Transition, Workflow
 
 try:
     __version__ = version("ticketflow")
@@ -100,6 +100,8 @@ __all__ = [
     "Status",
     "Step",
     "SubStatus",
+    "SetAttrs",
+    "Late",
     "Ticket",
     "Timer",
     "Transition",

@@ -20,17 +20,25 @@ adopted ticket.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from . import _sla
 from ._calendar import BusinessCalendar
 from ._checks import show
 from ._definitions import Timer, Transition
-from ._errors import EventDataError, WorkflowError
-from ._ticket import Context, FrozenDict, SlaState, Ticket, freeze_attrs
+from ._durations import MAX_TIMEDELTA
+from ._errors import ArgumentError, EventDataError, WorkflowError
+from ._ticket import Context, Due, FrozenDict, SlaState, Ticket, freeze_attrs, make_due
 
-__all__ = ["changed_keys", "deadline_of", "reselect", "set_attrs"]
+__all__ = [
+    "adopted_clocks",
+    "adopted_items",
+    "changed_keys",
+    "deadline_of",
+    "reselect",
+    "set_attrs",
+]
 
 #: Chooses the calendar of an SLA (by index) for some attributes.
 SlaCalendar = Callable[[int, Mapping[str, Any]], BusinessCalendar]
@@ -191,3 +199,103 @@ def _redefine(
 def utc(at: datetime) -> datetime:
     """``at`` in UTC, for comparing instants."""
     return at.astimezone(UTC)
+
+
+# --- adopting a ticket ---------------------------------------------------------------------
+
+
+def adopted_items(items: list[Due], at: datetime) -> list[Due]:
+    """Timer items armed in the past, as an adopted ticket keeps them at ``at``.
+
+    A timer already due falls due at ``at`` (it fires once); reminders that
+    fell before ``at`` are dropped, never sent late, as are those at ``at``
+    when their timer falls due then too.
+    """
+    limit = utc(at)
+    due_now = {d.index for d in items if d.kind == "timer" and utc(d.at) <= limit}
+    out: list[Due] = []
+    for d in items:
+        if d.kind == "timer":
+            out.append(make_due(at, "timer", d.name, d.index) if d.index in due_now else d)
+        elif utc(d.at) > limit or (utc(d.at) == limit and d.index not in due_now):
+            out.append(d)
+    return out
+
+
+#: What ``adopt`` takes for one SLA clock: time already counted, or its end.
+ADOPTED = ("met", "breached")
+
+
+def adopted_clocks(
+    slas: tuple[_sla.SLA, ...],
+    given: Mapping[str, object] | None,
+    attrs: Mapping[str, Any],
+    at: datetime,
+    category: str,
+    pausing: tuple[frozenset[str], ...],
+    calendar: Callable[[int], BusinessCalendar],
+) -> tuple[SlaState, ...]:
+    """The SLA clocks of an adopted ticket: only those ``given``, per name.
+
+    Raises:
+        ArgumentError: naming an SLA that does not apply to the ticket, or a
+            value that is neither a ``timedelta`` nor ``"met"``/``"breached"``.
+    """
+    if given is None:
+        return ()
+    if not isinstance(given, Mapping):
+        raise ArgumentError(
+            f"slas must be a mapping of SLA names, got {show(given)}", "slas", given
+        )
+    chosen: dict[str, int] = {}
+    for index, sla in enumerate(slas):
+        if sla.name not in chosen and sla.matches(attrs):
+            chosen[sla.name] = index
+    for name in given:
+        if name not in chosen:
+            applying = ", ".join(repr(n) for n in chosen) or "none"
+            raise ArgumentError(
+                f"slas: no SLA {show(name)} applies to this ticket (applying: {applying})",
+                "slas",
+                name,
+            )
+    out: list[SlaState] = []
+    for name, index in chosen.items():
+        if name in given:
+            sla = slas[index]
+            paused = category in pausing[index] or category == "closed"
+            state = _adopted(sla, index, given[name], at, paused, calendar)
+            out.append(
+                _sla.stop(sla, calendar(index), state, at) if category == "closed" else state
+            )
+    return tuple(out)
+
+
+def _adopted(
+    sla: _sla.SLA,
+    index: int,
+    value: object,
+    at: datetime,
+    paused: bool,
+    calendar: Callable[[int], BusinessCalendar],
+) -> SlaState:
+    """One adopted clock from what the caller says of it."""
+    target = sla.target_delta
+    if value == "met":
+        return SlaState(sla.name, index, stopped=True)
+    if value == "breached":
+        running = None if paused else at
+        return SlaState(
+            sla.name, index, elapsed=target, running_since=running, due_at=at, breached=True
+        )
+    if not isinstance(value, timedelta) or not timedelta(0) <= value <= MAX_TIMEDELTA:
+        raise ArgumentError(
+            f"slas[{sla.name!r}] must be an elapsed timedelta from 0 to {MAX_TIMEDELTA.days} "
+            f"days, 'met' or 'breached', got {show(value)}",
+            "slas",
+            value,
+        )
+    if paused:
+        return SlaState(sla.name, index, elapsed=value)
+    due = at if value >= target else _sla.due_from(sla, calendar(index), at, target - value)
+    return SlaState(sla.name, index, elapsed=value, running_since=at, due_at=due)

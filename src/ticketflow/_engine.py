@@ -33,10 +33,11 @@ from datetime import UTC, datetime, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from . import _sla
+from . import _changes, _sla
 from ._calendar import ALWAYS_OPEN, BusinessCalendar
 from ._definitions import Transition
 from ._errors import (
+    ArgumentError,
     AttrsError,
     CalendarError,
     EventDataError,
@@ -73,6 +74,8 @@ from ._ticket import (
 )
 
 SYSTEM = "system"
+#: What ``apply`` does with an event stamped before the ticket's ``updated_at``.
+LATE = ("reject", "clamp")
 # instants from this year on may lie past MAX_INSTANT: check them exactly
 _LAST_YEAR = MAX_INSTANT.year - 1
 # instants of a plain datetime in one of these zones, in a year strictly between these,
@@ -128,11 +131,16 @@ class _Run:
 
     # --- arming timers and SLA clocks ------------------------------------------------------
 
-    def timer_items(self, status: str, at: datetime, attrs: Mapping[str, Any]) -> list[Due]:
+    def timer_items(
+        self, status: str, at: datetime, attrs: Mapping[str, Any], event: str = ""
+    ) -> list[Due]:
         items: list[Due] = []
         c = self.c
         for i in c.timers_by_status[status]:
             tm = c.timers[i]
+            if tm.after is None:
+                items.extend(self.deadline_items(i, status, at, at, attrs, event, frozenset()))
+                continue
             cal = _calendar(c, tm.calendar, attrs)
             deadline = _sla.cal_add(cal, at, tm.after)
             if deadline.year >= _LAST_YEAR:  # a deadline past the range could not be stored
@@ -151,6 +159,69 @@ class _Run:
                 if start < _utc(when) < end:
                     items.append(make_due(when, "reminder", tm.event, i, base + k))
         return items
+
+    def deadline_items(
+        self,
+        i: int,
+        status: str,
+        entry: datetime,
+        now: datetime,
+        attrs: Mapping[str, Any],
+        event: str,
+        skip: frozenset[int],
+    ) -> list[Due]:
+        """The agenda items of ``at=`` timer ``i``, armed at ``now`` in a status entered at
+        ``entry``: nothing falls due before ``now``, and reminders in ``skip`` are not armed."""
+        c = self.c
+        tm = c.timers[i]
+        cal = _calendar(c, tm.calendar, attrs)
+        deadline = _changes.deadline_of(tm, attrs, status, event)
+        start = _utc(now)
+        if _utc(deadline) <= start:
+            return [make_due(now, "timer", tm.event, i)]  # its reminders are moot
+        items = [make_due(deadline, "timer", tm.event, i)]
+        end = _utc(deadline)
+        whens = [_sla.cal_add(cal, entry, r) for r in tm.reminders]
+        whens += [_sla.cal_subtract(cal, deadline, b) for b in tm.remind_before]
+        for j, when in enumerate(whens):
+            if j in skip or _utc(when) >= end:
+                continue
+            items.append(make_due(now if _utc(when) <= start else when, "reminder", tm.event, i, j))
+        return items
+
+    def rearm(
+        self, ticket: Ticket, attrs: Mapping[str, Any], at: datetime, event: str
+    ) -> list[Due]:
+        """The timer items of the agenda after an internal transition changed ``attrs``:
+        each ``at=`` timer whose attribute changed is armed again, never resending a
+        reminder already sent."""
+        c = self.c
+        status = ticket.status
+        kept = [d for d in ticket.agenda if d.kind != "sla_breach"]
+        changed = _changes.changed_keys(ticket.attrs, attrs)
+        for i in c.timers_by_status[status]:
+            tm = c.timers[i]
+            if tm.at is None or tm.at not in changed:
+                continue
+            pending = {d.sub for d in kept if d.index == i and d.kind == "reminder"}
+            armed_before = self.deadline_items(
+                i,
+                status,
+                ticket.timers_since,
+                ticket.timers_since,
+                ticket.attrs,
+                event,
+                frozenset(),
+            )
+            limit = _utc(at)
+            sent = frozenset(
+                d.sub
+                for d in armed_before
+                if d.kind == "reminder" and d.sub not in pending and _utc(d.at) <= limit
+            )
+            kept = [d for d in kept if d.index != i]
+            kept += self.deadline_items(i, status, ticket.timers_since, at, attrs, event, sent)
+        return kept
 
     def sla_cal(self, state: SlaState, attrs: Mapping[str, Any]) -> BusinessCalendar:
         return _calendar(self.c, self.c.slas[state.index].calendar, attrs)
@@ -201,6 +272,27 @@ class _Run:
                 st = _sla.resume(sla, cal, st, at)
             out.append(st)
         return tuple(out)
+
+    def reselect(
+        self,
+        slas: tuple[SlaState, ...],
+        old: Mapping[str, Any],
+        new: Mapping[str, Any],
+        at: datetime,
+        status: str,
+    ) -> tuple[SlaState, ...]:
+        c = self.c
+        category = c.categories[status]
+        return _changes.reselect(
+            c.slas,
+            slas,
+            old,
+            new,
+            at,
+            lambda index: category in c.pausing[index],
+            category == "closed",
+            lambda index, attrs: _calendar(c, c.slas[index].calendar, attrs),
+        )
 
 
 def _sla_items(slas: tuple[SlaState, ...]) -> list[Due]:
@@ -452,7 +544,12 @@ def _fire_timer(run: _Run, ticket: Ticket, item: Due, rest: tuple[Due, ...]) -> 
                 continue
         if t.target is None and not t.restarts_timers:
             ticket = _with_agenda(run, ticket, rest)
-        return _perform(run, ticket, t, at, SYSTEM, None, ctx)
+        try:
+            return _perform(run, ticket, t, at, SYSTEM, None, ctx)
+        except EventDataError:
+            # the move needs data a timer does not carry (set_attrs keys, or an at= deadline
+            # the ticket lacks): like a refusing guard, it leaves the timer spent
+            break
     # every candidate's guard said no: the timer is spent until the status is re-entered
     return _evolve(run, _with_agenda(run, ticket, rest), at)
 
@@ -504,6 +601,7 @@ def _perform(
     actor: str | None,
     data: Mapping[str, Any] | None,
     ctx: Context | None,
+    requested_at: datetime | None = None,
 ) -> Ticket:
     """Make transition ``t`` at ``at``; ``ctx`` is built here if a callable needs it."""
     c = run.c
@@ -530,10 +628,19 @@ def _perform(
                 c.name,
             )
     assert sub is None or isinstance(sub, str)
+    attrs = ticket.attrs
+    if t.set_attrs is not None:
+        if ctx is None:
+            ctx = make_context(t.event, at, actor, data)
+        attrs = _changes.set_attrs(t, ticket, ctx, c.name)
     restart = entering or t.restarts_timers
     slas = run.move_slas(ticket, t.event, at, status) if ticket.slas else ()
+    if attrs is not ticket.attrs and c.slas:
+        slas = run.reselect(slas, ticket.attrs, attrs, at, status)
     if restart:
-        timers = run.timer_items(status, at, ticket.attrs) if c.timers_by_status[status] else []
+        timers = run.timer_items(status, at, attrs, t.event) if c.timers_by_status[status] else []
+    elif attrs is not ticket.attrs and c.timers_by_status[status]:
+        timers = run.rearm(ticket, attrs, at, t.event)
     else:
         timers = [d for d in ticket.agenda if d.kind != "sla_breach"]
     if slas:
@@ -548,17 +655,17 @@ def _perform(
         at,
         at if entering else ticket.status_since,
         at if restart else ticket.timers_since,
-        ticket.attrs,
+        attrs,
         _agenda(timers) if timers else (),
         slas,
         c,
     )
-    run.steps.append(make_step(t.event, source, status, at, actor))
+    run.steps.append(make_step(t.event, source, status, at, actor, requested_at))
     for tpl in t.effects:
         name = tpl.name if tpl.name is not None else t.event
         if tpl.kind == "follow_up":
-            attrs = {**ticket.attrs, "follow_up_of": ticket.id}
-            child = start(c, at, None, attrs).ticket
+            child_attrs = {**attrs, "follow_up_of": ticket.id}
+            child = start(c, at, None, child_attrs).ticket
             payload: dict[str, Any] = {**(tpl.data or {}), "ticket": child, "parent": ticket.id}
         else:
             payload = dict(tpl.data) if tpl.data else {}
@@ -626,7 +733,7 @@ def start(
     run = _Run(c)
     status = c.initial
     slas = run.new_slas(at, status, frozen)
-    agenda = _agenda([*run.timer_items(status, at, frozen), *_sla_items(slas)])
+    agenda = _agenda([*run.timer_items(status, at, frozen, "start"), *_sla_items(slas)])
     ticket = make_ticket(id, c.name, status, None, 1, at, at, at, at, frozen, agenda, slas, c)
     run.steps.append(make_step("start", None, status, at, None))
     return run.outcome(ticket)
@@ -640,6 +747,7 @@ def apply(
     actor: str | None,
     data: Mapping[str, Any] | None,
     max_steps: int = MAX_STEPS,
+    late: str = "reject",
 ) -> Outcome:
     if type(ticket) is not Ticket or ticket._checked is not c:
         ticket = _check_ticket(c, ticket)
@@ -661,13 +769,57 @@ def apply(
         max_steps = _check_max_steps(max_steps)
     at_utc = at if at.tzinfo is UTC else at.astimezone(UTC)
     updated = ticket.updated_at
+    requested: datetime | None = None
     if at_utc < (updated if updated.tzinfo is UTC else updated.astimezone(UTC)):
-        raise OutOfOrderError(at, ticket.updated_at)
+        if late != "clamp":
+            raise OutOfOrderError(at, ticket.updated_at)
+        requested, at = at, updated
+        at_utc = at.astimezone(UTC)
     run = _Run(c)
     agenda = ticket.agenda
     current = _catch_up(run, ticket, at, max_steps) if agenda and agenda[0].at <= at_utc else ticket
     t, ctx = _select(c, current, event, at, actor, data)
-    return run.outcome(_perform(run, current, t, at, actor, data, ctx))
+    return run.outcome(_perform(run, current, t, at, actor, data, ctx, requested))
+
+
+def adopt(
+    c: Tables,
+    status: str,
+    since: datetime,
+    at: datetime,
+    id: str | None,
+    attrs: Mapping[str, Any] | None,
+    created_at: datetime | None,
+    slas: Mapping[str, object] | None,
+) -> Outcome:
+    """A ticket that has been in ``status`` since ``since``, taken over at ``at``."""
+    check_aware(since, "since")
+    check_aware(at, "at")
+    created = since if created_at is None else check_aware(created_at, "created_at")
+    if _utc(at) < _utc(since):
+        raise OutOfOrderError(at, since)
+    if _utc(since) < _utc(created):
+        raise OutOfOrderError(since, created)
+    if id is not None and not isinstance(id, str):
+        raise SnapshotError(f"must be a string or None, got {_short(id)}", "id")
+    frozen = freeze_attrs(attrs)
+    run = _Run(c)
+    items = run.timer_items(status, since, frozen, "adopt")
+    clocks = _changes.adopted_clocks(
+        c.slas,
+        slas,
+        frozen,
+        at,
+        c.categories[status],
+        c.pausing,
+        lambda index: _calendar(c, c.slas[index].calendar, frozen),
+    )
+    agenda = _agenda([*_changes.adopted_items(items, at), *_sla_items(clocks)])
+    ticket = make_ticket(
+        id, c.name, status, None, 1, created, at, since, since, frozen, agenda, clocks, c
+    )
+    run.steps.append(make_step("adopt", None, status, at, None))
+    return run.outcome(ticket)
 
 
 def advance(c: Tables, ticket: Ticket, now: datetime, max_steps: int = MAX_STEPS) -> Outcome:
@@ -763,6 +915,59 @@ def _event_in(entry: object, position: int) -> tuple[Event, str | None]:
     return Event(name, at, actor, data), ident
 
 
+_ADOPT_KEYS = frozenset({"status", "since", "attrs", "created_at", "slas"})
+
+
+def _adopt_entry(c: Tables, ev: Event, ident: str | None, position: int) -> Outcome:
+    """Adopt as an ``adopt`` log entry says: its data holds ``status`` and ``since``."""
+    data = ev.data or {}
+    unknown = [k for k in data if k not in _ADOPT_KEYS]
+    if unknown:
+        raise EventLogError(f"adopt data: unknown key(s) {_short(unknown)}", position)
+    status = data.get("status")
+    if not isinstance(status, str) or status not in c.table:
+        raise EventLogError(f"adopt data: status {_short(status)} is not a status", position)
+    instants: dict[str, datetime | None] = {}
+    for key in ("since", "created_at"):
+        value = data.get(key)
+        if key == "since" and value is None:
+            raise EventLogError("adopt data: missing 'since'", position)
+        instants[key] = None if value is None else _instant_in(value, f"adopt {key}", position)
+    since = instants["since"]
+    assert since is not None
+    try:
+        return adopt(
+            c,
+            status,
+            since,
+            ev.at,
+            ident,
+            data.get("attrs"),
+            instants["created_at"],
+            data.get("slas"),
+        )
+    except (InstantError, OutOfOrderError, ArgumentError) as exc:
+        raise EventLogError(f"adopt: {exc}", position) from None
+
+
+def _instant_in(value: object, what: str, position: int) -> datetime:
+    """An aware datetime given as one or as ISO 8601 text with an offset."""
+    if isinstance(value, str):
+        text = value
+        try:
+            value = datetime.fromisoformat(text) if len(text) <= 100 else None
+        except ValueError:
+            value = None
+        if value is None:
+            raise EventLogError(f"{what}={_short(text)} is not an ISO datetime", position)
+        if value.tzinfo is None:
+            raise EventLogError(f"{what}={text!r} has no UTC offset", position)
+    try:
+        return check_aware(value, what)
+    except InstantError as exc:
+        raise EventLogError(str(exc), position) from None
+
+
 def replay(
     c: Tables,
     events: Iterable[Event | Mapping[str, Any]],
@@ -777,14 +982,19 @@ def replay(
     for position, entry in enumerate(events):
         ev, ident = _event_in(entry, position)
         if position == 0:
-            if ev.name != "start":
-                raise EventLogError(f"a log begins with 'start', not {ev.name!r}", position)
+            if ev.name not in ("start", "adopt"):
+                raise EventLogError(
+                    f"a log begins with 'start' or 'adopt', not {ev.name!r}", position
+                )
             try:
-                out = start(c, ev.at, ident, ev.data)
+                if ev.name == "start":
+                    out = start(c, ev.at, ident, ev.data)
+                else:
+                    out = _adopt_entry(c, ev, ident, position)
             except AttrsError as exc:
                 raise EventLogError(f"data: {exc}", position) from None
-        elif ev.name == "start":
-            raise EventLogError("'start' may only come first", position)
+        elif ev.name in ("start", "adopt"):
+            raise EventLogError(f"{ev.name!r} may only come first", position)
         else:
             assert ticket is not None
             out = apply(c, ticket, ev.name, ev.at, ev.actor, ev.data, max_steps)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Literal, TypeAlias, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from attrs import field, fields, frozen
+from attrs import Factory, field, fields, frozen
 
 from ._errors import AttrsError, InstantError, SnapshotError
 from ._limits import MAX_AGENDA, MAX_DEPTH, MAX_INSTANT, MIN_INSTANT, check_instant
@@ -308,6 +308,9 @@ class Step:
         target: The status after (equal to ``source`` for internal events).
         at: When it happened.
         actor: Who sent it (``"system"`` for timers).
+        requested_at: The time the event was stamped with: equal to ``at``
+            except for a late event applied with ``late="clamp"``, which
+            happens at the ticket's ``updated_at`` instead.
     """
 
     event: str
@@ -315,6 +318,7 @@ class Step:
     target: str
     at: datetime
     actor: str | None
+    requested_at: datetime = field(default=Factory(lambda self: self.at, takes_self=True))
 
 
 @frozen
@@ -832,8 +836,8 @@ def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
     _t_slas,
     _t_checked,
 ) = _setters(Ticket, (*_FIELDS, "_checked"))
-_s_event, _s_source, _s_target, _s_at, _s_actor = _setters(
-    Step, ("event", "source", "target", "at", "actor")
+_s_event, _s_source, _s_target, _s_at, _s_actor, _s_requested = _setters(
+    Step, ("event", "source", "target", "at", "actor", "requested_at")
 )
 _e_kind, _e_name, _e_at, _e_data = _setters(Effect, ("kind", "name", "at", "data"))
 _o_ticket, _o_steps, _o_effects = _setters(Outcome, ("ticket", "steps", "effects"))
@@ -887,7 +891,14 @@ def make_ticket(
     return t
 
 
-def make_step(event: str, source: str | None, target: str, at: datetime, actor: str | None) -> Step:
+def make_step(
+    event: str,
+    source: str | None,
+    target: str,
+    at: datetime,
+    actor: str | None,
+    requested_at: datetime | None = None,
+) -> Step:
     """A :class:`Step` from checked parts."""
     s: Step = _new(Step)
     _s_event(s, event)
@@ -895,6 +906,7 @@ def make_step(event: str, source: str | None, target: str, at: datetime, actor: 
     _s_target(s, target)
     _s_at(s, at)
     _s_actor(s, actor)
+    _s_requested(s, at if requested_at is None else requested_at)
     return s
 
 

@@ -13,8 +13,8 @@ by ``_diagram.py`` and plain data read and written by ``_loading.py``; ``_files.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Literal, TypeAlias
 
 from attrs import field, frozen
 
@@ -37,10 +37,15 @@ from ._tables import Tables, compile_tables
 from ._ticket import Event, Outcome, Ticket
 from ._validate import listing, validate
 
+#: What :meth:`Workflow.apply` does with an event stamped before the ticket's
+#: ``updated_at``: refuse it, or apply it at ``updated_at``.
+Late: TypeAlias = Literal["reject", "clamp"]
+
 __all__ = [
     "CATEGORIES",
     "Category",
     "Guard",
+    "Late",
     "Status",
     "Timer",
     "Transition",
@@ -241,8 +246,16 @@ class Workflow:
         actor: str | None = None,
         data: Mapping[str, Any] | None = None,
         max_steps: int = MAX_STEPS,
+        late: Late = "reject",
     ) -> Outcome:
         """Fire whatever fell due up to ``at`` (at most ``max_steps`` items), then apply ``event``.
+
+        An event stamped before the ticket's ``updated_at`` is refused with
+        :class:`OutOfOrderError` under ``late="reject"`` (the default); under
+        ``late="clamp"`` it is applied at ``updated_at`` instead, and its step
+        keeps the stamped time as ``requested_at`` (stores use ``clamp``: a
+        reply written at 13:59 that commits after the 14:00 auto-close was
+        recorded).
 
         Raises:
             TransitionError: no such move from the status (``.allowed`` lists
@@ -250,16 +263,62 @@ class Workflow:
             NotPermitted: the actor's role may not send it.
             GuardRejected: the guard said no.
             EventDataError: ``data`` is not a mapping or None.
-            OutOfOrderError: ``at`` is before the ticket's last change.
+            EventDataError: ``data`` lacks a key that ``set_attrs`` copies, or
+                the status entered has an ``at=`` timer and the ticket has no
+                usable deadline in that attribute.
+            AttrsError: a value ``set_attrs`` sets is not a JSON value or an
+                aware datetime.
+            OutOfOrderError: ``at`` is before the ticket's last change (and
+                ``late`` is ``"reject"``).
             InstantError: ``at`` is not an aware datetime in the supported range
                 (:class:`NaiveDatetimeError` when it is naive).
             SnapshotError: ``ticket`` is not a Ticket this workflow could have
                 produced (another workflow's, an impossible agenda...).
             StepLimitError: more than ``max_steps`` items fell due; the event
                 was not applied and ``.outcome`` holds what was fired.
-            ArgumentError: ``max_steps`` is not an int from 1 to ``MAX_STEPS``.
+            ArgumentError: ``max_steps`` is not an int from 1 to ``MAX_STEPS``,
+                or ``late`` is not ``"reject"`` or ``"clamp"``.
         """
-        return _engine.apply(self._tables, ticket, event, at, actor, data, _steps(max_steps))
+        if late != "reject" and late != "clamp":
+            raise ArgumentError(f"late must be 'reject' or 'clamp', got {show(late)}", "late", late)
+        return _engine.apply(self._tables, ticket, event, at, actor, data, _steps(max_steps), late)
+
+    def adopt(
+        self,
+        status: str,
+        *,
+        since: datetime,
+        at: datetime,
+        id: str | None = None,
+        attrs: Mapping[str, Any] | None = None,
+        created_at: datetime | None = None,
+        slas: Mapping[str, timedelta | Literal["met", "breached"]] | None = None,
+    ) -> Outcome:
+        """Take over a ticket that has been in ``status`` (any status) since ``since``.
+
+        The ticket's ``updated_at`` is ``at`` and its version 1; ``created_at``
+        defaults to ``since``. Timers are armed from ``since``: one already
+        due falls due at ``at`` and fires once (the next ``advance``);
+        reminders that fell before ``at`` are dropped, never sent late. SLA
+        clocks start only for the names in ``slas``: an elapsed ``timedelta``
+        (the clock runs on from ``at`` with that much counted), ``"met"`` or
+        ``"breached"``.
+
+        Raises:
+            UnknownStatusError: ``status`` is not one of the workflow's.
+            InstantError: ``since``, ``at`` or ``created_at`` is not an aware
+                datetime in the supported range.
+            OutOfOrderError: ``created_at <= since <= at`` does not hold.
+            ArgumentError: ``slas`` names an SLA that does not apply to the
+                ticket, or gives it a value it does not take.
+            EventDataError: ``status`` has an ``at=`` timer and ``attrs`` no
+                usable deadline for it.
+            AttrsError: ``attrs`` is not a mapping of JSON values and aware
+                datetimes.
+            SnapshotError: ``id`` is not a string or None.
+        """
+        self.status(status)
+        return _engine.adopt(self._tables, status, since, at, id, attrs, created_at, slas)
 
     def advance(self, ticket: Ticket, *, now: datetime, max_steps: int = MAX_STEPS) -> Outcome:
         """Fire every timer, reminder and SLA breach due at or before ``now``.

@@ -276,9 +276,9 @@ TIMER_CASES: list[Case] = [
     ),
     (
         "after-none",
-        lambda: tf.Timer("a", after=None, event="x"),  # type: ignore[arg-type]
-        DE,
-        "timer after: expected a duration, got None",
+        lambda: tf.Timer("a", after=None, event="x"),
+        WE,
+        "give exactly one of after= and at=, got neither",
     ),
     (
         "after-words",
