@@ -377,3 +377,18 @@ class TestSnapshots:
         assert restored == t
         later = berlin(3, 5, 9)
         assert wf.advance(restored, now=later) == wf.advance(t, now=later)
+
+
+class TestPausedPastTarget:
+    def test_a_paused_clock_past_its_new_target_breaches_when_it_resumes(self) -> None:
+        """Paused with 2 hours counted, made urgent (1 hour), resumed at 12:00: breached at 12:00."""
+        wf = flow()
+        t = wf.start(at=berlin(3, 2, 9), attrs={"priority": "normal"}).ticket
+        t = wf.apply(t, "ask", at=berlin(3, 2, 11), actor="agent").ticket
+        t = wf.apply(
+            t, "set_priority", at=berlin(3, 2, 11, 30), actor="agent", data={"priority": "urgent"}
+        ).ticket
+        back = wf.apply(t, "reply", at=berlin(3, 2, 12), actor="customer")
+        assert wf.next_deadline(back.ticket) == berlin(3, 2, 12)
+        fired = wf.advance(back.ticket, now=berlin(3, 2, 13))
+        assert [(e.kind, e.at) for e in fired.effects] == [("sla_breach", berlin(3, 2, 12))]

@@ -367,7 +367,9 @@ def resume(sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime) -> Sl
         return state
     due = state.due_at
     if not state.breached:
-        due = due_from(sla, cal, at, sla._delta - state.elapsed)
+        left = sla._delta - state.elapsed
+        # a target already exceeded (it changed while paused) is breached on resuming
+        due = due_from(sla, cal, at, left) if left > _ZERO else at
     return make_sla_state(
         state.name, state.index, state.elapsed, at, due, state.breached, False, True
     )
