@@ -21,9 +21,11 @@ from hypothesis import strategies as st
 
 import ticketflow as tf
 from tests.bounds import examples
-from ticketflow._calendar import _EPOCH, _US, BusinessCalendar, _out_of_range
+from ticketflow._calendar import BusinessCalendar
 from ticketflow._errors import NaiveDatetimeError
 from ticketflow._hours import WEEKDAY_NAMES
+from ticketflow._limits import out_of_range
+from ticketflow._zone import EPOCH, US
 
 ZONES = [
     "America/New_York",
@@ -53,30 +55,30 @@ class Reference(BusinessCalendar):
         offset = at.utcoffset()
         if offset is None:
             raise NaiveDatetimeError(at, argument)
-        return (at.replace(tzinfo=None) - _EPOCH) // _US - offset // _US
+        return (at.replace(tzinfo=None) - EPOCH) // US - offset // US
 
     def _read(self, at: datetime, argument: str = "at") -> tuple[int, int, int]:
         u = self._us(at, argument)
         local = self._instant(u)
         wall = local.replace(tzinfo=None) - datetime.combine(local.date(), datetime.min.time())
-        return u, local.toordinal(), wall // _US
+        return u, local.toordinal(), wall // US
 
     def _instant(self, us: int) -> datetime:
         try:
-            return self.tz.fromutc((_EPOCH + timedelta(microseconds=us)).replace(tzinfo=self.tz))
+            return self.tz.fromutc((EPOCH + timedelta(microseconds=us)).replace(tzinfo=self.tz))
         except OverflowError:
-            raise _out_of_range() from None
+            raise out_of_range() from None
 
     def _localize(self, ordinal: int, micros: int) -> datetime:
         if not 1 <= ordinal <= date.max.toordinal():
-            raise _out_of_range()
+            raise out_of_range()
         try:
             naive = datetime.fromordinal(ordinal) + timedelta(microseconds=micros)
             offset = naive.replace(tzinfo=self.tz, fold=0).utcoffset()
             assert offset is not None
-            return self._instant((naive - _EPOCH) // _US - offset // _US)
+            return self._instant((naive - EPOCH) // US - offset // US)
         except OverflowError:
-            raise _out_of_range() from None
+            raise out_of_range() from None
 
     def _forward(self, m: int, start: int, need: int) -> tuple[int, int]:
         return self._forward_tables(m, start, need)

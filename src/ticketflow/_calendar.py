@@ -54,7 +54,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
-from typing import Any, TypeAlias
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
@@ -66,7 +66,7 @@ from ._durations import (
     check_timedelta,
     short_repr,
 )
-from ._errors import CalendarError, DurationError, InstantError
+from ._errors import CalendarError, DurationError
 from ._holidays import FIRST_RULE_YEAR, LAST_RULE_YEAR, HolidaySource, to_sources
 from ._hours import (
     WEEKDAY_NAMES,
@@ -78,35 +78,21 @@ from ._hours import (
     parse_intervals,
     weekdays,
 )
-from ._limits import MAX_INSTANT, MIN_INSTANT, check_instant
+from ._limits import MAX_INSTANT, MIN_INSTANT, out_of_range
+from ._zone import DAY_US, EPOCH, MINUTE_US, US, Zone
 
 __all__ = ["ALWAYS_OPEN", "BusinessCalendar", "HoursSpec", "weekdays"]
 
-Transition: TypeAlias = tuple[int, int, int]  # (UTC microseconds, offset before, offset after)
-# A local date as (its one UTC offset or None, year, month, day, the offset changes near it
-# or None at the ends of the range): see BusinessCalendar._zone_day.
-_ZoneDay: TypeAlias = tuple[int | None, int, int, int, tuple[Transition, ...] | None]
 
-
-_US = timedelta(microseconds=1)
-_MINUTE_US = 60_000_000
-_DAY_US = 86_400_000_000
-_EPOCH = datetime(1, 1, 1)
 _MAX_ORDINAL = date.max.toordinal()
-_SAMPLE_US = 6 * 3600 * 1_000_000  # offset transitions are found by sampling this often
 _CLOSED_YEARS = 10  # a search that finds no working time for this long gives up
 _DAYS = 0  # index of the days measure
 _TIME = 1  # index of the working-time measure
 _INTERVAL_CACHE_SIZE = 4096
-_UNIX_S = (datetime(1970, 1, 1) - _EPOCH) // timedelta(seconds=1)
-# Dates (and UTC instants) this far from the ends of the range convert without overflow.
-_SAFE_LO_DAY, _SAFE_HI_DAY = 8, _MAX_ORDINAL - 8
-_SAFE_LO_US, _SAFE_HI_US = 4 * _DAY_US, (_MAX_ORDINAL - 4) * _DAY_US
-_OFFSET_US: dict[timedelta, int] = {}  # UTC offsets seen, in microseconds
 # The supported instants [MIN_INSTANT, MAX_INSTANT) in microseconds: inputs outside raise
 # InstantError, results outside DurationError.
-_MIN_US = (MIN_INSTANT.replace(tzinfo=None) - _EPOCH) // _US
-_MAX_US = (MAX_INSTANT.replace(tzinfo=None) - _EPOCH) // _US
+_MIN_US = (MIN_INSTANT.replace(tzinfo=None) - EPOCH) // US
+_MAX_US = (MAX_INSTANT.replace(tzinfo=None) - EPOCH) // US
 # Years strictly between these hold only instants inside the supported range, whatever the
 # zone; a result in another year is checked exactly.
 _SAFE_YEARS = (MIN_INSTANT.year, MAX_INSTANT.year - 1)
@@ -118,11 +104,7 @@ _LAST_DATE = MAX_INSTANT.date()
 # A business search (or elapsed) spans at most this many days of calendar time, so its
 # cost stays bounded whatever the calendar (a few hundred milliseconds at worst).
 _SPAN_DAYS = MAX_TIMEDELTA.days
-_SPAN_US = _SPAN_DAYS * _DAY_US
-# Offset changes found per (zone name, year), shared by every calendar in that zone
-# (zones are immutable); cleared when full.
-_ZONE_TRANSITIONS: dict[tuple[str, int], tuple[Transition, ...]] = {}
-_ZONE_TRANSITIONS_SIZE = 200_000
+_SPAN_US = _SPAN_DAYS * DAY_US
 # Exception tables never grow past this many years: a far request replaces them.
 _MAX_TABLE_YEARS = 3 * MAX_DURATION_YEARS
 
@@ -184,26 +166,15 @@ class _Cache:
         "exceptions",
         "holiday_years",
         "lock",
-        "transitions",
         "year_deltas",
-        "zone_days",
     )
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.exceptions: _Exceptions | None = None
         self.year_deltas: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
-        self.transitions: dict[int, tuple[tuple[int, int, int], ...]] = {}
         self.days: dict[int, tuple[tuple[Interval, ...], tuple[Interval, ...]]] = {}
         self.holiday_years: dict[int, frozenset[date]] = {}
-        self.zone_days: dict[int, _ZoneDay] = {}
-
-
-def _out_of_range(what: object = None) -> DurationError:
-    return DurationError(
-        f"result is outside the supported range [{MIN_INSTANT.isoformat()}, "
-        f"{MAX_INSTANT.isoformat()})" + (f" ({what})" if what is not None else "")
-    )
 
 
 def _too_far() -> DurationError:
@@ -218,12 +189,6 @@ def _named(exc: Exception, at: datetime, duration: object) -> DurationError:
     what = duration if isinstance(duration, Duration) else short_repr(duration)
     detail = str(exc) if isinstance(exc, DurationError) else "outside the supported range"
     return DurationError(f"{at.isoformat()} + {what}: {detail}")
-
-
-def _bad_instant(at: object, argument: str) -> InstantError:
-    """The error for an instant that is not a supported aware datetime."""
-    check_instant(at, argument)  # raises the precise error
-    return InstantError(f"{argument}={at!r} is not a supported instant", at, argument)
 
 
 # --------------------------------------------------------------------------- the calendar
@@ -256,7 +221,7 @@ class BusinessCalendar:
     _overrides: Mapping[date, tuple[Interval, ...]]
     holidays: tuple[HolidaySource, ...]
     _prefix: tuple[tuple[int, ...], tuple[int, ...]]
-    _fixed_offset: int | None
+    _zone: Zone
     _cache: _Cache
 
     def __init__(
@@ -286,10 +251,8 @@ class BusinessCalendar:
         time_prefix = [0]
         for intervals in week:
             day_prefix.append(day_prefix[-1] + (1 if intervals else 0))
-            time_prefix.append(time_prefix[-1] + sum(e - s for s, e in intervals) * _MINUTE_US)
-        fixed = None
-        if timezone in ("UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Zulu", "Zulu", "Etc/UCT", "UCT"):
-            fixed = 0
+            time_prefix.append(time_prefix[-1] + sum(e - s for s, e in intervals) * MINUTE_US)
+        cache = _Cache()
         self.__attrs_init__(
             timezone,
             tz,
@@ -297,9 +260,29 @@ class BusinessCalendar:
             MappingProxyType(parsed_overrides),
             to_sources(holidays),
             (tuple(day_prefix), tuple(time_prefix)),
-            fixed,
-            _Cache(),
+            Zone(timezone, tz, cache.lock),
+            cache,
         )
+
+    # ------------------------------------------------------------------ instants
+
+    def _us(self, at: datetime, argument: str = "at") -> int:
+        """UTC microseconds of a supported instant; InstantError for anything else."""
+        return self._zone.us(at, argument)
+
+    def _read(self, at: datetime, argument: str = "at") -> tuple[int, int, int]:
+        """``(UTC microseconds, local ordinal, local wall-clock microseconds)`` of ``at``."""
+        return self._zone.read(at, argument)
+
+    def _instant(self, us: int) -> datetime:
+        return self._zone.instant(us)
+
+    def _local_ordinal(self, us: int) -> int:
+        return self._instant(us).toordinal()
+
+    def _localize(self, ordinal: int, micros: int) -> datetime:
+        """The instant showing local wall time ``micros`` after midnight of ``ordinal``."""
+        return self._zone.localize(ordinal, micros)
 
     # ------------------------------------------------------------------ public views
 
@@ -340,222 +323,6 @@ class BusinessCalendar:
             text += f", overrides=<{len(self._overrides)} dates>"
         return text + ")"
 
-    # ------------------------------------------------------------------ instants
-
-    def _us(self, at: datetime, argument: str = "at") -> int:
-        """UTC microseconds of a supported instant; InstantError for anything else."""
-        if not isinstance(at, datetime):
-            raise _bad_instant(at, argument)
-        try:
-            offset = at.utcoffset()
-        except Exception:  # a broken tzinfo: check_instant names it
-            raise _bad_instant(at, argument) from None
-        if offset is None:
-            raise _bad_instant(at, argument)
-        if type(at) is not datetime:  # a subclass may carry more than microseconds
-            try:
-                u = (datetime.replace(at, tzinfo=None) - _EPOCH) // _US - offset // _US
-            except Exception:  # a hostile subclass
-                raise _bad_instant(at, argument) from None
-        else:
-            off = _OFFSET_US.get(offset)
-            if off is None:
-                off = offset // _US
-                if len(_OFFSET_US) < 4096:
-                    _OFFSET_US[offset] = off
-            u = (
-                ((at.toordinal() - 1) * 86_400 + at.hour * 3600 + at.minute * 60 + at.second)
-                * 1_000_000
-                + at.microsecond
-                - off
-            )
-        if not _MIN_US <= u < _MAX_US:
-            raise _bad_instant(at, argument)
-        return u
-
-    def _read(self, at: datetime, argument: str = "at") -> tuple[int, int, int]:
-        """``(UTC microseconds, local ordinal, local wall-clock microseconds)`` of ``at``.
-
-        An instant given in the calendar's own zone on a date far from any
-        offset change is read off its fields; anything else is converted.
-        """
-        if type(at) is datetime and at.tzinfo is self.tz:
-            o = at.toordinal()
-            zday = self._cache.zone_days.get(o)
-            if zday is None:
-                zday = self._zone_day(o)
-            off = zday[0]
-            if off is not None:
-                wall = (at.hour * 3600 + at.minute * 60 + at.second) * 1_000_000 + at.microsecond
-                u = (o - 1) * _DAY_US + wall - off
-                if not _MIN_US <= u < _MAX_US:
-                    raise _bad_instant(at, argument)
-                return u, o, wall
-            near = zday[4]
-            if near is not None:
-                # Near an offset change: ``at``'s own offset (fold included) gives the
-                # instant, and the changes around give its local reading.
-                u = self._us(at, argument)
-                off = near[0][1]
-                for t, _, after in near:
-                    if u >= t:
-                        off = after
-                o, wall = divmod(u + off, _DAY_US)
-                return u, o + 1, wall
-        u = self._us(at, argument)
-        local = self._instant(u)
-        wall = (
-            local.hour * 3600 + local.minute * 60 + local.second
-        ) * 1_000_000 + local.microsecond
-        return u, local.toordinal(), wall
-
-    def _instant(self, us: int) -> datetime:
-        if _SAFE_LO_US <= us < _SAFE_HI_US:
-            # ``fromtimestamp`` converts with ``tz.fromutc``, folds included;
-            # offsets change on whole seconds, so the microseconds follow.
-            sec, micro = divmod(us, 1_000_000)
-            local = datetime.fromtimestamp(sec - _UNIX_S, self.tz)
-            return local.replace(microsecond=micro) if micro else local
-        try:
-            return self.tz.fromutc((_EPOCH + timedelta(microseconds=us)).replace(tzinfo=self.tz))
-        except OverflowError:
-            raise _out_of_range() from None
-
-    def _local_ordinal(self, us: int) -> int:
-        return self._instant(us).toordinal()
-
-    def _zone_day(self, ordinal: int) -> _ZoneDay:
-        """``(offset, year, month, day, near)`` of a local date (cached).
-
-        ``offset`` is the zone's one UTC offset over the date and the days
-        around it, or None near an offset change or the ends of the range;
-        ``near`` lists the offset changes from two days before the date to
-        three after (see :meth:`_near`), or is None at the ends of the range.
-        """
-        found = self._cache.zone_days.get(ordinal)
-        if found is not None:
-            return found
-        if not 1 <= ordinal <= _MAX_ORDINAL:
-            raise _out_of_range()
-        d = date.fromordinal(ordinal)
-        offset: int | None = None
-        near: tuple[Transition, ...] | None = None
-        if _SAFE_LO_DAY <= ordinal <= _SAFE_HI_DAY:
-            near = tuple(self._near(ordinal))
-            if not near:
-                offset = self._offset_at((ordinal - 1) * _DAY_US)
-        result = (offset, d.year, d.month, d.day, near)
-        cache = self._cache.zone_days
-        with self._cache.lock:
-            if len(cache) >= _INTERVAL_CACHE_SIZE:
-                cache.clear()
-            cache[ordinal] = result
-        return result
-
-    def _localize(self, ordinal: int, micros: int) -> datetime:
-        """The instant showing local wall time ``micros`` after midnight of ``ordinal``.
-
-        A wall time that does not exist moves forward by the gap; an ambiguous
-        one takes the earlier instant.
-        """
-        if 0 <= micros < _DAY_US:
-            zday = self._cache.zone_days.get(ordinal)
-            if zday is None and 1 <= ordinal <= _MAX_ORDINAL:
-                zday = self._zone_day(ordinal)
-            if zday is not None:
-                near = zday[4]
-                exists = zday[0] is not None  # a plain date: every wall time exists once
-                if not exists and near is not None:
-                    # Offset changes are days apart: a wall time at or after the later
-                    # of the two readings of a change is after it; earlier ones (the
-                    # first of a repeated hour, a skipped hour) take the offset before.
-                    local = (ordinal - 1) * _DAY_US + micros
-                    off = near[0][1]
-                    for t, before, after in near:
-                        if local >= t + (before if before > after else after):
-                            off = after
-                        elif local >= t + before and after > before:
-                            return self._instant(local - off)  # skipped: moves on by the gap
-                        else:
-                            break
-                    exists = True  # the answer is that wall time, in its first reading
-                if exists:
-                    hour, rest = divmod(micros, 3_600_000_000)
-                    minute, rest = divmod(rest, 60_000_000)
-                    second, micro = divmod(rest, 1_000_000)
-                    return datetime(zday[1], zday[2], zday[3], hour, minute, second, micro, self.tz)
-        if not 1 <= ordinal <= _MAX_ORDINAL:
-            raise _out_of_range()
-        try:
-            naive = datetime.fromordinal(ordinal) + timedelta(microseconds=micros)
-            aware = naive.replace(tzinfo=self.tz, fold=0)
-            offset = aware.utcoffset()
-            assert offset is not None
-            return self._instant((naive - _EPOCH) // _US - offset // _US)
-        except OverflowError:
-            raise _out_of_range() from None
-
-    # ------------------------------------------------------------------ offsets
-
-    def _offset_at(self, us: int) -> int:
-        """UTC offset in microseconds at the UTC instant ``us``."""
-        if self._fixed_offset is not None:
-            return self._fixed_offset
-        offset = self._instant(us).utcoffset()
-        assert offset is not None
-        return offset // _US
-
-    def _transitions(self, year: int) -> tuple[tuple[int, int, int], ...]:
-        """Offset changes ``(utc_us, before, after)`` with ``utc_us`` in ``year`` (UTC)."""
-        cache = self._cache.transitions
-        found = cache.get(year)
-        if found is not None:
-            return found
-        shared = _ZONE_TRANSITIONS.get((self.timezone, year))
-        if shared is not None:
-            with self._cache.lock:
-                cache[year] = shared
-            return shared
-        result: list[tuple[int, int, int]] = []
-        if self._fixed_offset is None and 2 <= year <= 9998:
-            # A transition at second t means offset(t - 1s) != offset(t); sample
-            # [start - 1s, stop - 1s] so that each t in [start, stop) is seen once.
-            # Offsets are read with one C call per sample (this loop is the cost of
-            # loading a year).
-            tz = self.tz
-            reading = datetime.fromtimestamp
-            step = _SAMPLE_US // 1_000_000
-            s = (datetime(year, 1, 1) - _EPOCH) // timedelta(seconds=1) - 1 - _UNIX_S
-            last = (datetime(year + 1, 1, 1) - _EPOCH) // timedelta(seconds=1) - 1 - _UNIX_S
-            off = reading(s, tz).utcoffset()
-            while s < last:
-                v = s + step
-                if v > last:
-                    v = last
-                off_v = reading(v, tz).utcoffset()
-                if off_v != off:
-                    lo, hi = s, v
-                    while hi - lo > 1:
-                        mid = (lo + hi) // 2
-                        if reading(mid, tz).utcoffset() == off:
-                            lo = mid
-                        else:
-                            hi = mid
-                    assert off is not None
-                    assert off_v is not None
-                    after = reading(hi, tz).utcoffset()
-                    assert after is not None
-                    result.append(((hi + _UNIX_S) * 1_000_000, off // _US, after // _US))
-                    off = off_v
-                s = v
-        frozen = tuple(result)
-        with self._cache.lock:
-            cache[year] = frozen
-            if len(_ZONE_TRANSITIONS) >= _ZONE_TRANSITIONS_SIZE:
-                _ZONE_TRANSITIONS.clear()
-            _ZONE_TRANSITIONS[self.timezone, year] = frozen
-        return frozen
-
     # ------------------------------------------------------------------ one date
 
     def _wall(self, d: date) -> tuple[Interval, ...]:
@@ -582,60 +349,14 @@ class BusinessCalendar:
         if found is not None:
             return found
         if not 1 <= ordinal <= _MAX_ORDINAL:
-            raise _out_of_range()
+            raise out_of_range()
         wall = self._wall(date.fromordinal(ordinal))
-        result = (wall, self._to_utc(ordinal, wall))
+        result = (wall, self._zone.to_utc(ordinal, wall))
         with self._cache.lock:
             if len(cache) >= _INTERVAL_CACHE_SIZE:
                 cache.clear()
             cache[ordinal] = result
         return result
-
-    def _intervals(self, ordinal: int) -> tuple[Interval, ...]:
-        """Working intervals of a local date as UTC microsecond intervals, in order."""
-        return self._day(ordinal)[1]
-
-    def _near(self, ordinal: int) -> list[Transition]:
-        """The offset changes less than two days before or three after a local date's midnight."""
-        near: list[Transition] = []
-        if self._fixed_offset is None:
-            midnight = (ordinal - 1) * _DAY_US
-            lo_u, hi_u = midnight - 2 * _DAY_US, midnight + 3 * _DAY_US
-            y0 = date.fromordinal(max(1, ordinal - 2)).year
-            y1 = date.fromordinal(min(_MAX_ORDINAL, ordinal + 3)).year
-            for y in range(y0, y1 + 1):
-                near.extend(t for t in self._transitions(y) if lo_u <= t[0] < hi_u)
-        return near
-
-    def _to_utc(self, ordinal: int, wall: tuple[Interval, ...]) -> tuple[Interval, ...]:
-        if not wall:
-            return ()
-        midnight = (ordinal - 1) * _DAY_US
-        lo_u, hi_u = midnight - 2 * _DAY_US, midnight + 3 * _DAY_US
-        near = self._near(ordinal)
-        if not near:
-            off = self._offset_at(midnight) if self._fixed_offset is None else self._fixed_offset
-            return tuple(
-                (midnight + s * _MINUTE_US - off, midnight + e * _MINUTE_US - off) for s, e in wall
-            )
-        bounds = [lo_u - _DAY_US] + [t[0] for t in near] + [hi_u + _DAY_US]
-        offsets = [near[0][1]] + [t[2] for t in near]
-        pieces: list[Interval] = []
-        for s, e in wall:
-            ws, we = midnight + s * _MINUTE_US, midnight + e * _MINUTE_US
-            for k, off in enumerate(offsets):
-                lo = max(ws - off, bounds[k])
-                hi = min(we - off, bounds[k + 1])
-                if lo < hi:
-                    pieces.append((lo, hi))
-        pieces.sort()
-        merged: list[Interval] = []
-        for lo, hi in pieces:
-            if merged and lo <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
-            else:
-                merged.append((lo, hi))
-        return tuple(merged)
 
     # ------------------------------------------------------------------ exceptions
 
@@ -648,13 +369,13 @@ class BusinessCalendar:
         for src in self.holidays:
             candidates.update(src.dates(year))
         candidates.update(d for d in self._overrides if d.year == year)
-        if self._fixed_offset is None:
+        if self._zone.fixed is None:
             for y in (year - 1, year, year + 1):
                 if 1 <= y <= 9999:
-                    for u, _, _ in self._transitions(y):
-                        for shift in (-_DAY_US, 0, _DAY_US):
+                    for change in self._zone.shifts(y):
+                        for shift in (-DAY_US, 0, DAY_US):
                             try:
-                                local = self._instant(u + shift).date()
+                                local = self._instant(change.at + shift).date()
                             except DurationError:
                                 continue
                             if local.year == year:
@@ -666,7 +387,7 @@ class BusinessCalendar:
             weekday = d.weekday()
             wall = self._wall(d)
             day_delta = (1 if wall else 0) - (1 if self._week[weekday] else 0)
-            length = sum(e - s for s, e in self._to_utc(ordinal, wall))
+            length = sum(e - s for s, e in self._zone.to_utc(ordinal, wall))
             time_delta = length - (self._prefix[_TIME][weekday + 1] - self._prefix[_TIME][weekday])
             if day_delta:
                 days.append((ordinal, day_delta))
@@ -751,7 +472,7 @@ class BusinessCalendar:
         """
         if m == _DAYS:
             return len(self._overrides)
-        return (len(self._overrides) + 1) * _DAY_US + (years + 2) * 4 * 3600 * 1_000_000
+        return (len(self._overrides) + 1) * DAY_US + (years + 2) * 4 * 3600 * 1_000_000
 
     def _forward(self, m: int, start: int, need: int) -> tuple[int, int]:
         """Smallest ordinal ``e >= start`` with weight of ``[start, e]`` reaching ``need``.
@@ -793,7 +514,7 @@ class BusinessCalendar:
         prefix = self._prefix[m]
         per_year = prefix[7] * 52
         if start > _LAST_DATE.toordinal():
-            raise _out_of_range()
+            raise out_of_range()
         span = min(need // per_year + 1, MAX_DURATION_YEARS + 1)
         # The result lies on or after the plain-week estimate less what exceptions can add.
         if _first_reaching(prefix, start, max(1, need - self._slack(m, span))) > (
@@ -817,7 +538,7 @@ class BusinessCalendar:
             if total >= need:
                 break
             if table.last >= LAST_RULE_YEAR:
-                raise _out_of_range()
+                raise out_of_range()
             y0 = date.fromordinal(start).year
             if table.last - y0 > MAX_DURATION_YEARS + 1:
                 raise _too_far()
@@ -883,7 +604,7 @@ class BusinessCalendar:
         prefix = self._prefix[m]
         per_year = prefix[7] * 52
         if end < _FIRST_DATE.toordinal():
-            raise _out_of_range()
+            raise out_of_range()
         stop = end + 1
         span = min(need // per_year + 1, MAX_DURATION_YEARS + 1)
         if _last_reaching(prefix, stop, max(1, need - self._slack(m, span))) < end - _SPAN_DAYS:
@@ -904,7 +625,7 @@ class BusinessCalendar:
             if total >= need:
                 break
             if table.first <= FIRST_RULE_YEAR:
-                raise _out_of_range()
+                raise out_of_range()
             y1 = date.fromordinal(end).year
             if y1 - table.first > MAX_DURATION_YEARS + 1:
                 raise _too_far()
@@ -954,7 +675,7 @@ class BusinessCalendar:
     def is_open(self, at: datetime) -> bool:
         """True when ``at`` is working time: its local reading is inside a working interval."""
         _, ordinal, wall = self._read(at)
-        minute = wall // _MINUTE_US
+        minute = wall // MINUTE_US
         return any(s <= minute < e for s, e in self._day(ordinal)[0])
 
     def next_open(self, at: datetime) -> datetime:
@@ -1039,20 +760,20 @@ class BusinessCalendar:
                 _, ordinal, wall = self._read(at)
                 return self._localize(ordinal + duration.amount, wall)
             if unit == "minutes" or unit == "hours":
-                return self._instant(self._us(at) + duration.total_minutes * _MINUTE_US)
+                return self._instant(self._us(at) + duration.total_minutes * MINUTE_US)
             u, ordinal, _ = self._read(at)
-            return self._add_time(u, ordinal, duration.total_minutes * _MINUTE_US)
+            return self._add_time(u, ordinal, duration.total_minutes * MINUTE_US)
         u = self._us(at)
         if not isinstance(duration, timedelta):
             raise DurationError(f"expected a Duration or timedelta, got {short_repr(duration)}")
-        return self._instant(u + check_timedelta(duration) // _US)
+        return self._instant(u + check_timedelta(duration) // US)
 
     def _result(self, result: datetime, at: datetime, what: object) -> datetime:
         """``result`` if it is a supported instant, else DurationError naming ``what``."""
-        u = (datetime.replace(result, tzinfo=None) - _EPOCH) // _US
+        u = (datetime.replace(result, tzinfo=None) - EPOCH) // US
         offset = result.utcoffset()
         assert offset is not None
-        if not _MIN_US <= u - offset // _US < _MAX_US:
+        if not _MIN_US <= u - offset // US < _MAX_US:
             raise DurationError(
                 f"{at.isoformat()} + {what}: result {result.isoformat()} is outside the "
                 f"supported range [{MIN_INSTANT.isoformat()}, {MAX_INSTANT.isoformat()})"
@@ -1074,7 +795,7 @@ class BusinessCalendar:
             raise DurationError(f"expected a timedelta of working time, got {short_repr(working)}")
         u, ordinal, _ = self._read(at)
         try:
-            result = self._add_time(u, ordinal, check_timedelta(working) // _US)
+            result = self._add_time(u, ordinal, check_timedelta(working) // US)
         except (DurationError, OverflowError) as exc:
             raise _named(exc, at, working) from None
         if not _SAFE_YEARS[0] < result.year < _SAFE_YEARS[1]:
@@ -1100,12 +821,12 @@ class BusinessCalendar:
         ordinal = at.toordinal()
         if not _SAFE_ORDINALS[0] < ordinal < _SAFE_ORDINALS[1]:
             return None  # near the ends of the range: _read checks the instant
-        zday = cache.zone_days.get(ordinal)
+        zday = self._zone.cached_day(ordinal)
         day = cache.days.get(ordinal)
         table = cache.exceptions
         if (
             zday is None
-            or zday[0] is None
+            or zday.offset is None
             or day is None
             or not day[0]
             or table is None
@@ -1116,12 +837,12 @@ class BusinessCalendar:
             e, _ = self._forward(_DAYS, ordinal, n + 1)
         else:
             e, _ = self._backward(_DAYS, ordinal, 1 - n)
-        zend = cache.zone_days.get(e)
-        if zend is None or zend[0] is None:
+        zend = self._zone.cached_day(e)
+        if zend is None or zend.offset is None:
             wall = (at.hour * 3600 + at.minute * 60 + at.second) * 1_000_000 + at.microsecond
             return self._localize(e, wall)
         return datetime(
-            zend[1], zend[2], zend[3], at.hour, at.minute, at.second, at.microsecond, self.tz
+            zend.year, zend.month, zend.day, at.hour, at.minute, at.second, at.microsecond, self.tz
         )
 
     def _add_days(self, ordinal: int, wall: int, n: int) -> datetime:
@@ -1131,12 +852,12 @@ class BusinessCalendar:
             e, _ = self._forward(_DAYS, ordinal, n + 1)
             if not working:
                 first, _ = self._forward(_DAYS, ordinal, 1)
-                wall = self._day(first)[0][0][0] * _MINUTE_US
+                wall = self._day(first)[0][0][0] * MINUTE_US
         else:
             e, _ = self._backward(_DAYS, ordinal, 1 - n)
             if not working:
                 last, _ = self._backward(_DAYS, ordinal, 1)
-                wall = self._day(last)[0][-1][1] * _MINUTE_US
+                wall = self._day(last)[0][-1][1] * MINUTE_US
         return self._localize(e, wall)
 
     def _add_time(self, u: int, ordinal: int, amount: int) -> datetime:
