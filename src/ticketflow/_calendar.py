@@ -42,7 +42,7 @@ All arithmetic is in integer microseconds since 0001-01-01 00:00 UTC.
 Bounds: instants given are checked against ``[MIN_INSTANT, MAX_INSTANT)`` with two
 integer comparisons on their UTC microseconds (``InstantError``); results are
 checked only when their year is at an end of the range (``DurationError``). A
-business search or ``elapsed`` spans at most ``_SPAN_DAYS`` (about 100 years) of
+business search or ``elapsed`` spans at most ``SPAN_DAYS`` (about 100 years) of
 calendar time, refused up front from the plain-week estimate where it can be, so
 no call loads more than about a hundred years of exception tables.
 """
@@ -50,8 +50,7 @@ no call loads more than about a hundred years of exception tables.
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
@@ -61,13 +60,12 @@ import attrs
 
 from ._durations import (
     MAX_DURATION_YEARS,
-    MAX_TIMEDELTA,
     Duration,
     check_timedelta,
     short_repr,
 )
 from ._errors import CalendarError, DurationError
-from ._holidays import FIRST_RULE_YEAR, LAST_RULE_YEAR, HolidaySource, to_sources
+from ._holidays import HolidaySource, to_sources
 from ._hours import (
     WEEKDAY_NAMES,
     HoursSpec,
@@ -79,15 +77,13 @@ from ._hours import (
     weekdays,
 )
 from ._limits import MAX_INSTANT, MIN_INSTANT, out_of_range
+from ._weights import DAYS, FIRST_DATE, LAST_DATE, SPAN_DAYS, TIME, Weights, YearDeltas
 from ._zone import DAY_US, EPOCH, MINUTE_US, US, Zone
 
 __all__ = ["ALWAYS_OPEN", "BusinessCalendar", "HoursSpec", "weekdays"]
 
 
 _MAX_ORDINAL = date.max.toordinal()
-_CLOSED_YEARS = 10  # a search that finds no working time for this long gives up
-_DAYS = 0  # index of the days measure
-_TIME = 1  # index of the working-time measure
 _INTERVAL_CACHE_SIZE = 4096
 # The supported instants [MIN_INSTANT, MAX_INSTANT) in microseconds: inputs outside raise
 # InstantError, results outside DurationError.
@@ -98,64 +94,7 @@ _MAX_US = (MAX_INSTANT.replace(tzinfo=None) - EPOCH) // US
 _SAFE_YEARS = (MIN_INSTANT.year, MAX_INSTANT.year - 1)
 # Local dates strictly between these are the dates of supported instants only.
 _SAFE_ORDINALS = (MIN_INSTANT.toordinal() + 1, MAX_INSTANT.toordinal() - 1)
-# Local dates a calendar answers for: the dates of every supported instant in any zone.
-_FIRST_DATE = MIN_INSTANT.date() - timedelta(days=1)
-_LAST_DATE = MAX_INSTANT.date()
-# A business search (or elapsed) spans at most this many days of calendar time, so its
-# cost stays bounded whatever the calendar (a few hundred milliseconds at worst).
-_SPAN_DAYS = MAX_TIMEDELTA.days
-_SPAN_US = _SPAN_DAYS * DAY_US
-# Exception tables never grow past this many years: a far request replaces them.
-_MAX_TABLE_YEARS = 3 * MAX_DURATION_YEARS
-
-
-# --------------------------------------------------------------------------- the tables
-
-
-def _week_weight(prefix: Sequence[int], o: int) -> int:
-    """F(o): the weekly-pattern weight of every date before ordinal ``o``."""
-    q, r = divmod(o - 1, 7)
-    return q * prefix[7] + prefix[r]
-
-
-def _first_reaching(prefix: Sequence[int], lo: int, need: int) -> int:
-    """Smallest ordinal ``e >= lo`` whose plain weights over ``[lo, e]`` reach ``need``."""
-    target = _week_weight(prefix, lo) + need
-    q = (target - 1) // prefix[7]
-    r = bisect_left(prefix, target - q * prefix[7])
-    return 7 * q + r
-
-
-def _last_reaching(prefix: Sequence[int], hi: int, need: int) -> int:
-    """Largest ordinal ``e < hi`` whose plain weights over ``[e, hi)`` reach ``need``."""
-    target = _week_weight(prefix, hi) - need
-    q = target // prefix[7]
-    r = bisect_right(prefix, target - q * prefix[7]) - 1
-    return 7 * q + r + 1
-
-
-@attrs.frozen
-class _Exceptions:
-    """Dates that differ from the weekly pattern over loaded years ``[first, last]``.
-
-    For each measure ``m``: the sorted ordinals ``xs[m]``, the prefix sums
-    ``cum[m]`` of their weight deltas, and two monotone keys that turn every
-    search into one C-level bisection: ``after[m][j]`` is the true weight of
-    all dates up to and including ``xs[m][j]`` and ``before[m][j]`` the weight
-    of all dates before it (both measured from ordinal 1, so they only ever
-    appear in differences).
-    """
-
-    first: int
-    last: int
-    start: int
-    end: int
-    xs: tuple[tuple[int, ...], tuple[int, ...]]
-    cum: tuple[tuple[int, ...], tuple[int, ...]]
-    after: tuple[tuple[int, ...], tuple[int, ...]]
-    before: tuple[tuple[int, ...], tuple[int, ...]]
-    #: The weekly-pattern weight ``F(end)`` of each measure.
-    f_end: tuple[int, int]
+_SPAN_US = SPAN_DAYS * DAY_US
 
 
 class _Cache:
@@ -163,7 +102,6 @@ class _Cache:
 
     __slots__ = (
         "days",
-        "exceptions",
         "holiday_years",
         "lock",
         "year_deltas",
@@ -171,17 +109,9 @@ class _Cache:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self.exceptions: _Exceptions | None = None
         self.year_deltas: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
         self.days: dict[int, tuple[tuple[Interval, ...], tuple[Interval, ...]]] = {}
         self.holiday_years: dict[int, frozenset[date]] = {}
-
-
-def _too_far() -> DurationError:
-    return DurationError(
-        f"result is more than {_SPAN_DAYS} days (about {MAX_DURATION_YEARS} years) "
-        "of calendar time from the start"
-    )
 
 
 def _named(exc: Exception, at: datetime, duration: object) -> DurationError:
@@ -220,8 +150,8 @@ class BusinessCalendar:
     _week: tuple[tuple[Interval, ...], ...]
     _overrides: Mapping[date, tuple[Interval, ...]]
     holidays: tuple[HolidaySource, ...]
-    _prefix: tuple[tuple[int, ...], tuple[int, ...]]
     _zone: Zone
+    _weights: Weights
     _cache: _Cache
 
     def __init__(
@@ -259,8 +189,13 @@ class BusinessCalendar:
             week,
             MappingProxyType(parsed_overrides),
             to_sources(holidays),
-            (tuple(day_prefix), tuple(time_prefix)),
             Zone(timezone, tz, cache.lock),
+            Weights(
+                (tuple(day_prefix), tuple(time_prefix)),
+                self._year_deltas,
+                len(parsed_overrides),
+                cache.lock,
+            ),
             cache,
         )
 
@@ -283,6 +218,20 @@ class BusinessCalendar:
     def _localize(self, ordinal: int, micros: int) -> datetime:
         """The instant showing local wall time ``micros`` after midnight of ``ordinal``."""
         return self._zone.localize(ordinal, micros)
+
+    # ------------------------------------------------------------------ searches
+
+    def _forward(self, m: int, start: int, need: int) -> tuple[int, int]:
+        return self._weights.forward(m, start, need)
+
+    def _backward(self, m: int, end: int, need: int) -> tuple[int, int]:
+        return self._weights.backward(m, end, need)
+
+    def _forward_tables(self, m: int, start: int, need: int) -> tuple[int, int]:
+        return self._weights.forward_tables(m, start, need)
+
+    def _backward_tables(self, m: int, end: int, need: int) -> tuple[int, int]:
+        return self._weights.backward_tables(m, end, need)
 
     # ------------------------------------------------------------------ public views
 
@@ -360,7 +309,7 @@ class BusinessCalendar:
 
     # ------------------------------------------------------------------ exceptions
 
-    def _year_deltas(self, year: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    def _year_deltas(self, year: int) -> YearDeltas:
         """(ordinal, delta) pairs of ``year`` for the days and time measures."""
         found = self._cache.year_deltas.get(year)
         if found is not None:
@@ -382,13 +331,14 @@ class BusinessCalendar:
                                 candidates.add(local)
         days: list[tuple[int, int]] = []
         times: list[tuple[int, int]] = []
+        week_time = self._weights.prefix[TIME]
         for d in sorted(candidates):
             ordinal = d.toordinal()
             weekday = d.weekday()
             wall = self._wall(d)
             day_delta = (1 if wall else 0) - (1 if self._week[weekday] else 0)
             length = sum(e - s for s, e in self._zone.to_utc(ordinal, wall))
-            time_delta = length - (self._prefix[_TIME][weekday + 1] - self._prefix[_TIME][weekday])
+            time_delta = length - (week_time[weekday + 1] - week_time[weekday])
             if day_delta:
                 days.append((ordinal, day_delta))
             if time_delta:
@@ -397,261 +347,6 @@ class BusinessCalendar:
         with self._cache.lock:
             self._cache.year_deltas[year] = result
         return result
-
-    def _load(self, first: int, last: int) -> _Exceptions:
-        """The exception tables, loaded over at least the years ``[first, last]``."""
-        first, last = max(first, FIRST_RULE_YEAR), min(last, LAST_RULE_YEAR)
-        last = max(first, last)
-        table = self._cache.exceptions
-        if table is not None and table.first <= first and last <= table.last:
-            return table
-        with self._cache.lock:
-            table = self._cache.exceptions
-            if table is not None:
-                lo, hi = min(first, table.first), max(last, table.last)
-                if hi - lo <= _MAX_TABLE_YEARS:  # else a far request replaces the tables
-                    first, last = lo, hi
-            xs: tuple[list[int], list[int]] = ([], [])
-            cum: tuple[list[int], list[int]] = ([0], [0])
-            for year in range(first, last + 1):
-                for m, pairs in enumerate(self._year_deltas(year)):
-                    for ordinal, delta in pairs:
-                        xs[m].append(ordinal)
-                        cum[m].append(cum[m][-1] + delta)
-            after = tuple(
-                tuple(
-                    _week_weight(self._prefix[m], x + 1) + cum[m][j + 1]
-                    for j, x in enumerate(xs[m])
-                )
-                for m in (_DAYS, _TIME)
-            )
-            before = tuple(
-                tuple(_week_weight(self._prefix[m], x) + cum[m][j] for j, x in enumerate(xs[m]))
-                for m in (_DAYS, _TIME)
-            )
-            end = _MAX_ORDINAL + 1 if last >= 9999 else date(last + 1, 1, 1).toordinal()
-            table = _Exceptions(
-                first,
-                last,
-                date(first, 1, 1).toordinal(),
-                end,
-                (tuple(xs[0]), tuple(xs[1])),
-                (tuple(cum[0]), tuple(cum[1])),
-                (after[0], after[1]),
-                (before[0], before[1]),
-                (_week_weight(self._prefix[_DAYS], end), _week_weight(self._prefix[_TIME], end)),
-            )
-            self._cache.exceptions = table
-        return table
-
-    def _weight(self, m: int, a: int, b: int) -> int:
-        """Total weight of measure ``m`` over the dates ``[a, b)``."""
-        if b <= a:
-            return 0
-        table = self._cache.exceptions
-        if table is None or not (table.start <= a and b <= table.end):
-            table = self._load(date.fromordinal(a).year, date.fromordinal(b - 1).year)
-        prefix = self._prefix[m]
-        week = prefix[7]
-        xs, cum = table.xs[m], table.cum[m]
-        qa, ra = divmod(a - 1, 7)
-        qb, rb = divmod(b - 1, 7)
-        return (
-            (qb - qa) * week
-            + prefix[rb]
-            - prefix[ra]
-            + cum[bisect_left(xs, b)]
-            - cum[bisect_left(xs, a)]
-        )
-
-    def _slack(self, m: int, years: int) -> int:
-        """An upper bound of the weight that exceptions can add over ``years`` years.
-
-        Only overrides and DST days weigh more than their weekday; it lets an
-        out-of-range result be refused without loading thousands of years.
-        """
-        if m == _DAYS:
-            return len(self._overrides)
-        return (len(self._overrides) + 1) * DAY_US + (years + 2) * 4 * 3600 * 1_000_000
-
-    def _forward(self, m: int, start: int, need: int) -> tuple[int, int]:
-        """Smallest ordinal ``e >= start`` with weight of ``[start, e]`` reaching ``need``.
-
-        Returns ``(e, weight of [start, e))``.
-        """
-        table = self._cache.exceptions
-        if table is not None and table.start <= start < table.end:
-            # The loaded tables usually hold the answer: one bisection for the
-            # last exception before it, then arithmetic over whole weeks.
-            prefix = self._prefix[m]
-            week = prefix[7]
-            xs, cum = table.xs[m], table.cum[m]
-            q, r = divmod(start - 1, 7)
-            f_start = q * week + prefix[r]
-            i0 = bisect_left(xs, start)
-            c0 = cum[i0]
-            if table.f_end[m] - f_start + cum[-1] - c0 >= need:
-                j = bisect_left(table.after[m], need + f_start + c0, i0)
-                seg_lo = xs[j - 1] + 1 if j > i0 else start
-                q, r = divmod(seg_lo - 1, 7)
-                f_lo = q * week + prefix[r]
-                got = f_lo - f_start + cum[j] - c0
-                # The plain dates from seg_lo on reach the target, unless exception j
-                # (the first that brings the total there) comes first.
-                target = f_lo + need - got
-                q = (target - 1) // week
-                e = 7 * q + bisect_left(prefix, target - q * week)
-                if j < len(xs) and e >= xs[j]:
-                    e = xs[j]
-                q, r = divmod(e - 1, 7)
-                if e - start > _SPAN_DAYS:
-                    raise _too_far()
-                return e, q * week + prefix[r] - f_start + cum[j] - c0
-        return self._forward_tables(m, start, need)
-
-    def _forward_tables(self, m: int, start: int, need: int) -> tuple[int, int]:
-        """:meth:`_forward`, loading (and growing) the exception tables as needed."""
-        prefix = self._prefix[m]
-        per_year = prefix[7] * 52
-        if start > _LAST_DATE.toordinal():
-            raise out_of_range()
-        span = min(need // per_year + 1, MAX_DURATION_YEARS + 1)
-        # The result lies on or after the plain-week estimate less what exceptions can add.
-        if _first_reaching(prefix, start, max(1, need - self._slack(m, span))) > (
-            start + _SPAN_DAYS
-        ):
-            raise _too_far()
-        table = self._cache.exceptions
-        if table is None or not table.start <= start < table.end:
-            table = None
-        # The first year is only needed to load tables; a covering table skips it.
-        y0 = date.fromordinal(start).year if table is None or span > 1 else table.first
-        while True:
-            if table is None:
-                table = self._load(y0, y0 + span)
-            xs, cum = table.xs[m], table.cum[m]
-            end = table.end
-            f_start = _week_weight(prefix, start)
-            i0 = bisect_left(xs, start)
-            c0 = cum[i0]
-            total = _week_weight(prefix, end) - f_start + cum[-1] - c0
-            if total >= need:
-                break
-            if table.last >= LAST_RULE_YEAR:
-                raise out_of_range()
-            y0 = date.fromordinal(start).year
-            if table.last - y0 > MAX_DURATION_YEARS + 1:
-                raise _too_far()
-            if table.last - y0 >= _CLOSED_YEARS:
-                tail = date(table.last - _CLOSED_YEARS + 1, 1, 1).toordinal()
-                if self._weight(m, max(tail, start), end) == 0:
-                    raise CalendarError(
-                        f"no working time in the {_CLOSED_YEARS} years after "
-                        f"{date.fromordinal(max(tail, start)).isoformat()}"
-                    )
-            span = min(max(2 * span, (need - total) // per_year + 1), MAX_DURATION_YEARS + 2)
-            table = None
-        # First exception j >= i0 whose date brings the total to ``need``.
-        j = bisect_left(table.after[m], need + f_start + c0, i0)
-        seg_lo = xs[j - 1] + 1 if j > i0 else start
-        seg_hi = xs[j] if j < len(xs) else end
-        got = _week_weight(prefix, seg_lo) - f_start + cum[j] - c0
-        rest = need - got
-        if _week_weight(prefix, seg_hi) - _week_weight(prefix, seg_lo) >= rest:
-            e = _first_reaching(prefix, seg_lo, rest)
-        else:
-            e = xs[j]
-        before = _week_weight(prefix, e) - f_start + cum[bisect_left(xs, e)] - c0
-        if e - start > _SPAN_DAYS:
-            raise _too_far()
-        return e, before
-
-    def _backward(self, m: int, end: int, need: int) -> tuple[int, int]:
-        """Largest ordinal ``e <= end`` with weight of ``[e, end]`` reaching ``need``.
-
-        Returns ``(e, weight of (e, end])``.
-        """
-        table = self._cache.exceptions
-        if table is not None and table.start <= end < table.end:
-            prefix = self._prefix[m]
-            week = prefix[7]
-            xs, cum = table.xs[m], table.cum[m]
-            stop = end + 1
-            q, r = divmod(end, 7)
-            f_stop = q * week + prefix[r]
-            i1 = bisect_left(xs, stop)
-            c1 = cum[i1]
-            q, r = divmod(table.start - 1, 7)
-            if f_stop - (q * week + prefix[r]) + c1 - cum[0] >= need:
-                j = bisect_right(table.before[m], f_stop + c1 - need, 0, i1)
-                seg_hi = xs[j] if j < i1 else stop
-                q, r = divmod(seg_hi - 1, 7)
-                f_hi = q * week + prefix[r]
-                got = f_stop - f_hi + c1 - cum[j]
-                target = f_hi - (need - got)
-                q = target // week
-                e = 7 * q + bisect_right(prefix, target - q * week)
-                if j > 0 and e <= xs[j - 1]:
-                    e = xs[j - 1]
-                q, r = divmod(e, 7)
-                if end - e > _SPAN_DAYS:
-                    raise _too_far()
-                return e, f_stop - (q * week + prefix[r]) + c1 - cum[j]
-        return self._backward_tables(m, end, need)
-
-    def _backward_tables(self, m: int, end: int, need: int) -> tuple[int, int]:
-        """:meth:`_backward`, loading (and growing) the exception tables as needed."""
-        prefix = self._prefix[m]
-        per_year = prefix[7] * 52
-        if end < _FIRST_DATE.toordinal():
-            raise out_of_range()
-        stop = end + 1
-        span = min(need // per_year + 1, MAX_DURATION_YEARS + 1)
-        if _last_reaching(prefix, stop, max(1, need - self._slack(m, span))) < end - _SPAN_DAYS:
-            raise _too_far()
-        table = self._cache.exceptions
-        if table is None or not table.start <= end < table.end:
-            table = None
-        y1 = date.fromordinal(end).year if table is None or span > 1 else table.last
-        while True:
-            if table is None:
-                table = self._load(y1 - span, y1)
-            xs, cum = table.xs[m], table.cum[m]
-            begin = table.start
-            f_stop = _week_weight(prefix, stop)
-            i1 = bisect_left(xs, stop)
-            c1 = cum[i1]
-            total = f_stop - _week_weight(prefix, begin) + c1 - cum[0]
-            if total >= need:
-                break
-            if table.first <= FIRST_RULE_YEAR:
-                raise out_of_range()
-            y1 = date.fromordinal(end).year
-            if y1 - table.first > MAX_DURATION_YEARS + 1:
-                raise _too_far()
-            if y1 - table.first >= _CLOSED_YEARS:
-                tail = date(table.first + _CLOSED_YEARS, 1, 1).toordinal()
-                if self._weight(m, begin, min(tail, stop)) == 0:
-                    raise CalendarError(
-                        f"no working time in the {_CLOSED_YEARS} years before "
-                        f"{date.fromordinal(min(tail, stop)).isoformat()}"
-                    )
-            span = min(max(2 * span, (need - total) // per_year + 1), MAX_DURATION_YEARS + 2)
-            table = None
-        # First exception j < i1 from which the total to ``stop`` falls short of ``need``.
-        j = bisect_right(table.before[m], f_stop + c1 - need, 0, i1)
-        seg_hi = xs[j] if j < i1 else stop
-        seg_lo = xs[j - 1] + 1 if j > 0 else begin
-        got = f_stop - _week_weight(prefix, seg_hi) + c1 - cum[j]
-        rest = need - got
-        if _week_weight(prefix, seg_hi) - _week_weight(prefix, seg_lo) >= rest:
-            e = _last_reaching(prefix, seg_hi, rest)
-        else:
-            e = xs[j - 1]
-        after = f_stop - _week_weight(prefix, e + 1) + c1 - cum[bisect_left(xs, e + 1)]
-        if end - e > _SPAN_DAYS:
-            raise _too_far()
-        return e, after
 
     # ------------------------------------------------------------------ public API
 
@@ -665,10 +360,10 @@ class BusinessCalendar:
             d = d.date()
         if not isinstance(d, date):
             raise CalendarError(f"is_business_day() needs a date, got {d!r}")
-        if not _FIRST_DATE <= d <= _LAST_DATE:
+        if not FIRST_DATE <= d <= LAST_DATE:
             raise CalendarError(
                 f"date {d.isoformat()} is outside the supported range "
-                f"[{_FIRST_DATE.isoformat()}, {_LAST_DATE.isoformat()}]"
+                f"[{FIRST_DATE.isoformat()}, {LAST_DATE.isoformat()}]"
             )
         return bool(self._wall(d))
 
@@ -685,7 +380,7 @@ class BusinessCalendar:
             if u < e:
                 return self._result(self._instant(max(s, u)), at, "the next opening")
         try:
-            e_ord, _ = self._forward(_TIME, ordinal + 1, 1)
+            e_ord, _ = self._forward(TIME, ordinal + 1, 1)
             found = self._instant(self._day(e_ord)[1][0][0])
         except (DurationError, OverflowError) as exc:
             raise CalendarError(f"no opening after {at.isoformat()}: {exc}") from None
@@ -706,7 +401,7 @@ class BusinessCalendar:
         if not -_SPAN_US <= ub - ua <= _SPAN_US:
             raise DurationError(
                 f"elapsed({a.isoformat()}, {b.isoformat()}): the instants are more than "
-                f"{_SPAN_DAYS} days (about {MAX_DURATION_YEARS} years) apart"
+                f"{SPAN_DAYS} days (about {MAX_DURATION_YEARS} years) apart"
             )
         if ub < ua:
             return timedelta(microseconds=-self._elapsed_us(ub, db, ua, da))
@@ -726,7 +421,7 @@ class BusinessCalendar:
         for s, e in (days.get(db) or self._day(db))[1]:
             if s < ub:
                 tail += (e if e < ub else ub) - s
-        return head + self._weight(_TIME, da + 1, db) + tail
+        return head + self._weights.weight(TIME, da + 1, db) + tail
 
     def add(self, at: datetime, duration: Duration | timedelta) -> datetime:
         """``at`` moved on by ``duration`` (any unit; negative moves back).
@@ -823,7 +518,7 @@ class BusinessCalendar:
             return None  # near the ends of the range: _read checks the instant
         zday = self._zone.cached_day(ordinal)
         day = cache.days.get(ordinal)
-        table = cache.exceptions
+        table = self._weights.table
         if (
             zday is None
             or zday.offset is None
@@ -834,9 +529,9 @@ class BusinessCalendar:
         ):
             return None
         if n >= 0:
-            e, _ = self._forward(_DAYS, ordinal, n + 1)
+            e, _ = self._forward(DAYS, ordinal, n + 1)
         else:
-            e, _ = self._backward(_DAYS, ordinal, 1 - n)
+            e, _ = self._backward(DAYS, ordinal, 1 - n)
         zend = self._zone.cached_day(e)
         if zend is None or zend.offset is None:
             wall = (at.hour * 3600 + at.minute * 60 + at.second) * 1_000_000 + at.microsecond
@@ -849,14 +544,14 @@ class BusinessCalendar:
         """``n`` working days on from local wall time ``wall`` of date ``ordinal``."""
         working = bool((self._cache.days.get(ordinal) or self._day(ordinal))[0])
         if n >= 0:
-            e, _ = self._forward(_DAYS, ordinal, n + 1)
+            e, _ = self._forward(DAYS, ordinal, n + 1)
             if not working:
-                first, _ = self._forward(_DAYS, ordinal, 1)
+                first, _ = self._forward(DAYS, ordinal, 1)
                 wall = self._day(first)[0][0][0] * MINUTE_US
         else:
-            e, _ = self._backward(_DAYS, ordinal, 1 - n)
+            e, _ = self._backward(DAYS, ordinal, 1 - n)
             if not working:
-                last, _ = self._backward(_DAYS, ordinal, 1)
+                last, _ = self._backward(DAYS, ordinal, 1)
                 wall = self._day(last)[0][-1][1] * MINUTE_US
         return self._localize(e, wall)
 
@@ -873,7 +568,7 @@ class BusinessCalendar:
                 if amount <= e - begin:
                     return self._instant(begin + amount)
                 amount -= e - begin
-            e_ord, before = self._forward(_TIME, ordinal + 1, amount)
+            e_ord, before = self._forward(TIME, ordinal + 1, amount)
             rest = amount - before
             for s, e in (days.get(e_ord) or self._day(e_ord))[1]:
                 if rest <= e - s:
@@ -888,7 +583,7 @@ class BusinessCalendar:
                 if amount <= finish - s:
                     return self._instant(finish - amount)
                 amount -= finish - s
-            e_ord, after = self._backward(_TIME, ordinal - 1, amount)
+            e_ord, after = self._backward(TIME, ordinal - 1, amount)
             rest = amount - after
             for s, e in reversed((days.get(e_ord) or self._day(e_ord))[1]):
                 if rest <= e - s:
