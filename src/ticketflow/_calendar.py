@@ -77,6 +77,7 @@ from ._hours import (
     weekdays,
 )
 from ._limits import MAX_INSTANT, MIN_INSTANT, out_of_range
+from ._routes import FastRoute, ReferenceRoute, Route
 from ._weights import DAYS, FIRST_DATE, LAST_DATE, SPAN_DAYS, TIME, Weights, YearDeltas
 from ._zone import DAY_US, EPOCH, MINUTE_US, US, Zone
 
@@ -92,8 +93,6 @@ _MAX_US = (MAX_INSTANT.replace(tzinfo=None) - EPOCH) // US
 # Years strictly between these hold only instants inside the supported range, whatever the
 # zone; a result in another year is checked exactly.
 _SAFE_YEARS = (MIN_INSTANT.year, MAX_INSTANT.year - 1)
-# Local dates strictly between these are the dates of supported instants only.
-_SAFE_ORDINALS = (MIN_INSTANT.toordinal() + 1, MAX_INSTANT.toordinal() - 1)
 _SPAN_US = SPAN_DAYS * DAY_US
 
 
@@ -152,6 +151,7 @@ class BusinessCalendar:
     holidays: tuple[HolidaySource, ...]
     _zone: Zone
     _weights: Weights
+    _route: Route
     _cache: _Cache
 
     def __init__(
@@ -183,55 +183,24 @@ class BusinessCalendar:
             day_prefix.append(day_prefix[-1] + (1 if intervals else 0))
             time_prefix.append(time_prefix[-1] + sum(e - s for s, e in intervals) * MINUTE_US)
         cache = _Cache()
+        zone = Zone(timezone, tz, cache.lock)
+        weights = Weights(
+            (tuple(day_prefix), tuple(time_prefix)),
+            self._year_deltas,
+            len(parsed_overrides),
+            cache.lock,
+        )
         self.__attrs_init__(
             timezone,
             tz,
             week,
             MappingProxyType(parsed_overrides),
             to_sources(holidays),
-            Zone(timezone, tz, cache.lock),
-            Weights(
-                (tuple(day_prefix), tuple(time_prefix)),
-                self._year_deltas,
-                len(parsed_overrides),
-                cache.lock,
-            ),
+            zone,
+            weights,
+            FastRoute(zone, weights, cache.days),
             cache,
         )
-
-    # ------------------------------------------------------------------ instants
-
-    def _us(self, at: datetime, argument: str = "at") -> int:
-        """UTC microseconds of a supported instant; InstantError for anything else."""
-        return self._zone.us(at, argument)
-
-    def _read(self, at: datetime, argument: str = "at") -> tuple[int, int, int]:
-        """``(UTC microseconds, local ordinal, local wall-clock microseconds)`` of ``at``."""
-        return self._zone.read(at, argument)
-
-    def _instant(self, us: int) -> datetime:
-        return self._zone.instant(us)
-
-    def _local_ordinal(self, us: int) -> int:
-        return self._instant(us).toordinal()
-
-    def _localize(self, ordinal: int, micros: int) -> datetime:
-        """The instant showing local wall time ``micros`` after midnight of ``ordinal``."""
-        return self._zone.localize(ordinal, micros)
-
-    # ------------------------------------------------------------------ searches
-
-    def _forward(self, m: int, start: int, need: int) -> tuple[int, int]:
-        return self._weights.forward(m, start, need)
-
-    def _backward(self, m: int, end: int, need: int) -> tuple[int, int]:
-        return self._weights.backward(m, end, need)
-
-    def _forward_tables(self, m: int, start: int, need: int) -> tuple[int, int]:
-        return self._weights.forward_tables(m, start, need)
-
-    def _backward_tables(self, m: int, end: int, need: int) -> tuple[int, int]:
-        return self._weights.backward_tables(m, end, need)
 
     # ------------------------------------------------------------------ public views
 
@@ -324,7 +293,7 @@ class BusinessCalendar:
                     for change in self._zone.shifts(y):
                         for shift in (-DAY_US, 0, DAY_US):
                             try:
-                                local = self._instant(change.at + shift).date()
+                                local = self._route.instant(change.at + shift).date()
                             except DurationError:
                                 continue
                             if local.year == year:
@@ -369,19 +338,19 @@ class BusinessCalendar:
 
     def is_open(self, at: datetime) -> bool:
         """True when ``at`` is working time: its local reading is inside a working interval."""
-        _, ordinal, wall = self._read(at)
+        _, ordinal, wall = self._route.read(at, "at")
         minute = wall // MINUTE_US
         return any(s <= minute < e for s, e in self._day(ordinal)[0])
 
     def next_open(self, at: datetime) -> datetime:
         """``at`` itself when open, else the next opening (in the calendar's zone)."""
-        u, ordinal, _ = self._read(at)
+        u, ordinal, _ = self._route.read(at, "at")
         for s, e in self._day(ordinal)[1]:
             if u < e:
-                return self._result(self._instant(max(s, u)), at, "the next opening")
+                return self._result(self._route.instant(max(s, u)), at, "the next opening")
         try:
-            e_ord, _ = self._forward(TIME, ordinal + 1, 1)
-            found = self._instant(self._day(e_ord)[1][0][0])
+            e_ord, _ = self._route.forward(TIME, ordinal + 1, 1)
+            found = self._route.instant(self._day(e_ord)[1][0][0])
         except (DurationError, OverflowError) as exc:
             raise CalendarError(f"no opening after {at.isoformat()}: {exc}") from None
         return self._result(found, at, "the next opening")
@@ -390,14 +359,14 @@ class BusinessCalendar:
         """Working time in ``[a, b)``; negative when ``b`` is before ``a``."""
         tz = self.tz
         if type(a) is datetime and type(b) is datetime and a.tzinfo is tz and b.tzinfo is tz:
-            ua, da, _ = self._read(a, "a")
-            ub, db, _ = self._read(b, "b")
+            ua, da, _ = self._route.read(a, "a")
+            ub, db, _ = self._route.read(b, "b")
         else:
-            ua, ub = self._us(a, "a"), self._us(b, "b")
+            ua, ub = self._route.us(a, "a"), self._route.us(b, "b")
             if ub < ua:
-                db, da = self._local_ordinal(ub), self._local_ordinal(ua)
+                db, da = self._route.instant(ub).toordinal(), self._route.instant(ua).toordinal()
             else:
-                da, db = self._local_ordinal(ua), self._local_ordinal(ub)
+                da, db = self._route.instant(ua).toordinal(), self._route.instant(ub).toordinal()
         if not -_SPAN_US <= ub - ua <= _SPAN_US:
             raise DurationError(
                 f"elapsed({a.isoformat()}, {b.isoformat()}): the instants are more than "
@@ -446,22 +415,24 @@ class BusinessCalendar:
             unit = duration.unit
             if unit == "business_days":
                 if type(at) is datetime and at.tzinfo is self.tz:
-                    found = self._add_days_plain(at, duration.amount)
+                    found = self._route.add_days_plain(at, duration.amount)
                     if found is not None:
                         return found
-                _, ordinal, wall = self._read(at)
+                _, ordinal, wall = self._route.read(at, "at")
                 return self._add_days(ordinal, wall, duration.amount)
             if unit == "days":
-                _, ordinal, wall = self._read(at)
-                return self._localize(ordinal + duration.amount, wall)
+                _, ordinal, wall = self._route.read(at, "at")
+                return self._route.localize(ordinal + duration.amount, wall)
             if unit == "minutes" or unit == "hours":
-                return self._instant(self._us(at) + duration.total_minutes * MINUTE_US)
-            u, ordinal, _ = self._read(at)
+                return self._route.instant(
+                    self._route.us(at, "at") + duration.total_minutes * MINUTE_US
+                )
+            u, ordinal, _ = self._route.read(at, "at")
             return self._add_time(u, ordinal, duration.total_minutes * MINUTE_US)
-        u = self._us(at)
+        u = self._route.us(at, "at")
         if not isinstance(duration, timedelta):
             raise DurationError(f"expected a Duration or timedelta, got {short_repr(duration)}")
-        return self._instant(u + check_timedelta(duration) // US)
+        return self._route.instant(u + check_timedelta(duration) // US)
 
     def _result(self, result: datetime, at: datetime, what: object) -> datetime:
         """``result`` if it is a supported instant, else DurationError naming ``what``."""
@@ -488,7 +459,7 @@ class BusinessCalendar:
         """
         if not isinstance(working, timedelta):
             raise DurationError(f"expected a timedelta of working time, got {short_repr(working)}")
-        u, ordinal, _ = self._read(at)
+        u, ordinal, _ = self._route.read(at, "at")
         try:
             result = self._add_time(u, ordinal, check_timedelta(working) // US)
         except (DurationError, OverflowError) as exc:
@@ -505,60 +476,25 @@ class BusinessCalendar:
             check_timedelta(duration)
         return self.add(at, -duration)
 
-    def _add_days_plain(self, at: datetime, n: int) -> datetime | None:
-        """:meth:`_add_days` from a working date far from offset changes, or None.
-
-        ``at`` is in the calendar's zone. The common case (the start date is a
-        cached working date away from offset changes, and the tables cover it)
-        is read off the caches, keeping ``at``'s time of day.
-        """
-        cache = self._cache
-        ordinal = at.toordinal()
-        if not _SAFE_ORDINALS[0] < ordinal < _SAFE_ORDINALS[1]:
-            return None  # near the ends of the range: _read checks the instant
-        zday = self._zone.cached_day(ordinal)
-        day = cache.days.get(ordinal)
-        table = self._weights.table
-        if (
-            zday is None
-            or zday.offset is None
-            or day is None
-            or not day[0]
-            or table is None
-            or not table.start <= ordinal < table.end
-        ):
-            return None
-        if n >= 0:
-            e, _ = self._forward(DAYS, ordinal, n + 1)
-        else:
-            e, _ = self._backward(DAYS, ordinal, 1 - n)
-        zend = self._zone.cached_day(e)
-        if zend is None or zend.offset is None:
-            wall = (at.hour * 3600 + at.minute * 60 + at.second) * 1_000_000 + at.microsecond
-            return self._localize(e, wall)
-        return datetime(
-            zend.year, zend.month, zend.day, at.hour, at.minute, at.second, at.microsecond, self.tz
-        )
-
     def _add_days(self, ordinal: int, wall: int, n: int) -> datetime:
         """``n`` working days on from local wall time ``wall`` of date ``ordinal``."""
         working = bool((self._cache.days.get(ordinal) or self._day(ordinal))[0])
         if n >= 0:
-            e, _ = self._forward(DAYS, ordinal, n + 1)
+            e, _ = self._route.forward(DAYS, ordinal, n + 1)
             if not working:
-                first, _ = self._forward(DAYS, ordinal, 1)
+                first, _ = self._route.forward(DAYS, ordinal, 1)
                 wall = self._day(first)[0][0][0] * MINUTE_US
         else:
-            e, _ = self._backward(DAYS, ordinal, 1 - n)
+            e, _ = self._route.backward(DAYS, ordinal, 1 - n)
             if not working:
-                last, _ = self._backward(DAYS, ordinal, 1)
+                last, _ = self._route.backward(DAYS, ordinal, 1)
                 wall = self._day(last)[0][-1][1] * MINUTE_US
-        return self._localize(e, wall)
+        return self._route.localize(e, wall)
 
     def _add_time(self, u: int, ordinal: int, amount: int) -> datetime:
         """``amount`` of working time on from ``u`` (local date ``ordinal``)."""
         if amount == 0:
-            return self._instant(u)
+            return self._route.instant(u)
         days = self._cache.days
         if amount > 0:
             for s, e in (days.get(ordinal) or self._day(ordinal))[1]:
@@ -566,13 +502,13 @@ class BusinessCalendar:
                     continue
                 begin = max(s, u)
                 if amount <= e - begin:
-                    return self._instant(begin + amount)
+                    return self._route.instant(begin + amount)
                 amount -= e - begin
-            e_ord, before = self._forward(TIME, ordinal + 1, amount)
+            e_ord, before = self._route.forward(TIME, ordinal + 1, amount)
             rest = amount - before
             for s, e in (days.get(e_ord) or self._day(e_ord))[1]:
                 if rest <= e - s:
-                    return self._instant(s + rest)
+                    return self._route.instant(s + rest)
                 rest -= e - s
         else:
             amount = -amount
@@ -581,15 +517,33 @@ class BusinessCalendar:
                     continue
                 finish = min(e, u)
                 if amount <= finish - s:
-                    return self._instant(finish - amount)
+                    return self._route.instant(finish - amount)
                 amount -= finish - s
-            e_ord, after = self._backward(TIME, ordinal - 1, amount)
+            e_ord, after = self._route.backward(TIME, ordinal - 1, amount)
             rest = amount - after
             for s, e in reversed((days.get(e_ord) or self._day(e_ord))[1]):
                 if rest <= e - s:
-                    return self._instant(e - rest)
+                    return self._route.instant(e - rest)
                 rest -= e - s
         raise AssertionError("working time tables are inconsistent")  # pragma: no cover
+
+
+def reference_calendar(
+    timezone: str = "UTC",
+    hours: HoursSpec | None = None,
+    holidays: object = None,
+    overrides: Mapping[date, Any] | None = None,
+) -> BusinessCalendar:
+    """``BusinessCalendar(timezone, hours, holidays, overrides)`` on the reference route.
+
+    It answers every question as the calendar does, by the general conversions
+    and searches only (see :class:`~ticketflow._routes.ReferenceRoute`): the
+    yardstick the fast route is tested against.
+    """
+    calendar = BusinessCalendar(timezone, hours, holidays, overrides)
+    route = ReferenceRoute(calendar._zone, calendar._weights)
+    object.__setattr__(calendar, "_route", route)  # a fresh calendar: nothing cached yet
+    return calendar
 
 
 ALWAYS_OPEN = BusinessCalendar("UTC", {day: [("00:00", "24:00")] for day in WEEKDAY_NAMES})
