@@ -125,7 +125,7 @@ class FastRoute:
         if not _SAFE_ORDINALS[0] < ordinal < _SAFE_ORDINALS[1]:
             return None  # near the ends of the range: reading ``at`` checks the instant
         zone = self._zone
-        zday = zone.cached_day(ordinal)
+        zday = zone.days.get(ordinal)
         day = self._days.get(ordinal)
         table = self._weights.table
         if (
@@ -141,7 +141,7 @@ class FastRoute:
             e, _ = self._weights.forward(DAYS, ordinal, n + 1)
         else:
             e, _ = self._weights.backward(DAYS, ordinal, 1 - n)
-        zend = zone.cached_day(e)
+        zend = zone.days.get(e)
         if zend is None or zend.offset is None:
             wall = (at.hour * 3600 + at.minute * 60 + at.second) * 1_000_000 + at.microsecond
             return zone.localize(e, wall)

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime, timedelta
-from typing import NamedTuple, TypeAlias
+from typing import TypeAlias
 from zoneinfo import ZoneInfo
+
+import attrs
 
 from ._errors import InstantError
 from ._limits import MAX_INSTANT, MIN_INSTANT, check_instant, out_of_range
@@ -65,7 +67,8 @@ _SHIFTS_SIZE = 200_000
 _FIXED_ZONES = ("UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Zulu", "Zulu", "Etc/UCT", "UCT")
 
 
-class ZoneShift(NamedTuple):
+@attrs.frozen(slots=True)
+class ZoneShift:
     """A change of the zone's UTC offset (all in microseconds)."""
 
     at: int  #: the UTC instant of the change
@@ -73,7 +76,8 @@ class ZoneShift(NamedTuple):
     after: int  #: the offset from it on
 
 
-class ZoneDay(NamedTuple):
+@attrs.frozen(slots=True)
+class ZoneDay:
     """What the zone does on one local date (see :meth:`Zone.day`)."""
 
     #: The zone's one UTC offset over the date and the days around it, or None near
@@ -150,7 +154,7 @@ def general_localize(tz: ZoneInfo, ordinal: int, micros: int) -> datetime:
 class Zone:
     """One IANA zone's conversions, with the offset changes and date readings it caches."""
 
-    __slots__ = ("_days", "_lock", "_shifts", "fixed", "name", "tz")
+    __slots__ = ("_lock", "_shifts", "days", "fixed", "name", "tz")
 
     def __init__(self, name: str, tz: ZoneInfo, lock: threading.RLock) -> None:
         self.name = name
@@ -159,11 +163,9 @@ class Zone:
         self.fixed: int | None = 0 if name in _FIXED_ZONES else None
         self._lock = lock
         self._shifts: dict[int, tuple[ZoneShift, ...]] = {}
-        self._days: dict[int, ZoneDay] = {}
-
-    def cached_day(self, ordinal: int) -> ZoneDay | None:
-        """The cached :class:`ZoneDay` of a local date, or None when not yet read."""
-        return self._days.get(ordinal)
+        #: The :class:`ZoneDay` of each local date read so far, by ordinal (filled by
+        #: :meth:`day`; others only look).
+        self.days: dict[int, ZoneDay] = {}
 
     # ------------------------------------------------------------------ instants
 
@@ -200,7 +202,7 @@ class Zone:
         """
         if type(at) is datetime and at.tzinfo is self.tz:
             o = at.toordinal()
-            zday = self._days.get(o)
+            zday = self.days.get(o)
             if zday is None:
                 zday = self.day(o)
             off = zday.offset
@@ -216,9 +218,9 @@ class Zone:
                 # instant, and the changes around give its local reading.
                 u = self.us(at, argument)
                 off = near[0].before
-                for t, _, after in near:
-                    if u >= t:
-                        off = after
+                for shift in near:
+                    if u >= shift.at:
+                        off = shift.after
                 o, wall = divmod(u + off, DAY_US)
                 return u, o + 1, wall
         u = self.us(at, argument)
@@ -240,7 +242,7 @@ class Zone:
 
     def day(self, ordinal: int) -> ZoneDay:
         """The :class:`ZoneDay` of a local date (cached)."""
-        found = self._days.get(ordinal)
+        found = self.days.get(ordinal)
         if found is not None:
             return found
         if not 1 <= ordinal <= _MAX_ORDINAL:
@@ -253,7 +255,7 @@ class Zone:
             if not near:
                 offset = self.offset_at((ordinal - 1) * DAY_US)
         result = ZoneDay(offset, d.year, d.month, d.day, near)
-        cache = self._days
+        cache = self.days
         with self._lock:
             if len(cache) >= _DATE_CACHE_SIZE:
                 cache.clear()
@@ -267,7 +269,7 @@ class Zone:
         one takes the earlier instant.
         """
         if 0 <= micros < DAY_US:
-            zday = self._days.get(ordinal)
+            zday = self.days.get(ordinal)
             if zday is None and 1 <= ordinal <= _MAX_ORDINAL:
                 zday = self.day(ordinal)
             if zday is not None:
@@ -363,10 +365,11 @@ def _skipped(near: tuple[ZoneShift, ...], local: int) -> int | None:
     the gap.
     """
     off = near[0].before
-    for t, before, after in near:
-        if local >= t + (before if before > after else after):
+    for shift in near:
+        before, after = shift.before, shift.after
+        if local >= shift.at + (before if before > after else after):
             off = after
-        elif local >= t + before and after > before:
+        elif local >= shift.at + before and after > before:
             return local - off
         else:
             break
