@@ -12,30 +12,25 @@ a skipped hour not at all), and every question reduces to sums of per-date
 * the **days** measure weighs a date 1 when it has any working interval;
 * the **time** measure weighs a date by its working microseconds.
 
-A week without holidays, overrides or DST changes repeats itself, so the sum
-over any range of plain dates is arithmetic: ``F(o)``, the weight of all dates
-before ordinal ``o``, is ``whole weeks * weekly weight + prefix of the week``.
-The dates that differ from the weekly pattern (holidays, overrides, and the
-dates around DST transitions) are *exceptions*: a sorted list of ordinals with
-the prefix sums of their weight deltas, over a contiguous range of years that
-grows lazily. The weight of any date range is then ``F(b) - F(a)`` plus a
-difference of two prefix sums found by bisection, and finding the date where a
-running total reaches a target is a bisection over the exceptions followed by
-arithmetic over whole weeks. Nothing loops over days, weeks or holidays, so
-adding 2,500 business days costs what adding 5 does.
+A week without holidays, overrides or DST changes repeats itself, so sums over
+plain dates are arithmetic; the dates that differ (holidays, overrides, and the
+dates around DST transitions) are *exceptions*, kept in tables that grow by
+whole years. :mod:`._weights` holds those prefix sums and tables and answers
+the weight of a date range, and where a running total reaches a target, by
+bisection: nothing loops over days, weeks or holidays, so adding 2,500 business
+days costs what adding 5 does. This module supplies the per-year exceptions
+(from the holidays, the overrides and the zone) and each date's working
+intervals.
 
-Within one date, working intervals are converted to UTC microsecond intervals
-by splitting at the zone's UTC offset transitions, found once per year by
-sampling every six hours and bisecting to the second.
+:mod:`._zone` holds the zone arithmetic: UTC offset changes, conversions
+between UTC and local readings cached per local date, and a date's working
+intervals converted to UTC by splitting at offset changes (so DST gaps and
+folds are exact).
 
-Conversions between UTC and local readings are cached per local date: a date
-with no offset change from two days before it to three after has one offset,
-so an instant given in the calendar's zone is read off its fields and a result
-on such a date is built from its fields; on the other dates the cached nearby
-changes decide (a wall time before the later reading of a change takes the
-offset before it, so ambiguous times take the earlier instant and skipped ones
-move forward by the gap). Anything else goes through ``tz.fromutc``. Searches
-that the loaded exception tables can answer never touch the loading code.
+A calendar converts and searches through a route (:mod:`._routes`): the fast
+one takes the zone's and the loaded tables' shortcuts; the reference one
+(:func:`reference_calendar`) takes the general conversions and the
+table-growing searches, and gives the same answers.
 
 All arithmetic is in integer microseconds since 0001-01-01 00:00 UTC.
 
@@ -287,17 +282,7 @@ class BusinessCalendar:
         for src in self.holidays:
             candidates.update(src.dates(year))
         candidates.update(d for d in self._overrides if d.year == year)
-        if self._zone.fixed is None:
-            for y in (year - 1, year, year + 1):
-                if 1 <= y <= 9999:
-                    for change in self._zone.shifts(y):
-                        for shift in (-DAY_US, 0, DAY_US):
-                            try:
-                                local = self._route.instant(change.at + shift).date()
-                            except DurationError:
-                                continue
-                            if local.year == year:
-                                candidates.add(local)
+        candidates.update(self._zone.shift_dates(year))
         days: list[tuple[int, int]] = []
         times: list[tuple[int, int]] = []
         week_time = self._weights.prefix[TIME]

@@ -292,11 +292,7 @@ class Weights:
                 raise too_far()
             if table.last - y0 >= _CLOSED_YEARS:
                 tail = date(table.last - _CLOSED_YEARS + 1, 1, 1).toordinal()
-                if self.weight(m, max(tail, start), end) == 0:
-                    raise CalendarError(
-                        f"no working time in the {_CLOSED_YEARS} years after "
-                        f"{date.fromordinal(max(tail, start)).isoformat()}"
-                    )
+                self._check_open(m, max(tail, start), end, "after", max(tail, start))
             span = min(max(2 * span, (need - total) // per_year + 1), MAX_DURATION_YEARS + 2)
             table = None
         # First exception j >= i0 whose date brings the total to ``need``.
@@ -379,11 +375,7 @@ class Weights:
                 raise too_far()
             if y1 - table.first >= _CLOSED_YEARS:
                 tail = date(table.first + _CLOSED_YEARS, 1, 1).toordinal()
-                if self.weight(m, begin, min(tail, stop)) == 0:
-                    raise CalendarError(
-                        f"no working time in the {_CLOSED_YEARS} years before "
-                        f"{date.fromordinal(min(tail, stop)).isoformat()}"
-                    )
+                self._check_open(m, begin, min(tail, stop), "before", min(tail, stop))
             span = min(max(2 * span, (need - total) // per_year + 1), MAX_DURATION_YEARS + 2)
             table = None
         # First exception j < i1 from which the total to ``stop`` falls short of ``need``.
@@ -400,3 +392,14 @@ class Weights:
         if end - e > SPAN_DAYS:
             raise too_far()
         return e, after
+
+    def _check_open(self, m: int, a: int, b: int, side: str, edge: int) -> None:
+        """CalendarError when the last ten loaded years of a search, ``[a, b)``, weigh nothing.
+
+        The message names the years ``side`` ("after" or "before") ordinal ``edge``.
+        """
+        if self.weight(m, a, b) == 0:
+            raise CalendarError(
+                f"no working time in the {_CLOSED_YEARS} years {side} "
+                f"{date.fromordinal(edge).isoformat()}"
+            )

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from ._errors import InstantError
+from ._errors import DurationError, InstantError
 from ._limits import MAX_INSTANT, MIN_INSTANT, check_instant, out_of_range
 
 __all__ = [
@@ -316,6 +316,23 @@ class Zone:
             if len(_SHIFTS) >= _SHIFTS_SIZE:
                 _SHIFTS.clear()
             _SHIFTS[self.name, year] = found
+        return found
+
+    def shift_dates(self, year: int) -> set[date]:
+        """The local dates of ``year`` from the day before to the day after an offset change."""
+        found: set[date] = set()
+        if self.fixed is not None:
+            return found
+        for y in (year - 1, year, year + 1):
+            if 1 <= y <= 9999:
+                for change in self.shifts(y):
+                    for shift in (-DAY_US, 0, DAY_US):
+                        try:
+                            local = self.instant(change.at + shift).date()
+                        except DurationError:
+                            continue
+                        if local.year == year:
+                            found.add(local)
         return found
 
     def near(self, ordinal: int) -> tuple[ZoneShift, ...]:
