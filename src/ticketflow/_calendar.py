@@ -53,12 +53,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from ._durations import (
-    MAX_DURATION_YEARS,
-    Duration,
-    check_timedelta,
-    short_repr,
-)
+from ._durations import MAX_DURATION_YEARS, Duration, check_timedelta, short_repr
 from ._errors import CalendarError, DurationError
 from ._holidays import HolidaySource, to_sources
 from ._hours import (
@@ -72,7 +67,7 @@ from ._hours import (
     weekdays,
 )
 from ._limits import MAX_INSTANT, MIN_INSTANT, out_of_range
-from ._routes import FastRoute, ReferenceRoute, Route
+from ._routes import DayIntervals, FastRoute, ReferenceRoute, Route
 from ._weights import DAYS, FIRST_DATE, LAST_DATE, SPAN_DAYS, TIME, Weights, YearDeltas
 from ._zone import DAY_US, EPOCH, MINUTE_US, US, Zone
 
@@ -94,17 +89,12 @@ _SPAN_US = SPAN_DAYS * DAY_US
 class _Cache:
     """Mutable, lock-guarded lazy state of one calendar (never visible outside)."""
 
-    __slots__ = (
-        "days",
-        "holiday_years",
-        "lock",
-        "year_deltas",
-    )
+    __slots__ = ("days", "holiday_years", "lock", "year_deltas")
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self.year_deltas: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
-        self.days: dict[int, tuple[tuple[Interval, ...], tuple[Interval, ...]]] = {}
+        self.year_deltas: dict[int, YearDeltas] = {}
+        self.days: dict[int, DayIntervals] = {}
         self.holiday_years: dict[int, frozenset[date]] = {}
 
 
@@ -255,7 +245,7 @@ class BusinessCalendar:
                 self._cache.holiday_years[year] = found
         return found
 
-    def _day(self, ordinal: int) -> tuple[tuple[Interval, ...], tuple[Interval, ...]]:
+    def _day(self, ordinal: int) -> DayIntervals:
         """A local date's working intervals: as wall-clock minutes, and in UTC microseconds."""
         cache = self._cache.days
         found = cache.get(ordinal)

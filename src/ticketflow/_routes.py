@@ -24,7 +24,7 @@ from ._limits import MAX_INSTANT, MIN_INSTANT
 from ._weights import DAYS, Weights
 from ._zone import Zone, general_instant, general_localize, general_read, general_us
 
-__all__ = ["FastRoute", "ReferenceRoute", "Route"]
+__all__ = ["DayIntervals", "FastRoute", "ReferenceRoute", "Route"]
 
 #: A local date's working intervals: as wall-clock minutes, and in UTC microseconds.
 DayIntervals = tuple[tuple[Interval, ...], tuple[Interval, ...]]
