@@ -126,81 +126,88 @@ class _Run:
         effects = self.effects
         return make_outcome(ticket, tuple(self.steps), tuple(effects) if effects else _NO_EFFECTS)
 
-    # --- arming timers and SLA clocks ------------------------------------------------------
 
-    def timer_items(self, status: str, at: datetime, attrs: Mapping[str, Any]) -> list[Due]:
-        items: list[Due] = []
-        c = self.c
-        for i in c.timers_by_status[status]:
-            tm = c.timers[i]
-            cal = _calendar(c, tm.calendar, attrs)
-            deadline = _sla.cal_add(cal, at, tm.after)
-            if deadline.year >= _LAST_YEAR:  # a deadline past the range could not be stored
-                check_aware(deadline, f"the deadline of timer {tm.event!r}")
-            items.append(make_due(deadline, "timer", tm.event, i))
-            if not (tm.reminders or tm.remind_before):
-                continue
-            start, end = _utc(at), _utc(deadline)
-            for j, r in enumerate(tm.reminders):
-                when = _sla.cal_add(cal, at, r)
-                if start < _utc(when) < end:
-                    items.append(make_due(when, "reminder", tm.event, i, j))
-            base = len(tm.reminders)
-            for k, b in enumerate(tm.remind_before):
-                when = _sla.cal_subtract(cal, deadline, b)
-                if start < _utc(when) < end:
-                    items.append(make_due(when, "reminder", tm.event, i, base + k))
-        return items
+# --- arming timers and SLA clocks ------------------------------------------------------
 
-    def sla_cal(self, state: SlaState, attrs: Mapping[str, Any]) -> BusinessCalendar:
-        return _calendar(self.c, self.c.slas[state.index].calendar, attrs)
 
-    def new_slas(self, at: datetime, status: str, attrs: Mapping[str, Any]) -> tuple[SlaState, ...]:
-        out: list[SlaState] = []
-        seen: set[str] = set()
-        category = self.c.categories[status]
-        for index, sla in enumerate(self.c.slas):
-            if sla.name in seen or not sla.matches(attrs):
-                continue
-            seen.add(sla.name)
-            if sla.start_on is not None:
-                out.append(_sla.unstarted(sla, index))
-                continue
-            cal = _calendar(self.c, sla.calendar, attrs)
-            paused = category in self.c.pausing[index]
-            state = _sla.start_clock(sla, index, cal, at, paused)
-            if category == "closed":
-                state = _sla.stop(sla, cal, state, at)
-            out.append(state)
-        return tuple(out)
+def _timer_items(c: Tables, status: str, at: datetime, attrs: Mapping[str, Any]) -> list[Due]:
+    items: list[Due] = []
+    c = c
+    for i in c.timers_by_status[status]:
+        tm = c.timers[i]
+        cal = _calendar(c, tm.calendar, attrs)
+        deadline = _sla.cal_add(cal, at, tm.after)
+        if deadline.year >= _LAST_YEAR:  # a deadline past the range could not be stored
+            check_aware(deadline, f"the deadline of timer {tm.event!r}")
+        items.append(make_due(deadline, "timer", tm.event, i))
+        if not (tm.reminders or tm.remind_before):
+            continue
+        start, end = _utc(at), _utc(deadline)
+        for j, r in enumerate(tm.reminders):
+            when = _sla.cal_add(cal, at, r)
+            if start < _utc(when) < end:
+                items.append(make_due(when, "reminder", tm.event, i, j))
+        base = len(tm.reminders)
+        for k, b in enumerate(tm.remind_before):
+            when = _sla.cal_subtract(cal, deadline, b)
+            if start < _utc(when) < end:
+                items.append(make_due(when, "reminder", tm.event, i, base + k))
+    return items
 
-    def move_slas(
-        self, ticket: Ticket, event: str, at: datetime, status: str
-    ) -> tuple[SlaState, ...]:
-        if not ticket.slas:
-            return ()
-        category = self.c.categories[status]
-        out: list[SlaState] = []
-        for st in ticket.slas:
-            sla = self.c.slas[st.index]
-            cal = self.sla_cal(st, ticket.attrs)
-            pausing = category in self.c.pausing[st.index]
-            if not st.started:
-                if event == sla.start_on:
-                    st = _sla.start_clock(sla, st.index, cal, at, pausing)
-            else:
-                if event in sla.stop_on:
-                    st = _sla.stop(sla, cal, st, at)
-                if event in sla.restart_on and (st.stopped or st.breached):
-                    st = _sla.start_clock(sla, st.index, cal, at, pausing)
-            if category == "closed":
+
+def _sla_cal(c: Tables, state: SlaState, attrs: Mapping[str, Any]) -> BusinessCalendar:
+    return _calendar(c, c.slas[state.index].calendar, attrs)
+
+
+def _new_slas(
+    c: Tables, at: datetime, status: str, attrs: Mapping[str, Any]
+) -> tuple[SlaState, ...]:
+    out: list[SlaState] = []
+    seen: set[str] = set()
+    category = c.categories[status]
+    for index, sla in enumerate(c.slas):
+        if sla.name in seen or not sla.matches(attrs):
+            continue
+        seen.add(sla.name)
+        if sla.start_on is not None:
+            out.append(_sla.unstarted(sla, index))
+            continue
+        cal = _calendar(c, sla.calendar, attrs)
+        paused = category in c.pausing[index]
+        state = _sla.start_clock(sla, index, cal, at, paused)
+        if category == "closed":
+            state = _sla.stop(sla, cal, state, at)
+        out.append(state)
+    return tuple(out)
+
+
+def _move_slas(
+    c: Tables, ticket: Ticket, event: str, at: datetime, status: str
+) -> tuple[SlaState, ...]:
+    if not ticket.slas:
+        return ()
+    category = c.categories[status]
+    out: list[SlaState] = []
+    for st in ticket.slas:
+        sla = c.slas[st.index]
+        cal = _sla_cal(c, st, ticket.attrs)
+        pausing = category in c.pausing[st.index]
+        if not st.started:
+            if event == sla.start_on:
+                st = _sla.start_clock(sla, st.index, cal, at, pausing)
+        else:
+            if event in sla.stop_on:
                 st = _sla.stop(sla, cal, st, at)
-            elif pausing:
-                st = _sla.pause(sla, cal, st, at)
-            else:
-                st = _sla.resume(sla, cal, st, at)
-            out.append(st)
-        return tuple(out)
+            if event in sla.restart_on and (st.stopped or st.breached):
+                st = _sla.start_clock(sla, st.index, cal, at, pausing)
+        if category == "closed":
+            st = _sla.stop(sla, cal, st, at)
+        elif pausing:
+            st = _sla.pause(sla, cal, st, at)
+        else:
+            st = _sla.resume(sla, cal, st, at)
+        out.append(st)
+    return tuple(out)
 
 
 def _sla_items(slas: tuple[SlaState, ...]) -> list[Due]:
@@ -452,7 +459,7 @@ def _fire_timer(run: _Run, ticket: Ticket, item: Due, rest: tuple[Due, ...]) -> 
                 continue
         if t.target is None and not t.restarts_timers:
             ticket = _with_agenda(run, ticket, rest)
-        return _perform(run, ticket, t, at, SYSTEM, None, ctx)
+        return _perform(run.c, run.steps, run.effects, ticket, t, at, SYSTEM, None, ctx)
     # every candidate's guard said no: the timer is spent until the status is re-entered
     return _evolve(run, _with_agenda(run, ticket, rest), at)
 
@@ -474,6 +481,7 @@ def _with_agenda(run: _Run, ticket: Ticket, agenda: tuple[Due, ...]) -> Ticket:
         agenda,
         ticket.slas,
         run.c,
+        ticket._utc,
     )
 
 
@@ -497,16 +505,22 @@ def _evolve(run: _Run, ticket: Ticket, at: datetime) -> Ticket:
 
 
 def _perform(
-    run: _Run,
+    c: Tables,
+    steps: list[Step],
+    effects: list[Effect],
     ticket: Ticket,
     t: Transition,
     at: datetime,
     actor: str | None,
     data: Mapping[str, Any] | None,
     ctx: Context | None,
+    at_utc: datetime | None = None,
 ) -> Ticket:
-    """Make transition ``t`` at ``at``; ``ctx`` is built here if a callable needs it."""
-    c = run.c
+    """Make transition ``t`` at ``at`` (``at_utc`` when known).
+
+    ``ctx`` is the Context a guard saw, or None: it is built here only if a
+    ``sub_status`` callable needs one.
+    """
     source = ticket.status
     target = t.target
     entering = target is not None
@@ -531,9 +545,9 @@ def _perform(
             )
     assert sub is None or isinstance(sub, str)
     restart = entering or t.restarts_timers
-    slas = run.move_slas(ticket, t.event, at, status) if ticket.slas else ()
+    slas = _move_slas(c, ticket, t.event, at, status) if ticket.slas else ()
     if restart:
-        timers = run.timer_items(status, at, ticket.attrs) if c.timers_by_status[status] else []
+        timers = _timer_items(c, status, at, ticket.attrs) if c.timers_by_status[status] else []
     else:
         timers = [d for d in ticket.agenda if d.kind != "sla_breach"]
     if slas:
@@ -552,8 +566,9 @@ def _perform(
         _agenda(timers) if timers else (),
         slas,
         c,
+        at_utc,
     )
-    run.steps.append(make_step(t.event, source, status, at, actor))
+    steps.append(make_step(t.event, source, status, at, actor))
     for tpl in t.effects:
         name = tpl.name if tpl.name is not None else t.event
         if tpl.kind == "follow_up":
@@ -562,7 +577,7 @@ def _perform(
             payload: dict[str, Any] = {**(tpl.data or {}), "ticket": child, "parent": ticket.id}
         else:
             payload = dict(tpl.data) if tpl.data else {}
-        run.effects.append(make_effect(tpl.kind, name, at, payload or None))
+        effects.append(make_effect(tpl.kind, name, at, payload or None))
     return new
 
 
@@ -625,8 +640,8 @@ def start(
     frozen = freeze_attrs(attrs)
     run = _Run(c)
     status = c.initial
-    slas = run.new_slas(at, status, frozen)
-    agenda = _agenda([*run.timer_items(status, at, frozen), *_sla_items(slas)])
+    slas = _new_slas(c, at, status, frozen)
+    agenda = _agenda([*_timer_items(c, status, at, frozen), *_sla_items(slas)])
     ticket = make_ticket(id, c.name, status, None, 1, at, at, at, at, frozen, agenda, slas, c)
     run.steps.append(make_step("start", None, status, at, None))
     return run.outcome(ticket)
@@ -660,20 +675,51 @@ def apply(
     if max_steps is not MAX_STEPS:
         max_steps = _check_max_steps(max_steps)
     at_utc = at if at.tzinfo is UTC else at.astimezone(UTC)
-    updated = ticket.updated_at
-    if at_utc < (updated if updated.tzinfo is UTC else updated.astimezone(UTC)):
+    updated = ticket._utc
+    if updated is None:
+        updated = ticket.updated_at.astimezone(UTC)
+    if at_utc < updated:
         raise OutOfOrderError(at, ticket.updated_at)
-    run = _Run(c)
     agenda = ticket.agenda
-    current = _catch_up(run, ticket, at, max_steps) if agenda and agenda[0].at <= at_utc else ticket
+    if agenda and agenda[0].at <= at_utc:
+        run = _Run(c)
+        current = _catch_up(run, ticket, at, max_steps)
+        steps, effects = run.steps, run.effects
+    else:
+        current, steps, effects = ticket, [], []
     t, ctx = _select(c, current, event, at, actor, data)
-    return run.outcome(_perform(run, current, t, at, actor, data, ctx))
+    new = _perform(c, steps, effects, current, t, at, actor, data, ctx, at_utc)
+    return make_outcome(new, tuple(steps), tuple(effects) if effects else _NO_EFFECTS)
+
+
+# the last ``now`` given to advance() and that instant in UTC
+_LAST_NOW: tuple[datetime | None, datetime] = (None, MIN_INSTANT)
 
 
 def advance(c: Tables, ticket: Ticket, now: datetime, max_steps: int = MAX_STEPS) -> Outcome:
-    ticket = _check_ticket(c, ticket)
-    check_aware(now, "now")
-    max_steps = _check_max_steps(max_steps)
+    if type(ticket) is not Ticket or ticket._checked is not c:
+        ticket = _check_ticket(c, ticket)
+    if not (
+        type(now) is datetime
+        and type(now.tzinfo) in _SAFE_TZ
+        and _FIRST_YEAR < now.year < _LAST_YEAR
+    ):
+        check_aware(now, "now")
+    if max_steps is not MAX_STEPS:
+        max_steps = _check_max_steps(max_steps)
+    agenda = ticket.agenda
+    if not agenda:
+        return make_outcome(ticket, (), _NO_EFFECTS)
+    # a sweep passes one ``now`` for every ticket: convert it to UTC once
+    global _LAST_NOW
+    last = _LAST_NOW
+    if last[0] is now:
+        limit = last[1]
+    else:
+        limit = now if now.tzinfo is UTC else now.astimezone(UTC)
+        _LAST_NOW = (now, limit)
+    if agenda[0].at > limit:  # nothing due (instants of different zones compare in UTC)
+        return make_outcome(ticket, (), _NO_EFFECTS)
     run = _Run(c)
     return run.outcome(_catch_up(run, ticket, now, max_steps))
 
@@ -715,7 +761,7 @@ def sla_clocks(
     run = _Run(c)
     ticket = _catch_up(run, ticket, now, max_steps)
     return tuple(
-        _sla.clock(c.slas[st.index], run.sla_cal(st, ticket.attrs), st, now)
+        _sla.clock(c.slas[st.index], _sla_cal(c, st, ticket.attrs), st, now)
         for st in ticket.slas
         if st.started
     )
