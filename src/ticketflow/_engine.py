@@ -132,10 +132,9 @@ class _Run:
 
 def _timer_items(c: Tables, status: str, at: datetime, attrs: Mapping[str, Any]) -> list[Due]:
     items: list[Due] = []
-    c = c
     for i in c.timers_by_status[status]:
         tm = c.timers[i]
-        cal = _calendar(c, tm.calendar, attrs)
+        cal = c.timer_calendars[i] or _calendar(c, tm.calendar, attrs)
         deadline = _sla.cal_add(cal, at, tm.after)
         if deadline.year >= _LAST_YEAR:  # a deadline past the range could not be stored
             check_aware(deadline, f"the deadline of timer {tm.event!r}")
@@ -156,7 +155,8 @@ def _timer_items(c: Tables, status: str, at: datetime, attrs: Mapping[str, Any])
 
 
 def _sla_cal(c: Tables, state: SlaState, attrs: Mapping[str, Any]) -> BusinessCalendar:
-    return _calendar(c, c.slas[state.index].calendar, attrs)
+    i = state.index
+    return c.sla_calendars[i] or _calendar(c, c.slas[i].calendar, attrs)
 
 
 def _new_slas(
@@ -172,7 +172,7 @@ def _new_slas(
         if sla.start_on is not None:
             out.append(_sla.unstarted(sla, index))
             continue
-        cal = _calendar(c, sla.calendar, attrs)
+        cal = c.sla_calendars[index] or _calendar(c, sla.calendar, attrs)
         paused = category in c.pausing[index]
         state = _sla.start_clock(sla, index, cal, at, paused)
         if category == "closed":
@@ -189,9 +189,10 @@ def _move_slas(
     category = c.categories[status]
     out: list[SlaState] = []
     for st in ticket.slas:
-        sla = c.slas[st.index]
-        cal = _sla_cal(c, st, ticket.attrs)
-        pausing = category in c.pausing[st.index]
+        i = st.index
+        sla = c.slas[i]
+        cal = c.sla_calendars[i] or _calendar(c, sla.calendar, ticket.attrs)
+        pausing = category in c.pausing[i]
         if not st.started:
             if event == sla.start_on:
                 st = _sla.start_clock(sla, st.index, cal, at, pausing)
@@ -211,17 +212,16 @@ def _move_slas(
 
 
 def _sla_items(slas: tuple[SlaState, ...]) -> list[Due]:
-    for st in slas:
-        if st.due_at is not None and st.due_at.year >= _LAST_YEAR:
-            check_aware(st.due_at, f"the due_at of SLA {st.name!r}")
-    return [
-        make_due(st.due_at, "sla_breach", st.name, slot)
-        for slot, st in enumerate(slas)
-        if st.due_at is not None
-        and st.running_since is not None
-        and not st.breached
-        and not st.stopped
-    ]
+    items: list[Due] = []
+    for slot, st in enumerate(slas):
+        due = st.due_at
+        if due is None:
+            continue
+        if due.year >= _LAST_YEAR:
+            check_aware(due, f"the due_at of SLA {st.name!r}")
+        if st.running_since is not None and not st.breached and not st.stopped:
+            items.append(make_due(due, "sla_breach", st.name, slot))
+    return items
 
 
 def _sort_key(d: Due) -> tuple[datetime, int, int, int]:
