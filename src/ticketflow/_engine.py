@@ -525,7 +525,7 @@ def _perform(
     target = t.target
     entering = target is not None
     status = target if target is not None else source
-    sub: object
+    sub: str | None
     sub_status = t.sub_status
     if sub_status is None:
         sub = None if entering else ticket.sub_status
@@ -534,16 +534,16 @@ def _perform(
     else:
         if ctx is None:
             ctx = make_context(t.event, at, actor, data)
-        sub = sub_status(ticket, ctx)
-        if sub is not None and not isinstance(sub, str):
+        chosen: object = sub_status(ticket, ctx)
+        if chosen is not None and not isinstance(chosen, str):
             raise WorkflowError(
                 [
                     f"transition {t.event!r} from {source!r}: its sub_status callable "
-                    f"returned {_short(sub)}, not a string or None"
+                    f"returned {_short(chosen)}, not a string or None"
                 ],
                 c.name,
             )
-    assert sub is None or isinstance(sub, str)
+        sub = chosen
     restart = entering or t.restarts_timers
     slas = _move_slas(c, ticket, t.event, at, status) if ticket.slas else ()
     if restart:
