@@ -333,9 +333,20 @@ def unstarted(sla: SLA, index: int) -> SlaState:
 
 def elapsed_at(sla: SLA, cal: BusinessCalendar, state: SlaState, now: datetime) -> timedelta:
     """Counted time of ``state`` as of ``now``."""
-    if state.running_since is None or now.astimezone(UTC) <= state.running_since.astimezone(UTC):
+    since = state.running_since
+    if since is None:
         return state.elapsed
-    return state.elapsed + measure(sla, cal, state.running_since, now)
+    # what is counted from ``since`` to ``now`` is negative or zero unless ``now`` is later,
+    # so its sign answers the order without converting both instants to UTC
+    try:
+        counted = measure(sla, cal, since, now)
+    except DurationError:  # too far apart to count: decide by the order, as below
+        counted = None
+    if counted is not None:
+        return state.elapsed + counted if counted > _ZERO else state.elapsed
+    if now.astimezone(UTC) <= since.astimezone(UTC):
+        return state.elapsed
+    return state.elapsed + measure(sla, cal, since, now)
 
 
 def _halt(
