@@ -29,8 +29,9 @@ Rules of operation:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from . import _sla
 from ._calendar import ALWAYS_OPEN, BusinessCalendar
@@ -49,7 +50,7 @@ from ._errors import (
     TransitionError,
     WorkflowError,
 )
-from ._limits import MAX_INSTANT, MAX_STEPS
+from ._limits import MAX_INSTANT, MAX_STEPS, MIN_INSTANT
 from ._tables import Tables
 from ._ticket import (
     Context,
@@ -63,15 +64,32 @@ from ._ticket import (
     check_aware,
     check_snapshot,
     freeze_attrs,
+    make_context,
+    make_due,
+    make_effect,
+    make_outcome,
+    make_step,
+    make_ticket,
 )
 
 SYSTEM = "system"
 # instants from this year on may lie past MAX_INSTANT: check them exactly
 _LAST_YEAR = MAX_INSTANT.year - 1
+# instants of a plain datetime in one of these zones, in a year strictly between these,
+# are in the supported range whatever their offset (see check_aware)
+_FIRST_YEAR = MIN_INSTANT.year
+_SAFE_TZ = (ZoneInfo, timezone)
+_NO_EFFECTS: tuple[Effect, ...] = ()
 
 
 def _utc(at: datetime) -> datetime:
     return at.astimezone(UTC)
+
+
+# a calendar callable's choice for one attrs value (tickets share theirs from snapshot to
+# snapshot): (id(spec), id(attrs)) -> (spec, attrs, calendar), checked by identity on a hit
+_CHOICES: dict[tuple[int, int], tuple[object, object, BusinessCalendar]] = {}
+_CHOICES_SIZE = 4096
 
 
 def _calendar(c: Tables, spec: object, attrs: Mapping[str, Any]) -> BusinessCalendar:
@@ -81,9 +99,16 @@ def _calendar(c: Tables, spec: object, attrs: Mapping[str, Any]) -> BusinessCale
         return ALWAYS_OPEN
     if isinstance(spec, BusinessCalendar):
         return spec
+    key = (id(spec), id(attrs))
+    hit = _CHOICES.get(key)
+    if hit is not None and hit[0] is spec and hit[1] is attrs:
+        return hit[2]
     cal = spec(attrs)  # type: ignore[operator]
     if not isinstance(cal, BusinessCalendar):
         raise CalendarError(f"calendar callable returned {cal!r}, not a BusinessCalendar")
+    if len(_CHOICES) >= _CHOICES_SIZE:
+        _CHOICES.clear()
+    _CHOICES[key] = (spec, attrs, cal)
     return cal
 
 
@@ -98,97 +123,105 @@ class _Run:
         self.effects: list[Effect] = []
 
     def outcome(self, ticket: Ticket) -> Outcome:
-        return Outcome(ticket, tuple(self.steps), tuple(self.effects))
+        effects = self.effects
+        return make_outcome(ticket, tuple(self.steps), tuple(effects) if effects else _NO_EFFECTS)
 
-    # --- arming timers and SLA clocks ------------------------------------------------------
 
-    def timer_items(self, status: str, at: datetime, attrs: Mapping[str, Any]) -> list[Due]:
-        items: list[Due] = []
-        c = self.c
-        for i in c.timers_by_status[status]:
-            tm = c.timers[i]
-            cal = _calendar(c, tm.calendar, attrs)
-            deadline = cal.add(at, tm.after)
-            if deadline.year >= _LAST_YEAR:  # a deadline past the range could not be stored
-                check_aware(deadline, f"the deadline of timer {tm.event!r}")
-            items.append(Due(deadline, "timer", tm.event, i))
-            if not (tm.reminders or tm.remind_before):
-                continue
-            start, end = _utc(at), _utc(deadline)
-            for j, r in enumerate(tm.reminders):
-                when = cal.add(at, r)
-                if start < _utc(when) < end:
-                    items.append(Due(when, "reminder", tm.event, i, j))
-            base = len(tm.reminders)
-            for k, b in enumerate(tm.remind_before):
-                when = cal.subtract(deadline, b)
-                if start < _utc(when) < end:
-                    items.append(Due(when, "reminder", tm.event, i, base + k))
-        return items
+# --- arming timers and SLA clocks ------------------------------------------------------
 
-    def sla_cal(self, state: SlaState, attrs: Mapping[str, Any]) -> BusinessCalendar:
-        return _calendar(self.c, self.c.slas[state.index].calendar, attrs)
 
-    def new_slas(self, at: datetime, status: str, attrs: Mapping[str, Any]) -> tuple[SlaState, ...]:
-        out: list[SlaState] = []
-        seen: set[str] = set()
-        category = self.c.categories[status]
-        for index, sla in enumerate(self.c.slas):
-            if sla.name in seen or not sla.matches(attrs):
-                continue
-            seen.add(sla.name)
-            if sla.start_on is not None:
-                out.append(_sla.unstarted(sla, index))
-                continue
-            cal = _calendar(self.c, sla.calendar, attrs)
-            paused = category in self.c.pausing[index]
-            state = _sla.start_clock(sla, index, cal, at, paused)
-            if category == "closed":
-                state = _sla.stop(sla, cal, state, at)
-            out.append(state)
-        return tuple(out)
+def _timer_items(c: Tables, status: str, at: datetime, attrs: Mapping[str, Any]) -> list[Due]:
+    items: list[Due] = []
+    for i in c.timers_by_status[status]:
+        tm = c.timers[i]
+        cal = c.timer_calendars[i] or _calendar(c, tm.calendar, attrs)
+        deadline = _sla.cal_add(cal, at, tm.after)
+        if deadline.year >= _LAST_YEAR:  # a deadline past the range could not be stored
+            check_aware(deadline, f"the deadline of timer {tm.event!r}")
+        items.append(make_due(deadline, "timer", tm.event, i))
+        if not (tm.reminders or tm.remind_before):
+            continue
+        start, end = _utc(at), _utc(deadline)
+        for j, r in enumerate(tm.reminders):
+            when = _sla.cal_add(cal, at, r)
+            if start < _utc(when) < end:
+                items.append(make_due(when, "reminder", tm.event, i, j))
+        base = len(tm.reminders)
+        for k, b in enumerate(tm.remind_before):
+            when = _sla.cal_subtract(cal, deadline, b)
+            if start < _utc(when) < end:
+                items.append(make_due(when, "reminder", tm.event, i, base + k))
+    return items
 
-    def move_slas(
-        self, ticket: Ticket, event: str, at: datetime, status: str
-    ) -> tuple[SlaState, ...]:
-        if not ticket.slas:
-            return ()
-        category = self.c.categories[status]
-        out: list[SlaState] = []
-        for st in ticket.slas:
-            sla = self.c.slas[st.index]
-            cal = self.sla_cal(st, ticket.attrs)
-            pausing = category in self.c.pausing[st.index]
-            if not st.started:
-                if event == sla.start_on:
-                    st = _sla.start_clock(sla, st.index, cal, at, pausing)
-            else:
-                if event in sla.stop_on:
-                    st = _sla.stop(sla, cal, st, at)
-                if event in sla.restart_on and (st.stopped or st.breached):
-                    st = _sla.start_clock(sla, st.index, cal, at, pausing)
-            if category == "closed":
+
+def _sla_cal(c: Tables, state: SlaState, attrs: Mapping[str, Any]) -> BusinessCalendar:
+    i = state.index
+    return c.sla_calendars[i] or _calendar(c, c.slas[i].calendar, attrs)
+
+
+def _new_slas(
+    c: Tables, at: datetime, status: str, attrs: Mapping[str, Any]
+) -> tuple[SlaState, ...]:
+    out: list[SlaState] = []
+    seen: set[str] = set()
+    category = c.categories[status]
+    for index, sla in enumerate(c.slas):
+        if sla.name in seen or not sla.matches(attrs):
+            continue
+        seen.add(sla.name)
+        if sla.start_on is not None:
+            out.append(_sla.unstarted(sla, index))
+            continue
+        cal = c.sla_calendars[index] or _calendar(c, sla.calendar, attrs)
+        paused = category in c.pausing[index]
+        state = _sla.start_clock(sla, index, cal, at, paused)
+        if category == "closed":
+            state = _sla.stop(sla, cal, state, at)
+        out.append(state)
+    return tuple(out)
+
+
+def _move_slas(
+    c: Tables, ticket: Ticket, event: str, at: datetime, status: str
+) -> tuple[SlaState, ...]:
+    if not ticket.slas:
+        return ()
+    category = c.categories[status]
+    out: list[SlaState] = []
+    for st in ticket.slas:
+        i = st.index
+        sla = c.slas[i]
+        cal = c.sla_calendars[i] or _calendar(c, sla.calendar, ticket.attrs)
+        pausing = category in c.pausing[i]
+        if not st.started:
+            if event == sla.start_on:
+                st = _sla.start_clock(sla, st.index, cal, at, pausing)
+        else:
+            if event in sla.stop_on:
                 st = _sla.stop(sla, cal, st, at)
-            elif pausing:
-                st = _sla.pause(sla, cal, st, at)
-            else:
-                st = _sla.resume(sla, cal, st, at)
-            out.append(st)
-        return tuple(out)
+            if event in sla.restart_on and (st.stopped or st.breached):
+                st = _sla.start_clock(sla, st.index, cal, at, pausing)
+        if category == "closed":
+            st = _sla.stop(sla, cal, st, at)
+        elif pausing:
+            st = _sla.pause(sla, cal, st, at)
+        else:
+            st = _sla.resume(sla, cal, st, at)
+        out.append(st)
+    return tuple(out)
 
 
 def _sla_items(slas: tuple[SlaState, ...]) -> list[Due]:
-    for st in slas:
-        if st.due_at is not None and st.due_at.year >= _LAST_YEAR:
-            check_aware(st.due_at, f"the due_at of SLA {st.name!r}")
-    return [
-        Due(st.due_at, "sla_breach", st.name, slot)
-        for slot, st in enumerate(slas)
-        if st.due_at is not None
-        and st.running_since is not None
-        and not st.breached
-        and not st.stopped
-    ]
+    items: list[Due] = []
+    for slot, st in enumerate(slas):
+        due = st.due_at
+        if due is None:
+            continue
+        if due.year >= _LAST_YEAR:
+            check_aware(due, f"the due_at of SLA {st.name!r}")
+        if st.running_since is not None and not st.breached and not st.stopped:
+            items.append(make_due(due, "sla_breach", st.name, slot))
+    return items
 
 
 def _sort_key(d: Due) -> tuple[datetime, int, int, int]:
@@ -360,7 +393,7 @@ def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticke
                 if deadlines is None:
                     deadlines = {d.index: d.at for d in agenda if d.kind == "timer"}
                 run.effects.append(
-                    Effect(
+                    make_effect(
                         "reminder",
                         item.name,
                         item.at,
@@ -371,7 +404,9 @@ def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticke
                 state = _sla.breach(slas[item.index])
                 slas = (*slas[: item.index], state, *slas[item.index + 1 :])
                 target = run.c.slas[state.index].target
-                run.effects.append(Effect("sla_breach", item.name, item.at, {"target": target}))
+                run.effects.append(
+                    make_effect("sla_breach", item.name, item.at, {"target": target})
+                )
             version += 1
             updated = item.at
         if timer is not None and pos == 1:
@@ -379,21 +414,19 @@ def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticke
             ticket = _fire_timer(run, ticket, timer, agenda[1:])
         else:
             if pos:
-                ticket = _mark(
-                    Ticket(
-                        ticket.id,
-                        ticket.workflow,
-                        ticket.status,
-                        ticket.sub_status,
-                        version,
-                        ticket.created_at,
-                        updated,
-                        ticket.status_since,
-                        ticket.timers_since,
-                        ticket.attrs,
-                        agenda[pos:],
-                        slas,
-                    ),
+                ticket = make_ticket(
+                    ticket.id,
+                    ticket.workflow,
+                    ticket.status,
+                    ticket.sub_status,
+                    version,
+                    ticket.created_at,
+                    updated,
+                    ticket.status_since,
+                    ticket.timers_since,
+                    ticket.attrs,
+                    agenda[pos:],
+                    slas,
                     c,
                 )
             if stop:
@@ -414,17 +447,19 @@ def _fire_timer(run: _Run, ticket: Ticket, item: Due, rest: tuple[Due, ...]) -> 
     guard is to see it or the transition keeps the agenda.
     """
     at = item.at
-    ctx = Context(item.name, at, SYSTEM, None)
+    ctx: Context | None = None
     for t in run.c.table[ticket.status].get(item.name, ()):
         if not t.permits(SYSTEM):
             continue
         if t.guard is not None:
             ticket = _with_agenda(run, ticket, rest)
+            if ctx is None:
+                ctx = make_context(item.name, at, SYSTEM, None)
             if not t.guard(ticket, ctx):
                 continue
         if t.target is None and not t.restarts_timers:
             ticket = _with_agenda(run, ticket, rest)
-        return _perform(run, ticket, t, ctx)
+        return _perform(run.c, run.steps, run.effects, ticket, t, at, SYSTEM, None, ctx)
     # every candidate's guard said no: the timer is spent until the status is re-entered
     return _evolve(run, _with_agenda(run, ticket, rest), at)
 
@@ -432,79 +467,92 @@ def _fire_timer(run: _Run, ticket: Ticket, item: Due, rest: tuple[Due, ...]) -> 
 def _with_agenda(run: _Run, ticket: Ticket, agenda: tuple[Due, ...]) -> Ticket:
     if ticket.agenda is agenda:
         return ticket
-    return _mark(
-        Ticket(
-            ticket.id,
-            ticket.workflow,
-            ticket.status,
-            ticket.sub_status,
-            ticket.version,
-            ticket.created_at,
-            ticket.updated_at,
-            ticket.status_since,
-            ticket.timers_since,
-            ticket.attrs,
-            agenda,
-            ticket.slas,
-        ),
+    return make_ticket(
+        ticket.id,
+        ticket.workflow,
+        ticket.status,
+        ticket.sub_status,
+        ticket.version,
+        ticket.created_at,
+        ticket.updated_at,
+        ticket.status_since,
+        ticket.timers_since,
+        ticket.attrs,
+        agenda,
+        ticket.slas,
         run.c,
+        ticket._utc,
     )
 
 
 def _evolve(run: _Run, ticket: Ticket, at: datetime) -> Ticket:
     """Record a change that moves nothing (a spent timer): one more version at ``at``."""
-    return _mark(
-        Ticket(
-            ticket.id,
-            ticket.workflow,
-            ticket.status,
-            ticket.sub_status,
-            ticket.version + 1,
-            ticket.created_at,
-            at,
-            ticket.status_since,
-            ticket.timers_since,
-            ticket.attrs,
-            ticket.agenda,
-            ticket.slas,
-        ),
+    return make_ticket(
+        ticket.id,
+        ticket.workflow,
+        ticket.status,
+        ticket.sub_status,
+        ticket.version + 1,
+        ticket.created_at,
+        at,
+        ticket.status_since,
+        ticket.timers_since,
+        ticket.attrs,
+        ticket.agenda,
+        ticket.slas,
         run.c,
     )
 
 
-def _perform(run: _Run, ticket: Ticket, t: Transition, ctx: Context) -> Ticket:
-    at = ctx.at
-    assert at is not None
+def _perform(
+    c: Tables,
+    steps: list[Step],
+    effects: list[Effect],
+    ticket: Ticket,
+    t: Transition,
+    at: datetime,
+    actor: str | None,
+    data: Mapping[str, Any] | None,
+    ctx: Context | None,
+    at_utc: datetime | None = None,
+) -> Ticket:
+    """Make transition ``t`` at ``at`` (``at_utc`` when known).
+
+    ``ctx`` is the Context a guard saw, or None: it is built here only if a
+    ``sub_status`` callable needs one.
+    """
     source = ticket.status
-    entering = t.target is not None
-    status = t.target if t.target is not None else source
-    sub: object
-    if t.sub_status is not None:
-        if isinstance(t.sub_status, str):
-            sub = t.sub_status
-        else:
-            sub = t.sub_status(ticket, ctx)
-            if sub is not None and not isinstance(sub, str):
-                raise WorkflowError(
-                    [
-                        f"transition {t.event!r} from {source!r}: its sub_status callable "
-                        f"returned {_short(sub)}, not a string or None"
-                    ],
-                    run.c.name,
-                )
-    else:
+    target = t.target
+    entering = target is not None
+    status = target if target is not None else source
+    sub: str | None
+    sub_status = t.sub_status
+    if sub_status is None:
         sub = None if entering else ticket.sub_status
-    assert sub is None or isinstance(sub, str)
+    elif isinstance(sub_status, str):
+        sub = sub_status
+    else:
+        if ctx is None:
+            ctx = make_context(t.event, at, actor, data)
+        chosen: object = sub_status(ticket, ctx)
+        if chosen is not None and not isinstance(chosen, str):
+            raise WorkflowError(
+                [
+                    f"transition {t.event!r} from {source!r}: its sub_status callable "
+                    f"returned {_short(chosen)}, not a string or None"
+                ],
+                c.name,
+            )
+        sub = chosen
     restart = entering or t.restarts_timers
-    slas = run.move_slas(ticket, t.event, at, status) if ticket.slas else ()
+    slas = _move_slas(c, ticket, t.event, at, status) if ticket.slas else ()
     if restart:
-        timers = run.timer_items(status, at, ticket.attrs) if run.c.timers_by_status[status] else []
+        timers = _timer_items(c, status, at, ticket.attrs) if c.timers_by_status[status] else []
     else:
         timers = [d for d in ticket.agenda if d.kind != "sla_breach"]
     if slas:
         timers.extend(_sla_items(slas))
-    # positional: the field order of Ticket (faster than keywords on this hot path)
-    new = Ticket(
+    new = make_ticket(
         ticket.id,
         ticket.workflow,
         status,
@@ -515,43 +563,60 @@ def _perform(run: _Run, ticket: Ticket, t: Transition, ctx: Context) -> Ticket:
         at if entering else ticket.status_since,
         at if restart else ticket.timers_since,
         ticket.attrs,
-        _agenda(timers),
+        _agenda(timers) if timers else (),
         slas,
+        c,
+        at_utc,
     )
-    object.__setattr__(new, "_checked", run.c)
-    run.steps.append(Step(t.event, source, status, at, ctx.actor))
+    steps.append(make_step(t.event, source, status, at, actor))
     for tpl in t.effects:
         name = tpl.name if tpl.name is not None else t.event
         if tpl.kind == "follow_up":
             attrs = {**ticket.attrs, "follow_up_of": ticket.id}
-            child = start(run.c, at, None, attrs).ticket
-            data: dict[str, Any] = {**(tpl.data or {}), "ticket": child, "parent": ticket.id}
+            child = start(c, at, None, attrs).ticket
+            payload: dict[str, Any] = {**(tpl.data or {}), "ticket": child, "parent": ticket.id}
         else:
-            data = dict(tpl.data) if tpl.data else {}
-        run.effects.append(Effect(tpl.kind, name, at, data or None))
+            payload = dict(tpl.data) if tpl.data else {}
+        effects.append(make_effect(tpl.kind, name, at, payload or None))
     return new
 
 
-def _select(c: Tables, ticket: Ticket, event: str, ctx: Context) -> Transition:
+def _select(
+    c: Tables,
+    ticket: Ticket,
+    event: str,
+    at: datetime,
+    actor: str | None,
+    data: Mapping[str, Any] | None,
+) -> tuple[Transition, Context | None]:
+    """The transition ``event`` makes, and the Context built for a guard (or None)."""
     cands = c.table[ticket.status].get(event)
     if not cands:
         raise TransitionError(ticket.status, event, tuple(sorted(c.table[ticket.status])))
-    actor = ctx.actor
+    ctx: Context | None = None
     if len(cands) == 1:
         t = cands[0]
-        if (t.roles is None or actor in t.roles) and (t.guard is None or t.guard(ticket, ctx)):
-            return t
+        if t.roles is None or actor in t.roles:
+            if t.guard is None:
+                return t, None
+            ctx = make_context(event, at, actor, data)
+            if t.guard(ticket, ctx):
+                return t, ctx
     permitted = [t for t in cands if t.roles is None or actor in t.roles]
     if not permitted:
         roles: set[str] = set()
         for t in cands:
             roles |= t.roles or set()
         raise NotPermitted(
-            ticket.status, event, ctx.actor, roles, tuple(sorted(c.table[ticket.status]))
+            ticket.status, event, actor, roles, tuple(sorted(c.table[ticket.status]))
         )
     for t in permitted:
-        if t.guard is None or t.guard(ticket, ctx):
-            return t
+        if t.guard is None:
+            return t, ctx
+        if ctx is None:
+            ctx = make_context(event, at, actor, data)
+        if t.guard(ticket, ctx):
+            return t, ctx
     raise GuardRejected(
         ticket.status,
         event,
@@ -575,24 +640,11 @@ def start(
     frozen = freeze_attrs(attrs)
     run = _Run(c)
     status = c.initial
-    slas = run.new_slas(at, status, frozen)
-    agenda = _agenda([*run.timer_items(status, at, frozen), *_sla_items(slas)])
-    ticket = Ticket(
-        id=id,
-        workflow=c.name,
-        status=status,
-        sub_status=None,
-        version=1,
-        created_at=at,
-        updated_at=at,
-        status_since=at,
-        timers_since=at,
-        attrs=frozen,
-        agenda=agenda,
-        slas=slas,
-    )
-    run.steps.append(Step("start", None, status, at, None))
-    return run.outcome(_mark(ticket, c))
+    slas = _new_slas(c, at, status, frozen)
+    agenda = _agenda([*_timer_items(c, status, at, frozen), *_sla_items(slas)])
+    ticket = make_ticket(id, c.name, status, None, 1, at, at, at, at, frozen, agenda, slas, c)
+    run.steps.append(make_step("start", None, status, at, None))
+    return run.outcome(ticket)
 
 
 def apply(
@@ -604,33 +656,70 @@ def apply(
     data: Mapping[str, Any] | None,
     max_steps: int = MAX_STEPS,
 ) -> Outcome:
-    ticket = _check_ticket(c, ticket)
-    if not isinstance(event, str):
+    if type(ticket) is not Ticket or ticket._checked is not c:
+        ticket = _check_ticket(c, ticket)
+    if type(event) is not str and not isinstance(event, str):
         raise TransitionError(
             ticket.status, _short(event), (), f"event must be a string, got {_short(event)}"
         )
-    check_aware(at, "at")
-    _check_actor(ticket, event, actor)
+    if not (
+        type(at) is datetime and type(at.tzinfo) in _SAFE_TZ and _FIRST_YEAR < at.year < _LAST_YEAR
+    ):
+        check_aware(at, "at")
+    if actor is not None and type(actor) is not str:
+        _check_actor(ticket, event, actor)
     if data is not None and not isinstance(data, Mapping):
         raise EventDataError(
             ticket.status, event, f"data must be a mapping or None, got {_short(data)}"
         )
-    max_steps = _check_max_steps(max_steps)
-    at_utc = at.astimezone(UTC)
-    if at_utc < ticket.updated_at.astimezone(UTC):
+    if max_steps is not MAX_STEPS:
+        max_steps = _check_max_steps(max_steps)
+    at_utc = at if at.tzinfo is UTC else at.astimezone(UTC)
+    updated = ticket._utc
+    if updated is None:
+        updated = ticket.updated_at.astimezone(UTC)
+    if at_utc < updated:
         raise OutOfOrderError(at, ticket.updated_at)
-    run = _Run(c)
     agenda = ticket.agenda
-    current = _catch_up(run, ticket, at, max_steps) if agenda and agenda[0].at <= at_utc else ticket
-    ctx = Context(event, at, actor, data)
-    t = _select(c, current, event, ctx)
-    return run.outcome(_perform(run, current, t, ctx))
+    if agenda and agenda[0].at <= at_utc:
+        run = _Run(c)
+        current = _catch_up(run, ticket, at, max_steps)
+        steps, effects = run.steps, run.effects
+    else:
+        current, steps, effects = ticket, [], []
+    t, ctx = _select(c, current, event, at, actor, data)
+    new = _perform(c, steps, effects, current, t, at, actor, data, ctx, at_utc)
+    return make_outcome(new, tuple(steps), tuple(effects) if effects else _NO_EFFECTS)
+
+
+# the last ``now`` given to advance() and that instant in UTC
+_LAST_NOW: tuple[datetime | None, datetime] = (None, MIN_INSTANT)
 
 
 def advance(c: Tables, ticket: Ticket, now: datetime, max_steps: int = MAX_STEPS) -> Outcome:
-    ticket = _check_ticket(c, ticket)
-    check_aware(now, "now")
-    max_steps = _check_max_steps(max_steps)
+    if type(ticket) is not Ticket or ticket._checked is not c:
+        ticket = _check_ticket(c, ticket)
+    if not (
+        type(now) is datetime
+        and type(now.tzinfo) in _SAFE_TZ
+        and _FIRST_YEAR < now.year < _LAST_YEAR
+    ):
+        check_aware(now, "now")
+    if max_steps is not MAX_STEPS:
+        max_steps = _check_max_steps(max_steps)
+    agenda = ticket.agenda
+    if not agenda:
+        return make_outcome(ticket, (), _NO_EFFECTS)
+    # a sweep passes one ``now`` for every ticket: convert it to UTC once
+    global _LAST_NOW
+    last = _LAST_NOW
+    if last[0] is now:
+        limit = last[1]
+    else:
+        limit = now if now.tzinfo is UTC else now.astimezone(UTC)
+        _LAST_NOW = (now, limit)
+    if agenda[0].at > limit:  # nothing due (instants of different zones compare in UTC)
+        return make_outcome(ticket, (), _NO_EFFECTS)
     run = _Run(c)
     return run.outcome(_catch_up(run, ticket, now, max_steps))
 
@@ -651,7 +740,7 @@ def allowed(
             ticket = _catch_up(_Run(c), ticket, at, max_steps)
     out: list[str] = []
     for event, cands in c.table[ticket.status].items():
-        ctx = Context(event, at, actor, None)
+        ctx = make_context(event, at, actor, None)
         if any(t.permits(actor) and (t.guard is None or t.guard(ticket, ctx)) for t in cands):
             out.append(event)
     return tuple(sorted(out))
@@ -672,7 +761,7 @@ def sla_clocks(
     run = _Run(c)
     ticket = _catch_up(run, ticket, now, max_steps)
     return tuple(
-        _sla.clock(c.slas[st.index], run.sla_cal(st, ticket.attrs), st, now)
+        _sla.clock(c.slas[st.index], _sla_cal(c, st, ticket.attrs), st, now)
         for st in ticket.slas
         if st.started
     )
@@ -750,4 +839,4 @@ def replay(
         effects.extend(out.effects)
     if ticket is None:
         raise EventLogError("the log is empty", 0)
-    return Outcome(ticket, tuple(steps), tuple(effects))
+    return make_outcome(ticket, tuple(steps), tuple(effects))

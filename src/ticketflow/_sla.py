@@ -18,15 +18,16 @@ running or paused one alone (next-reply semantics).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from zoneinfo import ZoneInfo
 
 from attrs import field, frozen
 
 from ._checks import MAX_ITEMS, fail, items, show
 from ._durations import Duration, to_duration
 from ._errors import DurationError, WorkflowError
-from ._ticket import SlaState
+from ._ticket import SlaState, make_sla_state
 
 if TYPE_CHECKING:
     from ._calendar import BusinessCalendar
@@ -208,13 +209,88 @@ class SlaClock:
     due_at: datetime | None
 
 
+# --- memoized calendar arithmetic --------------------------------------------------------
+#
+# Calendars are immutable and their answers depend only on their arguments, so the engine
+# keeps the last few thousand answers: a ticket re-entering a status, a clock resuming at
+# the same instant, many tickets arming the same timer at the same moment. Keys hold the
+# calendar (hashed by identity) and each instant with its tzinfo and fold, so two keys are
+# equal only for the same instants in the same zones; a duration is keyed by identity and
+# checked on a hit. Errors are never stored: they are raised again on every call.
+
+_MEMO: dict[tuple[Any, ...], Any] = {}
+#: Most answers kept; the memo is emptied when it is full.
+MEMO_SIZE = 8192
+_TRUSTED_TZ = (ZoneInfo, timezone)
+
+
+def _store(key: tuple[Any, ...], value: Any) -> None:
+    if len(_MEMO) >= MEMO_SIZE:
+        _MEMO.clear()
+    _MEMO[key] = value
+
+
+def cal_add(cal: BusinessCalendar, at: datetime, duration: Duration | timedelta) -> datetime:
+    """``cal.add(at, duration)``, remembered."""
+    if type(at) is not datetime or type(at.tzinfo) not in _TRUSTED_TZ:
+        return cal.add(at, duration)
+    key = (cal, id(duration), at, at.tzinfo, at.fold)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is duration:
+        return hit[1]  # type: ignore[no-any-return]
+    result = cal.add(at, duration)
+    _store(key, (duration, result))
+    return result
+
+
+def cal_subtract(cal: BusinessCalendar, at: datetime, duration: Duration | timedelta) -> datetime:
+    """``cal.subtract(at, duration)``, remembered."""
+    if type(at) is not datetime or type(at.tzinfo) not in _TRUSTED_TZ:
+        return cal.subtract(at, duration)
+    key = (cal, "-", id(duration), at, at.tzinfo, at.fold)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is duration:
+        return hit[1]  # type: ignore[no-any-return]
+    result = cal.subtract(at, duration)
+    _store(key, (duration, result))
+    return result
+
+
+def _add_working(cal: BusinessCalendar, at: datetime, working: timedelta) -> datetime:
+    if type(working) is not timedelta or type(at) is not datetime:
+        return cal.add_working(at, working)
+    if type(at.tzinfo) not in _TRUSTED_TZ:
+        return cal.add_working(at, working)
+    key = (cal, "w", working, at, at.tzinfo, at.fold)
+    hit = _MEMO.get(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    result = cal.add_working(at, working)
+    _store(key, result)
+    return result
+
+
+def _elapsed(cal: BusinessCalendar, a: datetime, b: datetime) -> timedelta:
+    if type(a) is not datetime or type(b) is not datetime:
+        return cal.elapsed(a, b)
+    if type(a.tzinfo) not in _TRUSTED_TZ or type(b.tzinfo) not in _TRUSTED_TZ:
+        return cal.elapsed(a, b)
+    key = (cal, "e", a, a.tzinfo, a.fold, b, b.tzinfo, b.fold)
+    hit = _MEMO.get(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    result = cal.elapsed(a, b)
+    _store(key, result)
+    return result
+
+
 # --- clock arithmetic -------------------------------------------------------------------
 
 
 def measure(sla: SLA, cal: BusinessCalendar, a: datetime, b: datetime) -> timedelta:
     """Time counted by ``sla`` between ``a`` and ``b``."""
     if sla._business:
-        return cal.elapsed(a, b)
+        return _elapsed(cal, a, b)
     # in UTC: two datetimes sharing a tzinfo subtract by wall clock
     return b.astimezone(UTC) - a.astimezone(UTC)
 
@@ -222,8 +298,11 @@ def measure(sla: SLA, cal: BusinessCalendar, a: datetime, b: datetime) -> timede
 def due_from(sla: SLA, cal: BusinessCalendar, since: datetime, left: timedelta) -> datetime:
     """The instant at which ``left`` more time has been counted from ``since``."""
     if sla._business:
-        return cal.add_working(since, left)
-    return cal.add(since, left)
+        return _add_working(cal, since, left)
+    return cal_add(cal, since, left)
+
+
+_ZERO = timedelta(0)
 
 
 def state_name(state: SlaState) -> SlaStateName:
@@ -242,35 +321,47 @@ def start_clock(
 ) -> SlaState:
     """A fresh clock started at ``at`` (paused if the status pauses it)."""
     if paused:
-        return SlaState(sla.name, index)
-    return SlaState(
-        sla.name, index, running_since=at, due_at=due_from(sla, cal, at, sla.target_delta)
-    )
+        return make_sla_state(sla.name, index, _ZERO, None, None, False, False, True)
+    due = due_from(sla, cal, at, sla._delta)
+    return make_sla_state(sla.name, index, _ZERO, at, due, False, False, True)
 
 
 def unstarted(sla: SLA, index: int) -> SlaState:
     """A clock waiting for its ``start_on`` event."""
-    return SlaState(sla.name, index, started=False)
+    return make_sla_state(sla.name, index, _ZERO, None, None, False, False, False)
 
 
 def elapsed_at(sla: SLA, cal: BusinessCalendar, state: SlaState, now: datetime) -> timedelta:
     """Counted time of ``state`` as of ``now``."""
-    if state.running_since is None or now.astimezone(UTC) <= state.running_since.astimezone(UTC):
+    since = state.running_since
+    if since is None:
         return state.elapsed
-    return state.elapsed + measure(sla, cal, state.running_since, now)
+    # what is counted from ``since`` to ``now`` is negative or zero unless ``now`` is later,
+    # so its sign answers the order without converting both instants to UTC
+    try:
+        counted = measure(sla, cal, since, now)
+    except DurationError:  # too far apart to count: decide by the order, as below
+        counted = None
+    if counted is not None:
+        return state.elapsed + counted if counted > _ZERO else state.elapsed
+    if now.astimezone(UTC) <= since.astimezone(UTC):
+        return state.elapsed
+    return state.elapsed + measure(sla, cal, since, now)
 
 
 def _halt(
     sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime, *, stopped: bool
 ) -> SlaState:
     """Stop counting at ``at``, for now or (``stopped``) for good."""
-    return SlaState(
+    return make_sla_state(
         state.name,
         state.index,
-        elapsed=elapsed_at(sla, cal, state, at),
-        due_at=state.due_at if state.breached else None,
-        breached=state.breached,
-        stopped=stopped,
+        elapsed_at(sla, cal, state, at),
+        None,
+        state.due_at if state.breached else None,
+        state.breached,
+        stopped,
+        True,
     )
 
 
@@ -287,14 +378,9 @@ def resume(sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime) -> Sl
         return state
     due = state.due_at
     if not state.breached:
-        due = due_from(sla, cal, at, sla.target_delta - state.elapsed)
-    return SlaState(
-        state.name,
-        state.index,
-        elapsed=state.elapsed,
-        running_since=at,
-        due_at=due,
-        breached=state.breached,
+        due = due_from(sla, cal, at, sla._delta - state.elapsed)
+    return make_sla_state(
+        state.name, state.index, state.elapsed, at, due, state.breached, False, True
     )
 
 
@@ -307,13 +393,8 @@ def stop(sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime) -> SlaS
 
 def breach(state: SlaState) -> SlaState:
     """Record that the target was reached at ``state.due_at``."""
-    return SlaState(
-        state.name,
-        state.index,
-        elapsed=state.elapsed,
-        running_since=state.running_since,
-        due_at=state.due_at,
-        breached=True,
+    return make_sla_state(
+        state.name, state.index, state.elapsed, state.running_since, state.due_at, True, False, True
     )
 
 

@@ -421,6 +421,8 @@ class Ticket:
     slas: tuple[SlaState, ...] = ()
     # who has checked this snapshot: a workflow's token, or _CHECKED (not part of its value)
     _checked: object = field(default=None, init=False, eq=False, repr=False, hash=False)
+    # updated_at in UTC when the engine built the snapshot, else None (not part of its value)
+    _utc: datetime | None = field(default=None, init=False, eq=False, repr=False, hash=False)
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle the snapshot's fields only (the check mark stays behind)."""
@@ -431,10 +433,16 @@ class Ticket:
         for name in _FIELDS:
             object.__setattr__(self, name, state[name])
         object.__setattr__(self, "_checked", None)
+        object.__setattr__(self, "_utc", None)
 
     @property
     def next_deadline(self) -> datetime | None:
-        """The earliest pending timer, reminder or SLA breach, or None."""
+        """The earliest pending timer, reminder or SLA breach, or None.
+
+        The stored field storage can index: for a ticket of a workflow ``wf`` it
+        equals ``wf.next_deadline(ticket)``, when the ticket next needs
+        :meth:`Workflow.advance`.
+        """
         return self.agenda[0].at if self.agenda else None
 
     def to_dict(self) -> dict[str, Any]:
@@ -529,7 +537,7 @@ class Ticket:
         return ticket
 
 
-_FIELDS = tuple(a.name for a in fields(Ticket) if a.name != "_checked")
+_FIELDS = tuple(a.name for a in fields(Ticket) if a.name not in ("_checked", "_utc"))
 # set on a ticket that check_snapshot() accepted
 _CHECKED = object()
 #: The largest ``version`` a snapshot may carry (fits a signed 64-bit column).
@@ -695,11 +703,6 @@ class Outcome:
     steps: tuple[Step, ...] = ()
     effects: tuple[Effect, ...] = ()
 
-    @property
-    def next_deadline(self) -> datetime | None:
-        """When the ticket next needs :meth:`Workflow.advance`, or None."""
-        return self.ticket.next_deadline
-
 
 # --- serialisation helpers ------------------------------------------------------------
 
@@ -802,3 +805,170 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     if isinstance(kind, tuple):
         return " or ".join(k.__name__ for k in kind)
     return kind.__name__
+
+
+# --- trusted constructors -------------------------------------------------------------
+#
+# The engine builds these values from parts it has already checked (or built itself), so
+# it skips the attrs ``__init__`` (converters, defaults) and fills the slots directly. The
+# public constructors above keep checking and converting what callers pass.
+
+_new = object.__new__
+
+
+def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
+(
+    _t_id,
+    _t_workflow,
+    _t_status,
+    _t_sub,
+    _t_version,
+    _t_created,
+    _t_updated,
+    _t_status_since,
+    _t_timers_since,
+    _t_attrs,
+    _t_agenda,
+    _t_slas,
+    _t_checked,
+    _t_utc,
+) = _setters(Ticket, (*_FIELDS, "_checked", "_utc"))
+_s_event, _s_source, _s_target, _s_at, _s_actor = _setters(
+    Step, ("event", "source", "target", "at", "actor")
+)
+_e_kind, _e_name, _e_at, _e_data = _setters(Effect, ("kind", "name", "at", "data"))
+_o_ticket, _o_steps, _o_effects = _setters(Outcome, ("ticket", "steps", "effects"))
+_d_at, _d_kind, _d_name, _d_index, _d_sub = _setters(Due, ("at", "kind", "name", "index", "sub"))
+_c_event, _c_at, _c_actor, _c_data = _setters(Context, ("event", "at", "actor", "data"))
+(
+    _l_name,
+    _l_index,
+    _l_elapsed,
+    _l_running,
+    _l_due,
+    _l_breached,
+    _l_stopped,
+    _l_started,
+) = _setters(
+    SlaState,
+    ("name", "index", "elapsed", "running_since", "due_at", "breached", "stopped", "started"),
+)
+
+
+def make_ticket(
+    id: str | None,
+    workflow: str,
+    status: str,
+    sub_status: str | None,
+    version: int,
+    created_at: datetime,
+    updated_at: datetime,
+    status_since: datetime,
+    timers_since: datetime,
+    attrs: FrozenDict,
+    agenda: tuple[Due, ...],
+    slas: tuple[SlaState, ...],
+    checked: object,
+    updated_utc: datetime | None = None,
+) -> Ticket:
+    """A :class:`Ticket` from checked parts, marked as checked by ``checked``.
+
+    ``updated_utc`` is ``updated_at`` in UTC, when the caller has it at hand.
+    """
+    t: Ticket = _new(Ticket)
+    _t_id(t, id)
+    _t_workflow(t, workflow)
+    _t_status(t, status)
+    _t_sub(t, sub_status)
+    _t_version(t, version)
+    _t_created(t, created_at)
+    _t_updated(t, updated_at)
+    _t_status_since(t, status_since)
+    _t_timers_since(t, timers_since)
+    _t_attrs(t, attrs)
+    _t_agenda(t, agenda)
+    _t_slas(t, slas)
+    _t_checked(t, checked)
+    _t_utc(t, updated_utc)
+    return t
+
+
+def make_step(event: str, source: str | None, target: str, at: datetime, actor: str | None) -> Step:
+    """A :class:`Step` from checked parts."""
+    s: Step = _new(Step)
+    _s_event(s, event)
+    _s_source(s, source)
+    _s_target(s, target)
+    _s_at(s, at)
+    _s_actor(s, actor)
+    return s
+
+
+def make_effect(
+    kind: str, name: str | None, at: datetime | None, data: Mapping[str, Any] | None
+) -> Effect:
+    """An :class:`Effect` from checked parts."""
+    e: Effect = _new(Effect)
+    _e_kind(e, kind)
+    _e_name(e, name)
+    _e_at(e, at)
+    _e_data(e, data)
+    return e
+
+
+def make_outcome(ticket: Ticket, steps: tuple[Step, ...], effects: tuple[Effect, ...]) -> Outcome:
+    """An :class:`Outcome` from checked parts."""
+    o: Outcome = _new(Outcome)
+    _o_ticket(o, ticket)
+    _o_steps(o, steps)
+    _o_effects(o, effects)
+    return o
+
+
+def make_due(at: datetime, kind: DueKind, name: str, index: int, sub: int = 0) -> Due:
+    """A :class:`Due` from checked parts."""
+    d: Due = _new(Due)
+    _d_at(d, at)
+    _d_kind(d, kind)
+    _d_name(d, name)
+    _d_index(d, index)
+    _d_sub(d, sub)
+    return d
+
+
+def make_context(
+    event: str, at: datetime | None, actor: str | None, data: Mapping[str, Any] | None
+) -> Context:
+    """A :class:`Context` from checked parts."""
+    c: Context = _new(Context)
+    _c_event(c, event)
+    _c_at(c, at)
+    _c_actor(c, actor)
+    _c_data(c, data)
+    return c
+
+
+def make_sla_state(
+    name: str,
+    index: int,
+    elapsed: timedelta,
+    running_since: datetime | None,
+    due_at: datetime | None,
+    breached: bool,
+    stopped: bool,
+    started: bool,
+) -> SlaState:
+    """An :class:`SlaState` from checked parts."""
+    s: SlaState = _new(SlaState)
+    _l_name(s, name)
+    _l_index(s, index)
+    _l_elapsed(s, elapsed)
+    _l_running(s, running_since)
+    _l_due(s, due_at)
+    _l_breached(s, breached)
+    _l_stopped(s, stopped)
+    _l_started(s, started)
+    return s
