@@ -26,6 +26,8 @@ import ticketflow as tf
 from ._harness import BASELINE, Case, Family
 
 __all__ = [
+    "ADVANCE_NOW",
+    "ADVANCE_TARGET",
     "BUSINESS_DAYS_N",
     "BUSINESS_HOURS_N",
     "FAMILIES",
@@ -34,15 +36,19 @@ __all__ = [
     "START",
     "SUPPORT_STATUSES",
     "WORKFLOW_SIZES",
+    "DueAdvance",
     "MassAdvance",
     "apply_family",
     "apply_with_timers_family",
     "business_days_family",
     "business_hours_family",
+    "due_advance",
+    "due_tickets",
     "elapsed_family",
     "mass_advance",
     "mass_tickets",
     "office",
+    "render_due_advance",
     "render_mass_advance",
     "scaling_family",
     "scaling_workflow",
@@ -728,5 +734,126 @@ def render_mass_advance(m: MassAdvance) -> str:
         "timers and SLA breaches are due and others not.",
         "* Memory is measured with tracemalloc while the tickets are built (start plus up to "
         "two events each); 'held' is what the list of snapshots keeps once built.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# --- family 8: advance 100,000 stored tickets, one in ten with a timer due -------------------
+
+#: Family 8's target, in tickets per second.
+ADVANCE_TARGET = 400_000
+#: Family 8's common ``now``: Friday 13 March 2026, 15:30 New York time.
+ADVANCE_NOW = datetime(2026, 3, 13, 15, 30, tzinfo=NY)
+
+
+def due_tickets(wf: tf.Workflow, count: int) -> list[tf.Ticket]:
+    """``count`` tickets of the timed workflow; one in ten has its timer due at ADVANCE_NOW.
+
+    Nine in ten were started on the day of ``now`` (between 09:00 and 15:00),
+    in turn new, assigned, waiting (2-business-day timer), resolved
+    (3-business-day timer) and closed, so neither their timers nor their SLA
+    clocks are due. One in ten was resolved between 2 and 7 March, so its
+    3-business-day ``close`` timer is due and fires.
+    """
+    out: list[tf.Ticket] = []
+    apply = wf.apply
+    today = ADVANCE_NOW.replace(hour=9, minute=0)
+    for i in range(count):
+        if i % 10 == 9:
+            at = START + timedelta(minutes=(i * 7) % (5 * 24 * 60))  # Mon 2 - Sat 7 March
+            t = wf.start(at=at, id=f"T-{i}").ticket
+            t = apply(t, "assign", at=at + timedelta(minutes=10), actor="agent").ticket
+            t = apply(t, "resolve", at=at + timedelta(minutes=30), actor="agent").ticket
+        else:
+            at = today + timedelta(minutes=(i * 7) % 360)
+            t = wf.start(at=at, id=f"T-{i}").ticket
+            kind = i % 5
+            if kind:
+                t = apply(t, "assign", at=at + timedelta(minutes=5), actor="agent").ticket
+            if kind == 2:
+                t = apply(t, "ask", at=at + timedelta(minutes=10), actor="agent").ticket
+            elif kind == 3:
+                t = apply(t, "resolve", at=at + timedelta(minutes=10), actor="agent").ticket
+            elif kind == 4:
+                t = apply(t, "close", at=at + timedelta(minutes=10), actor="agent").ticket
+        out.append(t)
+    return out
+
+
+@dataclass(frozen=True)
+class DueAdvance:
+    """What family 8 measured.
+
+    Attributes:
+        tickets: How many tickets.
+        fired: Tickets that had something due at ``now``.
+        seconds: CPU seconds per full pass, one per repeat.
+    """
+
+    tickets: int
+    fired: int
+    seconds: tuple[float, ...]
+
+    @property
+    def per_second(self) -> float:
+        """Tickets advanced per CPU second (median pass)."""
+        import statistics
+
+        return self.tickets / statistics.median(self.seconds)
+
+
+def due_advance(count: int, repeats: int) -> DueAdvance:
+    """Build ``count`` tickets with :func:`due_tickets`, then time advancing them all."""
+    wf = support_workflow(timed=True)
+    tickets = due_tickets(wf, count)
+    advance = wf.advance
+    now = ADVANCE_NOW
+    fired = sum(1 for t in tickets if advance(t, now=now).ticket is not t)
+    seconds = []
+    for _ in range(repeats):
+        gc.disable()
+        try:
+            t0 = _time.process_time()
+            for t in tickets:
+                advance(t, now=now)
+            seconds.append(_time.process_time() - t0)
+        finally:
+            gc.enable()
+    return DueAdvance(tickets=count, fired=fired, seconds=tuple(seconds))
+
+
+def render_due_advance(m: DueAdvance) -> str:
+    """Family 8 as a Markdown table."""
+    import statistics
+
+    med = statistics.median(m.seconds)
+    spread = (max(m.seconds) - min(m.seconds)) / med * 100
+    if len(m.seconds) >= 2:
+        q1, _, q3 = statistics.quantiles(m.seconds, n=4, method="inclusive")
+        iqr = (q3 - q1) / med * 100
+    else:
+        iqr = 0.0
+    rows = [
+        ("tickets", f"{m.tickets:,}"),
+        ("tickets with a timer due at `now`", f"{m.fired:,}"),
+        ("median CPU seconds per pass", f"{med:.3f} (IQR {iqr:.1f} %, min-max {spread:.1f} %)"),
+        ("tickets per second", f"{m.per_second:,.0f}"),
+        ("µs per ticket", f"{med / m.tickets * 1e6:.2f}"),
+    ]
+    lines = [
+        "### 8. Advance 100,000 stored tickets",
+        "",
+        f"Target: at least {ADVANCE_TARGET:,} tickets per second.",
+        "",
+        "| measure | value |",
+        "|---|---:|",
+        *(f"| {k} | {v} |" for k, v in rows),
+        "",
+        "* `wf.advance(ticket, now=...)` over every ticket of a list, as a scheduler sweeping "
+        "stored tickets does; the tickets are the snapshots the engine returned.",
+        "* The timed six-status workflow of family 2. Nine in ten tickets started on the day "
+        f"of `now` ({ADVANCE_NOW:%A %Y-%m-%d %H:%M} New York time), in turn new, assigned, "
+        "waiting, resolved and closed, so nothing of theirs is due; one in ten was resolved "
+        "a week earlier and its 3-business-day `close` timer fires.",
     ]
     return "\n".join(lines) + "\n"

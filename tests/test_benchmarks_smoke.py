@@ -65,6 +65,28 @@ class TestEveryCaseRuns:
         assert result.retained_bytes > 0
         assert "tickets per second" in _cases.render_mass_advance(result)
 
+    def test_due_advance_runs(self) -> None:
+        """One ticket in ten has its timer due at the family's now, and only those change."""
+        result = _cases.due_advance(50, 1)
+        assert (result.tickets, result.fired) == (50, 5)
+        assert result.per_second > 0
+        assert "tickets per second" in _cases.render_due_advance(result)
+
+    def test_due_tickets_fire_their_close_timer(self) -> None:
+        """The due tickets close through their timer; the others keep their snapshot."""
+        wf = _cases.support_workflow(timed=True)
+        for t in _cases.due_tickets(wf, 20):
+            out = wf.advance(t, now=_cases.ADVANCE_NOW)
+            deadline = wf.next_deadline(t)
+            due = deadline is not None and deadline <= _cases.ADVANCE_NOW
+            assert due == (t.id in {"T-9", "T-19"})
+            if due:
+                assert out.ticket.status == "closed"
+                assert [s.event for s in out.steps] == ["close"]
+            else:
+                assert out.ticket is t
+                assert out.steps == ()
+
     def test_run_script_writes_a_report(self, tmp_path: Path) -> None:
         """run.py --quick --only scaling writes a Markdown report with the machine and versions."""
         from benchmarks import run

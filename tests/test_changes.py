@@ -381,7 +381,7 @@ class TestSnapshots:
 
 class TestPausedPastTarget:
     def test_a_paused_clock_past_its_new_target_breaches_when_it_resumes(self) -> None:
-        """Paused with 2 hours counted, made urgent (1 hour), resumed at 12:00: breached at 12:00."""
+        """Paused with 2 hours counted, made urgent (1 hour), resumed at 12:00: breached then."""
         wf = flow()
         t = wf.start(at=berlin(3, 2, 9), attrs={"priority": "normal"}).ticket
         t = wf.apply(t, "ask", at=berlin(3, 2, 11), actor="agent").ticket

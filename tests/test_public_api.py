@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import re
 import typing
+from collections.abc import Callable
 
 import pytest
 
@@ -86,10 +87,10 @@ STDLIB |= {"frozenset", "type", "None", "collections", "abc", "Mapping", "Iterab
 INTERNAL = {"Ticket.__init__": {"Due", "SlaState"}}
 
 
-def _annotated_names(obj: object) -> set[str]:
+def _annotated_names(obj: Callable[..., object]) -> set[str]:
     """Every name written in the parameter and return annotations of ``obj``."""
     try:
-        sig = inspect.signature(obj)  # type: ignore[arg-type]
+        sig = inspect.signature(obj)
     except (TypeError, ValueError):
         return set()
     hints = [p.annotation for p in sig.parameters.values()] + [sig.return_annotation]
@@ -100,9 +101,9 @@ def _annotated_names(obj: object) -> set[str]:
     return words
 
 
-def _public_callables() -> list[tuple[str, object]]:
+def _public_callables() -> list[tuple[str, Callable[..., object]]]:
     """The exported functions, and the public methods and constructors of exported classes."""
-    found: list[tuple[str, object]] = []
+    found: list[tuple[str, Callable[..., object]]] = []
     for name in tf.__all__:
         obj = getattr(tf, name)
         if inspect.isfunction(obj):
@@ -131,7 +132,9 @@ class TestTypeAliases:
         assert typing.get_args(tf.Unit) == tf.UNITS
 
     @pytest.mark.parametrize(("where", "obj"), _public_callables())
-    def test_public_signatures_use_exported_types(self, where: str, obj: object) -> None:
+    def test_public_signatures_use_exported_types(
+        self, where: str, obj: Callable[..., object]
+    ) -> None:
         """A public signature names only exported ticketflow types and standard ones."""
         foreign = {
             word

@@ -12,37 +12,32 @@ a skipped hour not at all), and every question reduces to sums of per-date
 * the **days** measure weighs a date 1 when it has any working interval;
 * the **time** measure weighs a date by its working microseconds.
 
-A week without holidays, overrides or DST changes repeats itself, so the sum
-over any range of plain dates is arithmetic: ``F(o)``, the weight of all dates
-before ordinal ``o``, is ``whole weeks * weekly weight + prefix of the week``.
-The dates that differ from the weekly pattern (holidays, overrides, and the
-dates around DST transitions) are *exceptions*: a sorted list of ordinals with
-the prefix sums of their weight deltas, over a contiguous range of years that
-grows lazily. The weight of any date range is then ``F(b) - F(a)`` plus a
-difference of two prefix sums found by bisection, and finding the date where a
-running total reaches a target is a bisection over the exceptions followed by
-arithmetic over whole weeks. Nothing loops over days, weeks or holidays, so
-adding 2,500 business days costs what adding 5 does.
+A week without holidays, overrides or DST changes repeats itself, so sums over
+plain dates are arithmetic; the dates that differ (holidays, overrides, and the
+dates around DST transitions) are *exceptions*, kept in tables that grow by
+whole years. :mod:`._weights` holds those prefix sums and tables and answers
+the weight of a date range, and where a running total reaches a target, by
+bisection: nothing loops over days, weeks or holidays, so adding 2,500 business
+days costs what adding 5 does. This module supplies the per-year exceptions
+(from the holidays, the overrides and the zone) and each date's working
+intervals.
 
-Within one date, working intervals are converted to UTC microsecond intervals
-by splitting at the zone's UTC offset transitions, found once per year by
-sampling every six hours and bisecting to the second.
+:mod:`._zone` holds the zone arithmetic: UTC offset changes, conversions
+between UTC and local readings cached per local date, and a date's working
+intervals converted to UTC by splitting at offset changes (so DST gaps and
+folds are exact).
 
-Conversions between UTC and local readings are cached per local date: a date
-with no offset change from two days before it to three after has one offset,
-so an instant given in the calendar's zone is read off its fields and a result
-on such a date is built from its fields; on the other dates the cached nearby
-changes decide (a wall time before the later reading of a change takes the
-offset before it, so ambiguous times take the earlier instant and skipped ones
-move forward by the gap). Anything else goes through ``tz.fromutc``. Searches
-that the loaded exception tables can answer never touch the loading code.
+A calendar converts and searches through a route (:mod:`._routes`): the fast
+one takes the zone's and the loaded tables' shortcuts; the reference one
+(:func:`reference_calendar`) takes the general conversions and the
+table-growing searches, and gives the same answers.
 
 All arithmetic is in integer microseconds since 0001-01-01 00:00 UTC.
 
 Bounds: instants given are checked against ``[MIN_INSTANT, MAX_INSTANT)`` with two
 integer comparisons on their UTC microseconds (``InstantError``); results are
 checked only when their year is at an end of the range (``DurationError``). A
-business search or ``elapsed`` spans at most ``_SPAN_DAYS`` (about 100 years) of
+business search or ``elapsed`` spans at most ``SPAN_DAYS`` (about 100 years) of
 calendar time, refused up front from the plain-week estimate where it can be, so
 no call loads more than about a hundred years of exception tables.
 """
@@ -50,24 +45,17 @@ no call loads more than about a hundred years of exception tables.
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
-from typing import Any, TypeAlias
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
-from ._durations import (
-    MAX_DURATION_YEARS,
-    MAX_TIMEDELTA,
-    Duration,
-    check_timedelta,
-    short_repr,
-)
-from ._errors import CalendarError, DurationError, InstantError
-from ._holidays import FIRST_RULE_YEAR, LAST_RULE_YEAR, HolidaySource, to_sources
+from ._durations import MAX_DURATION_YEARS, Duration, check_timedelta, short_repr
+from ._errors import CalendarError, DurationError
+from ._holidays import HolidaySource, to_sources
 from ._hours import (
     WEEKDAY_NAMES,
     HoursSpec,
@@ -78,139 +66,36 @@ from ._hours import (
     parse_intervals,
     weekdays,
 )
-from ._limits import MAX_INSTANT, MIN_INSTANT, check_instant
+from ._limits import MAX_INSTANT, MIN_INSTANT, out_of_range
+from ._routes import DayIntervals, FastRoute, ReferenceRoute, Route
+from ._weights import DAYS, FIRST_DATE, LAST_DATE, SPAN_DAYS, TIME, Weights, YearDeltas
+from ._zone import DAY_US, EPOCH, MINUTE_US, US, Zone
 
 __all__ = ["ALWAYS_OPEN", "BusinessCalendar", "HoursSpec", "weekdays"]
 
-Transition: TypeAlias = tuple[int, int, int]  # (UTC microseconds, offset before, offset after)
-# A local date as (its one UTC offset or None, year, month, day, the offset changes near it
-# or None at the ends of the range): see BusinessCalendar._zone_day.
-_ZoneDay: TypeAlias = tuple[int | None, int, int, int, tuple[Transition, ...] | None]
 
-
-_US = timedelta(microseconds=1)
-_MINUTE_US = 60_000_000
-_DAY_US = 86_400_000_000
-_EPOCH = datetime(1, 1, 1)
 _MAX_ORDINAL = date.max.toordinal()
-_SAMPLE_US = 6 * 3600 * 1_000_000  # offset transitions are found by sampling this often
-_CLOSED_YEARS = 10  # a search that finds no working time for this long gives up
-_DAYS = 0  # index of the days measure
-_TIME = 1  # index of the working-time measure
 _INTERVAL_CACHE_SIZE = 4096
-_UNIX_S = (datetime(1970, 1, 1) - _EPOCH) // timedelta(seconds=1)
-# Dates (and UTC instants) this far from the ends of the range convert without overflow.
-_SAFE_LO_DAY, _SAFE_HI_DAY = 8, _MAX_ORDINAL - 8
-_SAFE_LO_US, _SAFE_HI_US = 4 * _DAY_US, (_MAX_ORDINAL - 4) * _DAY_US
-_OFFSET_US: dict[timedelta, int] = {}  # UTC offsets seen, in microseconds
 # The supported instants [MIN_INSTANT, MAX_INSTANT) in microseconds: inputs outside raise
 # InstantError, results outside DurationError.
-_MIN_US = (MIN_INSTANT.replace(tzinfo=None) - _EPOCH) // _US
-_MAX_US = (MAX_INSTANT.replace(tzinfo=None) - _EPOCH) // _US
+_MIN_US = (MIN_INSTANT.replace(tzinfo=None) - EPOCH) // US
+_MAX_US = (MAX_INSTANT.replace(tzinfo=None) - EPOCH) // US
 # Years strictly between these hold only instants inside the supported range, whatever the
 # zone; a result in another year is checked exactly.
 _SAFE_YEARS = (MIN_INSTANT.year, MAX_INSTANT.year - 1)
-# Local dates strictly between these are the dates of supported instants only.
-_SAFE_ORDINALS = (MIN_INSTANT.toordinal() + 1, MAX_INSTANT.toordinal() - 1)
-# Local dates a calendar answers for: the dates of every supported instant in any zone.
-_FIRST_DATE = MIN_INSTANT.date() - timedelta(days=1)
-_LAST_DATE = MAX_INSTANT.date()
-# A business search (or elapsed) spans at most this many days of calendar time, so its
-# cost stays bounded whatever the calendar (a few hundred milliseconds at worst).
-_SPAN_DAYS = MAX_TIMEDELTA.days
-_SPAN_US = _SPAN_DAYS * _DAY_US
-# Offset changes found per (zone name, year), shared by every calendar in that zone
-# (zones are immutable); cleared when full.
-_ZONE_TRANSITIONS: dict[tuple[str, int], tuple[Transition, ...]] = {}
-_ZONE_TRANSITIONS_SIZE = 200_000
-# Exception tables never grow past this many years: a far request replaces them.
-_MAX_TABLE_YEARS = 3 * MAX_DURATION_YEARS
-
-
-# --------------------------------------------------------------------------- the tables
-
-
-def _week_weight(prefix: Sequence[int], o: int) -> int:
-    """F(o): the weekly-pattern weight of every date before ordinal ``o``."""
-    q, r = divmod(o - 1, 7)
-    return q * prefix[7] + prefix[r]
-
-
-def _first_reaching(prefix: Sequence[int], lo: int, need: int) -> int:
-    """Smallest ordinal ``e >= lo`` whose plain weights over ``[lo, e]`` reach ``need``."""
-    target = _week_weight(prefix, lo) + need
-    q = (target - 1) // prefix[7]
-    r = bisect_left(prefix, target - q * prefix[7])
-    return 7 * q + r
-
-
-def _last_reaching(prefix: Sequence[int], hi: int, need: int) -> int:
-    """Largest ordinal ``e < hi`` whose plain weights over ``[e, hi)`` reach ``need``."""
-    target = _week_weight(prefix, hi) - need
-    q = target // prefix[7]
-    r = bisect_right(prefix, target - q * prefix[7]) - 1
-    return 7 * q + r + 1
-
-
-@attrs.frozen
-class _Exceptions:
-    """Dates that differ from the weekly pattern over loaded years ``[first, last]``.
-
-    For each measure ``m``: the sorted ordinals ``xs[m]``, the prefix sums
-    ``cum[m]`` of their weight deltas, and two monotone keys that turn every
-    search into one C-level bisection: ``after[m][j]`` is the true weight of
-    all dates up to and including ``xs[m][j]`` and ``before[m][j]`` the weight
-    of all dates before it (both measured from ordinal 1, so they only ever
-    appear in differences).
-    """
-
-    first: int
-    last: int
-    start: int
-    end: int
-    xs: tuple[tuple[int, ...], tuple[int, ...]]
-    cum: tuple[tuple[int, ...], tuple[int, ...]]
-    after: tuple[tuple[int, ...], tuple[int, ...]]
-    before: tuple[tuple[int, ...], tuple[int, ...]]
-    #: The weekly-pattern weight ``F(end)`` of each measure.
-    f_end: tuple[int, int]
+_SPAN_US = SPAN_DAYS * DAY_US
 
 
 class _Cache:
     """Mutable, lock-guarded lazy state of one calendar (never visible outside)."""
 
-    __slots__ = (
-        "days",
-        "exceptions",
-        "holiday_years",
-        "lock",
-        "transitions",
-        "year_deltas",
-        "zone_days",
-    )
+    __slots__ = ("days", "holiday_years", "lock", "year_deltas")
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
-        self.exceptions: _Exceptions | None = None
-        self.year_deltas: dict[int, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
-        self.transitions: dict[int, tuple[tuple[int, int, int], ...]] = {}
-        self.days: dict[int, tuple[tuple[Interval, ...], tuple[Interval, ...]]] = {}
+        self.year_deltas: dict[int, YearDeltas] = {}
+        self.days: dict[int, DayIntervals] = {}
         self.holiday_years: dict[int, frozenset[date]] = {}
-        self.zone_days: dict[int, _ZoneDay] = {}
-
-
-def _out_of_range(what: object = None) -> DurationError:
-    return DurationError(
-        f"result is outside the supported range [{MIN_INSTANT.isoformat()}, "
-        f"{MAX_INSTANT.isoformat()})" + (f" ({what})" if what is not None else "")
-    )
-
-
-def _too_far() -> DurationError:
-    return DurationError(
-        f"result is more than {_SPAN_DAYS} days (about {MAX_DURATION_YEARS} years) "
-        "of calendar time from the start"
-    )
 
 
 def _named(exc: Exception, at: datetime, duration: object) -> DurationError:
@@ -218,12 +103,6 @@ def _named(exc: Exception, at: datetime, duration: object) -> DurationError:
     what = duration if isinstance(duration, Duration) else short_repr(duration)
     detail = str(exc) if isinstance(exc, DurationError) else "outside the supported range"
     return DurationError(f"{at.isoformat()} + {what}: {detail}")
-
-
-def _bad_instant(at: object, argument: str) -> InstantError:
-    """The error for an instant that is not a supported aware datetime."""
-    check_instant(at, argument)  # raises the precise error
-    return InstantError(f"{argument}={at!r} is not a supported instant", at, argument)
 
 
 # --------------------------------------------------------------------------- the calendar
@@ -255,8 +134,9 @@ class BusinessCalendar:
     _week: tuple[tuple[Interval, ...], ...]
     _overrides: Mapping[date, tuple[Interval, ...]]
     holidays: tuple[HolidaySource, ...]
-    _prefix: tuple[tuple[int, ...], tuple[int, ...]]
-    _fixed_offset: int | None
+    _zone: Zone
+    _weights: Weights
+    _route: Route
     _cache: _Cache
 
     def __init__(
@@ -286,19 +166,25 @@ class BusinessCalendar:
         time_prefix = [0]
         for intervals in week:
             day_prefix.append(day_prefix[-1] + (1 if intervals else 0))
-            time_prefix.append(time_prefix[-1] + sum(e - s for s, e in intervals) * _MINUTE_US)
-        fixed = None
-        if timezone in ("UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Zulu", "Zulu", "Etc/UCT", "UCT"):
-            fixed = 0
+            time_prefix.append(time_prefix[-1] + sum(e - s for s, e in intervals) * MINUTE_US)
+        cache = _Cache()
+        zone = Zone(timezone, tz, cache.lock)
+        weights = Weights(
+            (tuple(day_prefix), tuple(time_prefix)),
+            self._year_deltas,
+            len(parsed_overrides),
+            cache.lock,
+        )
         self.__attrs_init__(
             timezone,
             tz,
             week,
             MappingProxyType(parsed_overrides),
             to_sources(holidays),
-            (tuple(day_prefix), tuple(time_prefix)),
-            fixed,
-            _Cache(),
+            zone,
+            weights,
+            FastRoute(zone, weights, cache.days),
+            cache,
         )
 
     # ------------------------------------------------------------------ public views
@@ -340,222 +226,6 @@ class BusinessCalendar:
             text += f", overrides=<{len(self._overrides)} dates>"
         return text + ")"
 
-    # ------------------------------------------------------------------ instants
-
-    def _us(self, at: datetime, argument: str = "at") -> int:
-        """UTC microseconds of a supported instant; InstantError for anything else."""
-        if not isinstance(at, datetime):
-            raise _bad_instant(at, argument)
-        try:
-            offset = at.utcoffset()
-        except Exception:  # a broken tzinfo: check_instant names it
-            raise _bad_instant(at, argument) from None
-        if offset is None:
-            raise _bad_instant(at, argument)
-        if type(at) is not datetime:  # a subclass may carry more than microseconds
-            try:
-                u = (datetime.replace(at, tzinfo=None) - _EPOCH) // _US - offset // _US
-            except Exception:  # a hostile subclass
-                raise _bad_instant(at, argument) from None
-        else:
-            off = _OFFSET_US.get(offset)
-            if off is None:
-                off = offset // _US
-                if len(_OFFSET_US) < 4096:
-                    _OFFSET_US[offset] = off
-            u = (
-                ((at.toordinal() - 1) * 86_400 + at.hour * 3600 + at.minute * 60 + at.second)
-                * 1_000_000
-                + at.microsecond
-                - off
-            )
-        if not _MIN_US <= u < _MAX_US:
-            raise _bad_instant(at, argument)
-        return u
-
-    def _read(self, at: datetime, argument: str = "at") -> tuple[int, int, int]:
-        """``(UTC microseconds, local ordinal, local wall-clock microseconds)`` of ``at``.
-
-        An instant given in the calendar's own zone on a date far from any
-        offset change is read off its fields; anything else is converted.
-        """
-        if type(at) is datetime and at.tzinfo is self.tz:
-            o = at.toordinal()
-            zday = self._cache.zone_days.get(o)
-            if zday is None:
-                zday = self._zone_day(o)
-            off = zday[0]
-            if off is not None:
-                wall = (at.hour * 3600 + at.minute * 60 + at.second) * 1_000_000 + at.microsecond
-                u = (o - 1) * _DAY_US + wall - off
-                if not _MIN_US <= u < _MAX_US:
-                    raise _bad_instant(at, argument)
-                return u, o, wall
-            near = zday[4]
-            if near is not None:
-                # Near an offset change: ``at``'s own offset (fold included) gives the
-                # instant, and the changes around give its local reading.
-                u = self._us(at, argument)
-                off = near[0][1]
-                for t, _, after in near:
-                    if u >= t:
-                        off = after
-                o, wall = divmod(u + off, _DAY_US)
-                return u, o + 1, wall
-        u = self._us(at, argument)
-        local = self._instant(u)
-        wall = (
-            local.hour * 3600 + local.minute * 60 + local.second
-        ) * 1_000_000 + local.microsecond
-        return u, local.toordinal(), wall
-
-    def _instant(self, us: int) -> datetime:
-        if _SAFE_LO_US <= us < _SAFE_HI_US:
-            # ``fromtimestamp`` converts with ``tz.fromutc``, folds included;
-            # offsets change on whole seconds, so the microseconds follow.
-            sec, micro = divmod(us, 1_000_000)
-            local = datetime.fromtimestamp(sec - _UNIX_S, self.tz)
-            return local.replace(microsecond=micro) if micro else local
-        try:
-            return self.tz.fromutc((_EPOCH + timedelta(microseconds=us)).replace(tzinfo=self.tz))
-        except OverflowError:
-            raise _out_of_range() from None
-
-    def _local_ordinal(self, us: int) -> int:
-        return self._instant(us).toordinal()
-
-    def _zone_day(self, ordinal: int) -> _ZoneDay:
-        """``(offset, year, month, day, near)`` of a local date (cached).
-
-        ``offset`` is the zone's one UTC offset over the date and the days
-        around it, or None near an offset change or the ends of the range;
-        ``near`` lists the offset changes from two days before the date to
-        three after (see :meth:`_near`), or is None at the ends of the range.
-        """
-        found = self._cache.zone_days.get(ordinal)
-        if found is not None:
-            return found
-        if not 1 <= ordinal <= _MAX_ORDINAL:
-            raise _out_of_range()
-        d = date.fromordinal(ordinal)
-        offset: int | None = None
-        near: tuple[Transition, ...] | None = None
-        if _SAFE_LO_DAY <= ordinal <= _SAFE_HI_DAY:
-            near = tuple(self._near(ordinal))
-            if not near:
-                offset = self._offset_at((ordinal - 1) * _DAY_US)
-        result = (offset, d.year, d.month, d.day, near)
-        cache = self._cache.zone_days
-        with self._cache.lock:
-            if len(cache) >= _INTERVAL_CACHE_SIZE:
-                cache.clear()
-            cache[ordinal] = result
-        return result
-
-    def _localize(self, ordinal: int, micros: int) -> datetime:
-        """The instant showing local wall time ``micros`` after midnight of ``ordinal``.
-
-        A wall time that does not exist moves forward by the gap; an ambiguous
-        one takes the earlier instant.
-        """
-        if 0 <= micros < _DAY_US:
-            zday = self._cache.zone_days.get(ordinal)
-            if zday is None and 1 <= ordinal <= _MAX_ORDINAL:
-                zday = self._zone_day(ordinal)
-            if zday is not None:
-                near = zday[4]
-                exists = zday[0] is not None  # a plain date: every wall time exists once
-                if not exists and near is not None:
-                    # Offset changes are days apart: a wall time at or after the later
-                    # of the two readings of a change is after it; earlier ones (the
-                    # first of a repeated hour, a skipped hour) take the offset before.
-                    local = (ordinal - 1) * _DAY_US + micros
-                    off = near[0][1]
-                    for t, before, after in near:
-                        if local >= t + (before if before > after else after):
-                            off = after
-                        elif local >= t + before and after > before:
-                            return self._instant(local - off)  # skipped: moves on by the gap
-                        else:
-                            break
-                    exists = True  # the answer is that wall time, in its first reading
-                if exists:
-                    hour, rest = divmod(micros, 3_600_000_000)
-                    minute, rest = divmod(rest, 60_000_000)
-                    second, micro = divmod(rest, 1_000_000)
-                    return datetime(zday[1], zday[2], zday[3], hour, minute, second, micro, self.tz)
-        if not 1 <= ordinal <= _MAX_ORDINAL:
-            raise _out_of_range()
-        try:
-            naive = datetime.fromordinal(ordinal) + timedelta(microseconds=micros)
-            aware = naive.replace(tzinfo=self.tz, fold=0)
-            offset = aware.utcoffset()
-            assert offset is not None
-            return self._instant((naive - _EPOCH) // _US - offset // _US)
-        except OverflowError:
-            raise _out_of_range() from None
-
-    # ------------------------------------------------------------------ offsets
-
-    def _offset_at(self, us: int) -> int:
-        """UTC offset in microseconds at the UTC instant ``us``."""
-        if self._fixed_offset is not None:
-            return self._fixed_offset
-        offset = self._instant(us).utcoffset()
-        assert offset is not None
-        return offset // _US
-
-    def _transitions(self, year: int) -> tuple[tuple[int, int, int], ...]:
-        """Offset changes ``(utc_us, before, after)`` with ``utc_us`` in ``year`` (UTC)."""
-        cache = self._cache.transitions
-        found = cache.get(year)
-        if found is not None:
-            return found
-        shared = _ZONE_TRANSITIONS.get((self.timezone, year))
-        if shared is not None:
-            with self._cache.lock:
-                cache[year] = shared
-            return shared
-        result: list[tuple[int, int, int]] = []
-        if self._fixed_offset is None and 2 <= year <= 9998:
-            # A transition at second t means offset(t - 1s) != offset(t); sample
-            # [start - 1s, stop - 1s] so that each t in [start, stop) is seen once.
-            # Offsets are read with one C call per sample (this loop is the cost of
-            # loading a year).
-            tz = self.tz
-            reading = datetime.fromtimestamp
-            step = _SAMPLE_US // 1_000_000
-            s = (datetime(year, 1, 1) - _EPOCH) // timedelta(seconds=1) - 1 - _UNIX_S
-            last = (datetime(year + 1, 1, 1) - _EPOCH) // timedelta(seconds=1) - 1 - _UNIX_S
-            off = reading(s, tz).utcoffset()
-            while s < last:
-                v = s + step
-                if v > last:
-                    v = last
-                off_v = reading(v, tz).utcoffset()
-                if off_v != off:
-                    lo, hi = s, v
-                    while hi - lo > 1:
-                        mid = (lo + hi) // 2
-                        if reading(mid, tz).utcoffset() == off:
-                            lo = mid
-                        else:
-                            hi = mid
-                    assert off is not None
-                    assert off_v is not None
-                    after = reading(hi, tz).utcoffset()
-                    assert after is not None
-                    result.append(((hi + _UNIX_S) * 1_000_000, off // _US, after // _US))
-                    off = off_v
-                s = v
-        frozen = tuple(result)
-        with self._cache.lock:
-            cache[year] = frozen
-            if len(_ZONE_TRANSITIONS) >= _ZONE_TRANSITIONS_SIZE:
-                _ZONE_TRANSITIONS.clear()
-            _ZONE_TRANSITIONS[self.timezone, year] = frozen
-        return frozen
-
     # ------------------------------------------------------------------ one date
 
     def _wall(self, d: date) -> tuple[Interval, ...]:
@@ -575,71 +245,25 @@ class BusinessCalendar:
                 self._cache.holiday_years[year] = found
         return found
 
-    def _day(self, ordinal: int) -> tuple[tuple[Interval, ...], tuple[Interval, ...]]:
+    def _day(self, ordinal: int) -> DayIntervals:
         """A local date's working intervals: as wall-clock minutes, and in UTC microseconds."""
         cache = self._cache.days
         found = cache.get(ordinal)
         if found is not None:
             return found
         if not 1 <= ordinal <= _MAX_ORDINAL:
-            raise _out_of_range()
+            raise out_of_range()
         wall = self._wall(date.fromordinal(ordinal))
-        result = (wall, self._to_utc(ordinal, wall))
+        result = (wall, self._zone.to_utc(ordinal, wall))
         with self._cache.lock:
             if len(cache) >= _INTERVAL_CACHE_SIZE:
                 cache.clear()
             cache[ordinal] = result
         return result
 
-    def _intervals(self, ordinal: int) -> tuple[Interval, ...]:
-        """Working intervals of a local date as UTC microsecond intervals, in order."""
-        return self._day(ordinal)[1]
-
-    def _near(self, ordinal: int) -> list[Transition]:
-        """The offset changes less than two days before or three after a local date's midnight."""
-        near: list[Transition] = []
-        if self._fixed_offset is None:
-            midnight = (ordinal - 1) * _DAY_US
-            lo_u, hi_u = midnight - 2 * _DAY_US, midnight + 3 * _DAY_US
-            y0 = date.fromordinal(max(1, ordinal - 2)).year
-            y1 = date.fromordinal(min(_MAX_ORDINAL, ordinal + 3)).year
-            for y in range(y0, y1 + 1):
-                near.extend(t for t in self._transitions(y) if lo_u <= t[0] < hi_u)
-        return near
-
-    def _to_utc(self, ordinal: int, wall: tuple[Interval, ...]) -> tuple[Interval, ...]:
-        if not wall:
-            return ()
-        midnight = (ordinal - 1) * _DAY_US
-        lo_u, hi_u = midnight - 2 * _DAY_US, midnight + 3 * _DAY_US
-        near = self._near(ordinal)
-        if not near:
-            off = self._offset_at(midnight) if self._fixed_offset is None else self._fixed_offset
-            return tuple(
-                (midnight + s * _MINUTE_US - off, midnight + e * _MINUTE_US - off) for s, e in wall
-            )
-        bounds = [lo_u - _DAY_US] + [t[0] for t in near] + [hi_u + _DAY_US]
-        offsets = [near[0][1]] + [t[2] for t in near]
-        pieces: list[Interval] = []
-        for s, e in wall:
-            ws, we = midnight + s * _MINUTE_US, midnight + e * _MINUTE_US
-            for k, off in enumerate(offsets):
-                lo = max(ws - off, bounds[k])
-                hi = min(we - off, bounds[k + 1])
-                if lo < hi:
-                    pieces.append((lo, hi))
-        pieces.sort()
-        merged: list[Interval] = []
-        for lo, hi in pieces:
-            if merged and lo <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
-            else:
-                merged.append((lo, hi))
-        return tuple(merged)
-
     # ------------------------------------------------------------------ exceptions
 
-    def _year_deltas(self, year: int) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    def _year_deltas(self, year: int) -> YearDeltas:
         """(ordinal, delta) pairs of ``year`` for the days and time measures."""
         found = self._cache.year_deltas.get(year)
         if found is not None:
@@ -648,26 +272,17 @@ class BusinessCalendar:
         for src in self.holidays:
             candidates.update(src.dates(year))
         candidates.update(d for d in self._overrides if d.year == year)
-        if self._fixed_offset is None:
-            for y in (year - 1, year, year + 1):
-                if 1 <= y <= 9999:
-                    for u, _, _ in self._transitions(y):
-                        for shift in (-_DAY_US, 0, _DAY_US):
-                            try:
-                                local = self._instant(u + shift).date()
-                            except DurationError:
-                                continue
-                            if local.year == year:
-                                candidates.add(local)
+        candidates.update(self._zone.shift_dates(year))
         days: list[tuple[int, int]] = []
         times: list[tuple[int, int]] = []
+        week_time = self._weights.prefix[TIME]
         for d in sorted(candidates):
             ordinal = d.toordinal()
             weekday = d.weekday()
             wall = self._wall(d)
             day_delta = (1 if wall else 0) - (1 if self._week[weekday] else 0)
-            length = sum(e - s for s, e in self._to_utc(ordinal, wall))
-            time_delta = length - (self._prefix[_TIME][weekday + 1] - self._prefix[_TIME][weekday])
+            length = sum(e - s for s, e in self._zone.to_utc(ordinal, wall))
+            time_delta = length - (week_time[weekday + 1] - week_time[weekday])
             if day_delta:
                 days.append((ordinal, day_delta))
             if time_delta:
@@ -676,261 +291,6 @@ class BusinessCalendar:
         with self._cache.lock:
             self._cache.year_deltas[year] = result
         return result
-
-    def _load(self, first: int, last: int) -> _Exceptions:
-        """The exception tables, loaded over at least the years ``[first, last]``."""
-        first, last = max(first, FIRST_RULE_YEAR), min(last, LAST_RULE_YEAR)
-        last = max(first, last)
-        table = self._cache.exceptions
-        if table is not None and table.first <= first and last <= table.last:
-            return table
-        with self._cache.lock:
-            table = self._cache.exceptions
-            if table is not None:
-                lo, hi = min(first, table.first), max(last, table.last)
-                if hi - lo <= _MAX_TABLE_YEARS:  # else a far request replaces the tables
-                    first, last = lo, hi
-            xs: tuple[list[int], list[int]] = ([], [])
-            cum: tuple[list[int], list[int]] = ([0], [0])
-            for year in range(first, last + 1):
-                for m, pairs in enumerate(self._year_deltas(year)):
-                    for ordinal, delta in pairs:
-                        xs[m].append(ordinal)
-                        cum[m].append(cum[m][-1] + delta)
-            after = tuple(
-                tuple(
-                    _week_weight(self._prefix[m], x + 1) + cum[m][j + 1]
-                    for j, x in enumerate(xs[m])
-                )
-                for m in (_DAYS, _TIME)
-            )
-            before = tuple(
-                tuple(_week_weight(self._prefix[m], x) + cum[m][j] for j, x in enumerate(xs[m]))
-                for m in (_DAYS, _TIME)
-            )
-            end = _MAX_ORDINAL + 1 if last >= 9999 else date(last + 1, 1, 1).toordinal()
-            table = _Exceptions(
-                first,
-                last,
-                date(first, 1, 1).toordinal(),
-                end,
-                (tuple(xs[0]), tuple(xs[1])),
-                (tuple(cum[0]), tuple(cum[1])),
-                (after[0], after[1]),
-                (before[0], before[1]),
-                (_week_weight(self._prefix[_DAYS], end), _week_weight(self._prefix[_TIME], end)),
-            )
-            self._cache.exceptions = table
-        return table
-
-    def _weight(self, m: int, a: int, b: int) -> int:
-        """Total weight of measure ``m`` over the dates ``[a, b)``."""
-        if b <= a:
-            return 0
-        table = self._cache.exceptions
-        if table is None or not (table.start <= a and b <= table.end):
-            table = self._load(date.fromordinal(a).year, date.fromordinal(b - 1).year)
-        prefix = self._prefix[m]
-        week = prefix[7]
-        xs, cum = table.xs[m], table.cum[m]
-        qa, ra = divmod(a - 1, 7)
-        qb, rb = divmod(b - 1, 7)
-        return (
-            (qb - qa) * week
-            + prefix[rb]
-            - prefix[ra]
-            + cum[bisect_left(xs, b)]
-            - cum[bisect_left(xs, a)]
-        )
-
-    def _slack(self, m: int, years: int) -> int:
-        """An upper bound of the weight that exceptions can add over ``years`` years.
-
-        Only overrides and DST days weigh more than their weekday; it lets an
-        out-of-range result be refused without loading thousands of years.
-        """
-        if m == _DAYS:
-            return len(self._overrides)
-        return (len(self._overrides) + 1) * _DAY_US + (years + 2) * 4 * 3600 * 1_000_000
-
-    def _forward(self, m: int, start: int, need: int) -> tuple[int, int]:
-        """Smallest ordinal ``e >= start`` with weight of ``[start, e]`` reaching ``need``.
-
-        Returns ``(e, weight of [start, e))``.
-        """
-        table = self._cache.exceptions
-        if table is not None and table.start <= start < table.end:
-            # The loaded tables usually hold the answer: one bisection for the
-            # last exception before it, then arithmetic over whole weeks.
-            prefix = self._prefix[m]
-            week = prefix[7]
-            xs, cum = table.xs[m], table.cum[m]
-            q, r = divmod(start - 1, 7)
-            f_start = q * week + prefix[r]
-            i0 = bisect_left(xs, start)
-            c0 = cum[i0]
-            if table.f_end[m] - f_start + cum[-1] - c0 >= need:
-                j = bisect_left(table.after[m], need + f_start + c0, i0)
-                seg_lo = xs[j - 1] + 1 if j > i0 else start
-                q, r = divmod(seg_lo - 1, 7)
-                f_lo = q * week + prefix[r]
-                got = f_lo - f_start + cum[j] - c0
-                # The plain dates from seg_lo on reach the target, unless exception j
-                # (the first that brings the total there) comes first.
-                target = f_lo + need - got
-                q = (target - 1) // week
-                e = 7 * q + bisect_left(prefix, target - q * week)
-                if j < len(xs) and e >= xs[j]:
-                    e = xs[j]
-                q, r = divmod(e - 1, 7)
-                if e - start > _SPAN_DAYS:
-                    raise _too_far()
-                return e, q * week + prefix[r] - f_start + cum[j] - c0
-        return self._forward_tables(m, start, need)
-
-    def _forward_tables(self, m: int, start: int, need: int) -> tuple[int, int]:
-        """:meth:`_forward`, loading (and growing) the exception tables as needed."""
-        prefix = self._prefix[m]
-        per_year = prefix[7] * 52
-        if start > _LAST_DATE.toordinal():
-            raise _out_of_range()
-        span = min(need // per_year + 1, MAX_DURATION_YEARS + 1)
-        # The result lies on or after the plain-week estimate less what exceptions can add.
-        if _first_reaching(prefix, start, max(1, need - self._slack(m, span))) > (
-            start + _SPAN_DAYS
-        ):
-            raise _too_far()
-        table = self._cache.exceptions
-        if table is None or not table.start <= start < table.end:
-            table = None
-        # The first year is only needed to load tables; a covering table skips it.
-        y0 = date.fromordinal(start).year if table is None or span > 1 else table.first
-        while True:
-            if table is None:
-                table = self._load(y0, y0 + span)
-            xs, cum = table.xs[m], table.cum[m]
-            end = table.end
-            f_start = _week_weight(prefix, start)
-            i0 = bisect_left(xs, start)
-            c0 = cum[i0]
-            total = _week_weight(prefix, end) - f_start + cum[-1] - c0
-            if total >= need:
-                break
-            if table.last >= LAST_RULE_YEAR:
-                raise _out_of_range()
-            y0 = date.fromordinal(start).year
-            if table.last - y0 > MAX_DURATION_YEARS + 1:
-                raise _too_far()
-            if table.last - y0 >= _CLOSED_YEARS:
-                tail = date(table.last - _CLOSED_YEARS + 1, 1, 1).toordinal()
-                if self._weight(m, max(tail, start), end) == 0:
-                    raise CalendarError(
-                        f"no working time in the {_CLOSED_YEARS} years after "
-                        f"{date.fromordinal(max(tail, start)).isoformat()}"
-                    )
-            span = min(max(2 * span, (need - total) // per_year + 1), MAX_DURATION_YEARS + 2)
-            table = None
-        # First exception j >= i0 whose date brings the total to ``need``.
-        j = bisect_left(table.after[m], need + f_start + c0, i0)
-        seg_lo = xs[j - 1] + 1 if j > i0 else start
-        seg_hi = xs[j] if j < len(xs) else end
-        got = _week_weight(prefix, seg_lo) - f_start + cum[j] - c0
-        rest = need - got
-        if _week_weight(prefix, seg_hi) - _week_weight(prefix, seg_lo) >= rest:
-            e = _first_reaching(prefix, seg_lo, rest)
-        else:
-            e = xs[j]
-        before = _week_weight(prefix, e) - f_start + cum[bisect_left(xs, e)] - c0
-        if e - start > _SPAN_DAYS:
-            raise _too_far()
-        return e, before
-
-    def _backward(self, m: int, end: int, need: int) -> tuple[int, int]:
-        """Largest ordinal ``e <= end`` with weight of ``[e, end]`` reaching ``need``.
-
-        Returns ``(e, weight of (e, end])``.
-        """
-        table = self._cache.exceptions
-        if table is not None and table.start <= end < table.end:
-            prefix = self._prefix[m]
-            week = prefix[7]
-            xs, cum = table.xs[m], table.cum[m]
-            stop = end + 1
-            q, r = divmod(end, 7)
-            f_stop = q * week + prefix[r]
-            i1 = bisect_left(xs, stop)
-            c1 = cum[i1]
-            q, r = divmod(table.start - 1, 7)
-            if f_stop - (q * week + prefix[r]) + c1 - cum[0] >= need:
-                j = bisect_right(table.before[m], f_stop + c1 - need, 0, i1)
-                seg_hi = xs[j] if j < i1 else stop
-                q, r = divmod(seg_hi - 1, 7)
-                f_hi = q * week + prefix[r]
-                got = f_stop - f_hi + c1 - cum[j]
-                target = f_hi - (need - got)
-                q = target // week
-                e = 7 * q + bisect_right(prefix, target - q * week)
-                if j > 0 and e <= xs[j - 1]:
-                    e = xs[j - 1]
-                q, r = divmod(e, 7)
-                if end - e > _SPAN_DAYS:
-                    raise _too_far()
-                return e, f_stop - (q * week + prefix[r]) + c1 - cum[j]
-        return self._backward_tables(m, end, need)
-
-    def _backward_tables(self, m: int, end: int, need: int) -> tuple[int, int]:
-        """:meth:`_backward`, loading (and growing) the exception tables as needed."""
-        prefix = self._prefix[m]
-        per_year = prefix[7] * 52
-        if end < _FIRST_DATE.toordinal():
-            raise _out_of_range()
-        stop = end + 1
-        span = min(need // per_year + 1, MAX_DURATION_YEARS + 1)
-        if _last_reaching(prefix, stop, max(1, need - self._slack(m, span))) < end - _SPAN_DAYS:
-            raise _too_far()
-        table = self._cache.exceptions
-        if table is None or not table.start <= end < table.end:
-            table = None
-        y1 = date.fromordinal(end).year if table is None or span > 1 else table.last
-        while True:
-            if table is None:
-                table = self._load(y1 - span, y1)
-            xs, cum = table.xs[m], table.cum[m]
-            begin = table.start
-            f_stop = _week_weight(prefix, stop)
-            i1 = bisect_left(xs, stop)
-            c1 = cum[i1]
-            total = f_stop - _week_weight(prefix, begin) + c1 - cum[0]
-            if total >= need:
-                break
-            if table.first <= FIRST_RULE_YEAR:
-                raise _out_of_range()
-            y1 = date.fromordinal(end).year
-            if y1 - table.first > MAX_DURATION_YEARS + 1:
-                raise _too_far()
-            if y1 - table.first >= _CLOSED_YEARS:
-                tail = date(table.first + _CLOSED_YEARS, 1, 1).toordinal()
-                if self._weight(m, begin, min(tail, stop)) == 0:
-                    raise CalendarError(
-                        f"no working time in the {_CLOSED_YEARS} years before "
-                        f"{date.fromordinal(min(tail, stop)).isoformat()}"
-                    )
-            span = min(max(2 * span, (need - total) // per_year + 1), MAX_DURATION_YEARS + 2)
-            table = None
-        # First exception j < i1 from which the total to ``stop`` falls short of ``need``.
-        j = bisect_right(table.before[m], f_stop + c1 - need, 0, i1)
-        seg_hi = xs[j] if j < i1 else stop
-        seg_lo = xs[j - 1] + 1 if j > 0 else begin
-        got = f_stop - _week_weight(prefix, seg_hi) + c1 - cum[j]
-        rest = need - got
-        if _week_weight(prefix, seg_hi) - _week_weight(prefix, seg_lo) >= rest:
-            e = _last_reaching(prefix, seg_hi, rest)
-        else:
-            e = xs[j - 1]
-        after = f_stop - _week_weight(prefix, e + 1) + c1 - cum[bisect_left(xs, e + 1)]
-        if end - e > _SPAN_DAYS:
-            raise _too_far()
-        return e, after
 
     # ------------------------------------------------------------------ public API
 
@@ -944,28 +304,28 @@ class BusinessCalendar:
             d = d.date()
         if not isinstance(d, date):
             raise CalendarError(f"is_business_day() needs a date, got {d!r}")
-        if not _FIRST_DATE <= d <= _LAST_DATE:
+        if not FIRST_DATE <= d <= LAST_DATE:
             raise CalendarError(
                 f"date {d.isoformat()} is outside the supported range "
-                f"[{_FIRST_DATE.isoformat()}, {_LAST_DATE.isoformat()}]"
+                f"[{FIRST_DATE.isoformat()}, {LAST_DATE.isoformat()}]"
             )
         return bool(self._wall(d))
 
     def is_open(self, at: datetime) -> bool:
         """True when ``at`` is working time: its local reading is inside a working interval."""
-        _, ordinal, wall = self._read(at)
-        minute = wall // _MINUTE_US
+        _, ordinal, wall = self._route.read(at, "at")
+        minute = wall // MINUTE_US
         return any(s <= minute < e for s, e in self._day(ordinal)[0])
 
     def next_open(self, at: datetime) -> datetime:
         """``at`` itself when open, else the next opening (in the calendar's zone)."""
-        u, ordinal, _ = self._read(at)
+        u, ordinal, _ = self._route.read(at, "at")
         for s, e in self._day(ordinal)[1]:
             if u < e:
-                return self._result(self._instant(max(s, u)), at, "the next opening")
+                return self._result(self._route.instant(max(s, u)), at, "the next opening")
         try:
-            e_ord, _ = self._forward(_TIME, ordinal + 1, 1)
-            found = self._instant(self._day(e_ord)[1][0][0])
+            e_ord, _ = self._route.forward(TIME, ordinal + 1, 1)
+            found = self._route.instant(self._day(e_ord)[1][0][0])
         except (DurationError, OverflowError) as exc:
             raise CalendarError(f"no opening after {at.isoformat()}: {exc}") from None
         return self._result(found, at, "the next opening")
@@ -974,18 +334,18 @@ class BusinessCalendar:
         """Working time in ``[a, b)``; negative when ``b`` is before ``a``."""
         tz = self.tz
         if type(a) is datetime and type(b) is datetime and a.tzinfo is tz and b.tzinfo is tz:
-            ua, da, _ = self._read(a, "a")
-            ub, db, _ = self._read(b, "b")
+            ua, da, _ = self._route.read(a, "a")
+            ub, db, _ = self._route.read(b, "b")
         else:
-            ua, ub = self._us(a, "a"), self._us(b, "b")
+            ua, ub = self._route.us(a, "a"), self._route.us(b, "b")
             if ub < ua:
-                db, da = self._local_ordinal(ub), self._local_ordinal(ua)
+                db, da = self._route.instant(ub).toordinal(), self._route.instant(ua).toordinal()
             else:
-                da, db = self._local_ordinal(ua), self._local_ordinal(ub)
+                da, db = self._route.instant(ua).toordinal(), self._route.instant(ub).toordinal()
         if not -_SPAN_US <= ub - ua <= _SPAN_US:
             raise DurationError(
                 f"elapsed({a.isoformat()}, {b.isoformat()}): the instants are more than "
-                f"{_SPAN_DAYS} days (about {MAX_DURATION_YEARS} years) apart"
+                f"{SPAN_DAYS} days (about {MAX_DURATION_YEARS} years) apart"
             )
         if ub < ua:
             return timedelta(microseconds=-self._elapsed_us(ub, db, ua, da))
@@ -1005,7 +365,7 @@ class BusinessCalendar:
         for s, e in (days.get(db) or self._day(db))[1]:
             if s < ub:
                 tail += (e if e < ub else ub) - s
-        return head + self._weight(_TIME, da + 1, db) + tail
+        return head + self._weights.weight(TIME, da + 1, db) + tail
 
     def add(self, at: datetime, duration: Duration | timedelta) -> datetime:
         """``at`` moved on by ``duration`` (any unit; negative moves back).
@@ -1030,29 +390,31 @@ class BusinessCalendar:
             unit = duration.unit
             if unit == "business_days":
                 if type(at) is datetime and at.tzinfo is self.tz:
-                    found = self._add_days_plain(at, duration.amount)
+                    found = self._route.add_days_plain(at, duration.amount)
                     if found is not None:
                         return found
-                _, ordinal, wall = self._read(at)
+                _, ordinal, wall = self._route.read(at, "at")
                 return self._add_days(ordinal, wall, duration.amount)
             if unit == "days":
-                _, ordinal, wall = self._read(at)
-                return self._localize(ordinal + duration.amount, wall)
+                _, ordinal, wall = self._route.read(at, "at")
+                return self._route.localize(ordinal + duration.amount, wall)
             if unit == "minutes" or unit == "hours":
-                return self._instant(self._us(at) + duration.total_minutes * _MINUTE_US)
-            u, ordinal, _ = self._read(at)
-            return self._add_time(u, ordinal, duration.total_minutes * _MINUTE_US)
-        u = self._us(at)
+                return self._route.instant(
+                    self._route.us(at, "at") + duration.total_minutes * MINUTE_US
+                )
+            u, ordinal, _ = self._route.read(at, "at")
+            return self._add_time(u, ordinal, duration.total_minutes * MINUTE_US)
+        u = self._route.us(at, "at")
         if not isinstance(duration, timedelta):
             raise DurationError(f"expected a Duration or timedelta, got {short_repr(duration)}")
-        return self._instant(u + check_timedelta(duration) // _US)
+        return self._route.instant(u + check_timedelta(duration) // US)
 
     def _result(self, result: datetime, at: datetime, what: object) -> datetime:
         """``result`` if it is a supported instant, else DurationError naming ``what``."""
-        u = (datetime.replace(result, tzinfo=None) - _EPOCH) // _US
+        u = (datetime.replace(result, tzinfo=None) - EPOCH) // US
         offset = result.utcoffset()
         assert offset is not None
-        if not _MIN_US <= u - offset // _US < _MAX_US:
+        if not _MIN_US <= u - offset // US < _MAX_US:
             raise DurationError(
                 f"{at.isoformat()} + {what}: result {result.isoformat()} is outside the "
                 f"supported range [{MIN_INSTANT.isoformat()}, {MAX_INSTANT.isoformat()})"
@@ -1072,9 +434,9 @@ class BusinessCalendar:
         """
         if not isinstance(working, timedelta):
             raise DurationError(f"expected a timedelta of working time, got {short_repr(working)}")
-        u, ordinal, _ = self._read(at)
+        u, ordinal, _ = self._route.read(at, "at")
         try:
-            result = self._add_time(u, ordinal, check_timedelta(working) // _US)
+            result = self._add_time(u, ordinal, check_timedelta(working) // US)
         except (DurationError, OverflowError) as exc:
             raise _named(exc, at, working) from None
         if not _SAFE_YEARS[0] < result.year < _SAFE_YEARS[1]:
@@ -1089,60 +451,25 @@ class BusinessCalendar:
             check_timedelta(duration)
         return self.add(at, -duration)
 
-    def _add_days_plain(self, at: datetime, n: int) -> datetime | None:
-        """:meth:`_add_days` from a working date far from offset changes, or None.
-
-        ``at`` is in the calendar's zone. The common case (the start date is a
-        cached working date away from offset changes, and the tables cover it)
-        is read off the caches, keeping ``at``'s time of day.
-        """
-        cache = self._cache
-        ordinal = at.toordinal()
-        if not _SAFE_ORDINALS[0] < ordinal < _SAFE_ORDINALS[1]:
-            return None  # near the ends of the range: _read checks the instant
-        zday = cache.zone_days.get(ordinal)
-        day = cache.days.get(ordinal)
-        table = cache.exceptions
-        if (
-            zday is None
-            or zday[0] is None
-            or day is None
-            or not day[0]
-            or table is None
-            or not table.start <= ordinal < table.end
-        ):
-            return None
-        if n >= 0:
-            e, _ = self._forward(_DAYS, ordinal, n + 1)
-        else:
-            e, _ = self._backward(_DAYS, ordinal, 1 - n)
-        zend = cache.zone_days.get(e)
-        if zend is None or zend[0] is None:
-            wall = (at.hour * 3600 + at.minute * 60 + at.second) * 1_000_000 + at.microsecond
-            return self._localize(e, wall)
-        return datetime(
-            zend[1], zend[2], zend[3], at.hour, at.minute, at.second, at.microsecond, self.tz
-        )
-
     def _add_days(self, ordinal: int, wall: int, n: int) -> datetime:
         """``n`` working days on from local wall time ``wall`` of date ``ordinal``."""
         working = bool((self._cache.days.get(ordinal) or self._day(ordinal))[0])
         if n >= 0:
-            e, _ = self._forward(_DAYS, ordinal, n + 1)
+            e, _ = self._route.forward(DAYS, ordinal, n + 1)
             if not working:
-                first, _ = self._forward(_DAYS, ordinal, 1)
-                wall = self._day(first)[0][0][0] * _MINUTE_US
+                first, _ = self._route.forward(DAYS, ordinal, 1)
+                wall = self._day(first)[0][0][0] * MINUTE_US
         else:
-            e, _ = self._backward(_DAYS, ordinal, 1 - n)
+            e, _ = self._route.backward(DAYS, ordinal, 1 - n)
             if not working:
-                last, _ = self._backward(_DAYS, ordinal, 1)
-                wall = self._day(last)[0][-1][1] * _MINUTE_US
-        return self._localize(e, wall)
+                last, _ = self._route.backward(DAYS, ordinal, 1)
+                wall = self._day(last)[0][-1][1] * MINUTE_US
+        return self._route.localize(e, wall)
 
     def _add_time(self, u: int, ordinal: int, amount: int) -> datetime:
         """``amount`` of working time on from ``u`` (local date ``ordinal``)."""
         if amount == 0:
-            return self._instant(u)
+            return self._route.instant(u)
         days = self._cache.days
         if amount > 0:
             for s, e in (days.get(ordinal) or self._day(ordinal))[1]:
@@ -1150,13 +477,13 @@ class BusinessCalendar:
                     continue
                 begin = max(s, u)
                 if amount <= e - begin:
-                    return self._instant(begin + amount)
+                    return self._route.instant(begin + amount)
                 amount -= e - begin
-            e_ord, before = self._forward(_TIME, ordinal + 1, amount)
+            e_ord, before = self._route.forward(TIME, ordinal + 1, amount)
             rest = amount - before
             for s, e in (days.get(e_ord) or self._day(e_ord))[1]:
                 if rest <= e - s:
-                    return self._instant(s + rest)
+                    return self._route.instant(s + rest)
                 rest -= e - s
         else:
             amount = -amount
@@ -1165,15 +492,33 @@ class BusinessCalendar:
                     continue
                 finish = min(e, u)
                 if amount <= finish - s:
-                    return self._instant(finish - amount)
+                    return self._route.instant(finish - amount)
                 amount -= finish - s
-            e_ord, after = self._backward(_TIME, ordinal - 1, amount)
+            e_ord, after = self._route.backward(TIME, ordinal - 1, amount)
             rest = amount - after
             for s, e in reversed((days.get(e_ord) or self._day(e_ord))[1]):
                 if rest <= e - s:
-                    return self._instant(e - rest)
+                    return self._route.instant(e - rest)
                 rest -= e - s
         raise AssertionError("working time tables are inconsistent")  # pragma: no cover
+
+
+def reference_calendar(
+    timezone: str = "UTC",
+    hours: HoursSpec | None = None,
+    holidays: object = None,
+    overrides: Mapping[date, Any] | None = None,
+) -> BusinessCalendar:
+    """``BusinessCalendar(timezone, hours, holidays, overrides)`` on the reference route.
+
+    It answers every question as the calendar does, by the general conversions
+    and searches only (see :class:`~ticketflow._routes.ReferenceRoute`): the
+    yardstick the fast route is tested against.
+    """
+    calendar = BusinessCalendar(timezone, hours, holidays, overrides)
+    route = ReferenceRoute(calendar._zone, calendar._weights)
+    object.__setattr__(calendar, "_route", route)  # a fresh calendar: nothing cached yet
+    return calendar
 
 
 ALWAYS_OPEN = BusinessCalendar("UTC", {day: [("00:00", "24:00")] for day in WEEKDAY_NAMES})

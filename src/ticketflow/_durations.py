@@ -216,16 +216,18 @@ def business_minutes(n: int) -> Duration:
 
 
 _UNIT_WORDS: dict[str, Unit] = {}
-for _unit, _words in {
+# How each unit may be written in a duration string.
+_SPELLINGS: dict[Unit, tuple[str, ...]] = {
     "minutes": ("m", "min", "mins", "minute", "minutes"),
     "hours": ("h", "hr", "hrs", "hour", "hours"),
     "days": ("d", "day", "days", "calendar day", "calendar days"),
     "business_minutes": ("bm", "business minute", "business minutes", "working minutes"),
     "business_hours": ("bh", "business hour", "business hours", "working hours"),
     "business_days": ("bd", "business day", "business days", "working day", "working days"),
-}.items():
+}
+for _unit, _words in _SPELLINGS.items():
     for _word in _words:
-        _UNIT_WORDS[_word] = _unit  # type: ignore[assignment]
+        _UNIT_WORDS[_word] = _unit
 _UNIT_WORDS["working minute"] = "business_minutes"
 _UNIT_WORDS["working hour"] = "business_hours"
 

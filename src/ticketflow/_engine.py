@@ -129,184 +129,185 @@ class _Run:
         effects = self.effects
         return make_outcome(ticket, tuple(self.steps), tuple(effects) if effects else _NO_EFFECTS)
 
-    # --- arming timers and SLA clocks ------------------------------------------------------
 
-    def timer_items(
-        self, status: str, at: datetime, attrs: Mapping[str, Any], event: str = ""
-    ) -> list[Due]:
-        items: list[Due] = []
-        c = self.c
-        for i in c.timers_by_status[status]:
-            tm = c.timers[i]
-            if tm.after is None:
-                items.extend(self.deadline_items(i, status, at, at, attrs, event, frozenset()))
-                continue
-            cal = _calendar(c, tm.calendar, attrs)
-            deadline = _sla.cal_add(cal, at, tm.after)
-            if deadline.year >= _LAST_YEAR:  # a deadline past the range could not be stored
-                check_aware(deadline, f"the deadline of timer {tm.event!r}")
-            items.append(make_due(deadline, "timer", tm.event, i))
-            if not (tm.reminders or tm.remind_before):
-                continue
-            start, end = _utc(at), _utc(deadline)
-            for j, r in enumerate(tm.reminders):
-                when = _sla.cal_add(cal, at, r)
-                if start < _utc(when) < end:
-                    items.append(make_due(when, "reminder", tm.event, i, j))
-            base = len(tm.reminders)
-            for k, b in enumerate(tm.remind_before):
-                when = _sla.cal_subtract(cal, deadline, b)
-                if start < _utc(when) < end:
-                    items.append(make_due(when, "reminder", tm.event, i, base + k))
-        return items
+# --- arming timers and SLA clocks ------------------------------------------------------
 
-    def deadline_items(
-        self,
-        i: int,
-        status: str,
-        entry: datetime,
-        now: datetime,
-        attrs: Mapping[str, Any],
-        event: str,
-        skip: frozenset[int],
-    ) -> list[Due]:
-        """The agenda items of ``at=`` timer ``i``, armed at ``now`` in a status entered at
-        ``entry``: nothing falls due before ``now``, and reminders in ``skip`` are not armed."""
-        c = self.c
+
+def _timer_items(
+    c: Tables, status: str, at: datetime, attrs: Mapping[str, Any], event: str = ""
+) -> list[Due]:
+    items: list[Due] = []
+    for i in c.timers_by_status[status]:
         tm = c.timers[i]
-        cal = _calendar(c, tm.calendar, attrs)
-        deadline = _changes.deadline_of(tm, attrs, status, event)
-        start = _utc(now)
-        if _utc(deadline) <= start:
-            return [make_due(now, "timer", tm.event, i)]  # its reminders are moot
-        items = [make_due(deadline, "timer", tm.event, i)]
-        end = _utc(deadline)
-        whens = [_sla.cal_add(cal, entry, r) for r in tm.reminders]
-        whens += [_sla.cal_subtract(cal, deadline, b) for b in tm.remind_before]
-        for j, when in enumerate(whens):
-            if j in skip or _utc(when) >= end:
-                continue
-            items.append(make_due(now if _utc(when) <= start else when, "reminder", tm.event, i, j))
-        return items
+        if tm.after is None:
+            items.extend(_deadline_items(c, i, status, at, at, attrs, event, frozenset()))
+            continue
+        cal = c.timer_calendars[i] or _calendar(c, tm.calendar, attrs)
+        deadline = _sla.cal_add(cal, at, tm.after)
+        if deadline.year >= _LAST_YEAR:  # a deadline past the range could not be stored
+            check_aware(deadline, f"the deadline of timer {tm.event!r}")
+        items.append(make_due(deadline, "timer", tm.event, i))
+        if not (tm.reminders or tm.remind_before):
+            continue
+        start, end = _utc(at), _utc(deadline)
+        for j, r in enumerate(tm.reminders):
+            when = _sla.cal_add(cal, at, r)
+            if start < _utc(when) < end:
+                items.append(make_due(when, "reminder", tm.event, i, j))
+        base = len(tm.reminders)
+        for k, b in enumerate(tm.remind_before):
+            when = _sla.cal_subtract(cal, deadline, b)
+            if start < _utc(when) < end:
+                items.append(make_due(when, "reminder", tm.event, i, base + k))
+    return items
 
-    def rearm(
-        self, ticket: Ticket, attrs: Mapping[str, Any], at: datetime, event: str
-    ) -> list[Due]:
-        """The timer items of the agenda after an internal transition changed ``attrs``:
-        each ``at=`` timer whose attribute changed is armed again, never resending a
-        reminder already sent."""
-        c = self.c
-        status = ticket.status
-        kept = [d for d in ticket.agenda if d.kind != "sla_breach"]
-        changed = _changes.changed_keys(ticket.attrs, attrs)
-        for i in c.timers_by_status[status]:
-            tm = c.timers[i]
-            if tm.at is None or tm.at not in changed:
-                continue
-            pending = {d.sub for d in kept if d.index == i and d.kind == "reminder"}
-            armed_before = self.deadline_items(
-                i,
-                status,
-                ticket.timers_since,
-                ticket.timers_since,
-                ticket.attrs,
-                event,
-                frozenset(),
-            )
-            limit = _utc(at)
-            sent = frozenset(
-                d.sub
-                for d in armed_before
-                if d.kind == "reminder" and d.sub not in pending and _utc(d.at) <= limit
-            )
-            kept = [d for d in kept if d.index != i]
-            kept += self.deadline_items(i, status, ticket.timers_since, at, attrs, event, sent)
-        return kept
 
-    def sla_cal(self, state: SlaState, attrs: Mapping[str, Any]) -> BusinessCalendar:
-        return _calendar(self.c, self.c.slas[state.index].calendar, attrs)
+def _deadline_items(
+    c: Tables,
+    i: int,
+    status: str,
+    entry: datetime,
+    now: datetime,
+    attrs: Mapping[str, Any],
+    event: str,
+    skip: frozenset[int],
+) -> list[Due]:
+    """The agenda items of ``at=`` timer ``i``, armed at ``now`` in a status entered at
+    ``entry``: nothing falls due before ``now``, and reminders in ``skip`` are not armed."""
+    tm = c.timers[i]
+    cal = c.timer_calendars[i] or _calendar(c, tm.calendar, attrs)
+    deadline = _changes.deadline_of(tm, attrs, status, event)
+    start = _utc(now)
+    if _utc(deadline) <= start:
+        return [make_due(now, "timer", tm.event, i)]  # its reminders are moot
+    items = [make_due(deadline, "timer", tm.event, i)]
+    end = _utc(deadline)
+    whens = [_sla.cal_add(cal, entry, r) for r in tm.reminders]
+    whens += [_sla.cal_subtract(cal, deadline, b) for b in tm.remind_before]
+    for j, when in enumerate(whens):
+        if j in skip or _utc(when) >= end:
+            continue
+        items.append(make_due(now if _utc(when) <= start else when, "reminder", tm.event, i, j))
+    return items
 
-    def new_slas(self, at: datetime, status: str, attrs: Mapping[str, Any]) -> tuple[SlaState, ...]:
-        out: list[SlaState] = []
-        seen: set[str] = set()
-        category = self.c.categories[status]
-        for index, sla in enumerate(self.c.slas):
-            if sla.name in seen or not sla.matches(attrs):
-                continue
-            seen.add(sla.name)
-            if sla.start_on is not None:
-                out.append(_sla.unstarted(sla, index))
-                continue
-            cal = _calendar(self.c, sla.calendar, attrs)
-            paused = category in self.c.pausing[index]
-            state = _sla.start_clock(sla, index, cal, at, paused)
-            if category == "closed":
-                state = _sla.stop(sla, cal, state, at)
-            out.append(state)
-        return tuple(out)
 
-    def move_slas(
-        self, ticket: Ticket, event: str, at: datetime, status: str
-    ) -> tuple[SlaState, ...]:
-        if not ticket.slas:
-            return ()
-        category = self.c.categories[status]
-        out: list[SlaState] = []
-        for st in ticket.slas:
-            sla = self.c.slas[st.index]
-            cal = self.sla_cal(st, ticket.attrs)
-            pausing = category in self.c.pausing[st.index]
-            if not st.started:
-                if event == sla.start_on:
-                    st = _sla.start_clock(sla, st.index, cal, at, pausing)
-            else:
-                if event in sla.stop_on:
-                    st = _sla.stop(sla, cal, st, at)
-                if event in sla.restart_on and (st.stopped or st.breached):
-                    st = _sla.start_clock(sla, st.index, cal, at, pausing)
-            if category == "closed":
-                st = _sla.stop(sla, cal, st, at)
-            elif pausing:
-                st = _sla.pause(sla, cal, st, at)
-            else:
-                st = _sla.resume(sla, cal, st, at)
-            out.append(st)
-        return tuple(out)
-
-    def reselect(
-        self,
-        slas: tuple[SlaState, ...],
-        old: Mapping[str, Any],
-        new: Mapping[str, Any],
-        at: datetime,
-        status: str,
-    ) -> tuple[SlaState, ...]:
-        c = self.c
-        category = c.categories[status]
-        return _changes.reselect(
-            c.slas,
-            slas,
-            old,
-            new,
-            at,
-            lambda index: category in c.pausing[index],
-            category == "closed",
-            lambda index, attrs: _calendar(c, c.slas[index].calendar, attrs),
+def _rearm(
+    c: Tables, ticket: Ticket, attrs: Mapping[str, Any], at: datetime, event: str
+) -> list[Due]:
+    """The timer items of the agenda after an internal transition changed ``attrs``: each
+    ``at=`` timer whose attribute changed is armed again, never resending a reminder
+    already sent."""
+    status = ticket.status
+    kept = [d for d in ticket.agenda if d.kind != "sla_breach"]
+    changed = _changes.changed_keys(ticket.attrs, attrs)
+    since = ticket.timers_since
+    limit = _utc(at)
+    for i in c.timers_by_status[status]:
+        tm = c.timers[i]
+        if tm.at is None or tm.at not in changed:
+            continue
+        pending = {d.sub for d in kept if d.index == i and d.kind == "reminder"}
+        before = _deadline_items(c, i, status, since, since, ticket.attrs, event, frozenset())
+        sent = frozenset(
+            d.sub
+            for d in before
+            if d.kind == "reminder" and d.sub not in pending and _utc(d.at) <= limit
         )
+        kept = [d for d in kept if d.index != i]
+        kept += _deadline_items(c, i, status, since, at, attrs, event, sent)
+    return kept
+
+
+def _reselect(
+    c: Tables,
+    slas: tuple[SlaState, ...],
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    at: datetime,
+    status: str,
+) -> tuple[SlaState, ...]:
+    """The SLA clocks after the attributes changed from ``old`` to ``new`` at ``at``."""
+    category = c.categories[status]
+    return _changes.reselect(
+        c.slas,
+        slas,
+        old,
+        new,
+        at,
+        lambda index: category in c.pausing[index],
+        category == "closed",
+        lambda index, attrs: c.sla_calendars[index] or _calendar(c, c.slas[index].calendar, attrs),
+    )
+
+
+def _sla_cal(c: Tables, state: SlaState, attrs: Mapping[str, Any]) -> BusinessCalendar:
+    i = state.index
+    return c.sla_calendars[i] or _calendar(c, c.slas[i].calendar, attrs)
+
+
+def _new_slas(
+    c: Tables, at: datetime, status: str, attrs: Mapping[str, Any]
+) -> tuple[SlaState, ...]:
+    out: list[SlaState] = []
+    seen: set[str] = set()
+    category = c.categories[status]
+    for index, sla in enumerate(c.slas):
+        if sla.name in seen or not sla.matches(attrs):
+            continue
+        seen.add(sla.name)
+        if sla.start_on is not None:
+            out.append(_sla.unstarted(sla, index))
+            continue
+        cal = c.sla_calendars[index] or _calendar(c, sla.calendar, attrs)
+        paused = category in c.pausing[index]
+        state = _sla.start_clock(sla, index, cal, at, paused)
+        if category == "closed":
+            state = _sla.stop(sla, cal, state, at)
+        out.append(state)
+    return tuple(out)
+
+
+def _move_slas(
+    c: Tables, ticket: Ticket, event: str, at: datetime, status: str
+) -> tuple[SlaState, ...]:
+    if not ticket.slas:
+        return ()
+    category = c.categories[status]
+    out: list[SlaState] = []
+    for st in ticket.slas:
+        i = st.index
+        sla = c.slas[i]
+        cal = c.sla_calendars[i] or _calendar(c, sla.calendar, ticket.attrs)
+        pausing = category in c.pausing[i]
+        if not st.started:
+            if event == sla.start_on:
+                st = _sla.start_clock(sla, st.index, cal, at, pausing)
+        else:
+            if event in sla.stop_on:
+                st = _sla.stop(sla, cal, st, at)
+            if event in sla.restart_on and (st.stopped or st.breached):
+                st = _sla.start_clock(sla, st.index, cal, at, pausing)
+        if category == "closed":
+            st = _sla.stop(sla, cal, st, at)
+        elif pausing:
+            st = _sla.pause(sla, cal, st, at)
+        else:
+            st = _sla.resume(sla, cal, st, at)
+        out.append(st)
+    return tuple(out)
 
 
 def _sla_items(slas: tuple[SlaState, ...]) -> list[Due]:
-    for st in slas:
-        if st.due_at is not None and st.due_at.year >= _LAST_YEAR:
-            check_aware(st.due_at, f"the due_at of SLA {st.name!r}")
-    return [
-        make_due(st.due_at, "sla_breach", st.name, slot)
-        for slot, st in enumerate(slas)
-        if st.due_at is not None
-        and st.running_since is not None
-        and not st.breached
-        and not st.stopped
-    ]
+    items: list[Due] = []
+    for slot, st in enumerate(slas):
+        due = st.due_at
+        if due is None:
+            continue
+        if due.year >= _LAST_YEAR:
+            check_aware(due, f"the due_at of SLA {st.name!r}")
+        if st.running_since is not None and not st.breached and not st.stopped:
+            items.append(make_due(due, "sla_breach", st.name, slot))
+    return items
 
 
 def _sort_key(d: Due) -> tuple[datetime, int, int, int]:
@@ -545,7 +546,7 @@ def _fire_timer(run: _Run, ticket: Ticket, item: Due, rest: tuple[Due, ...]) -> 
         if t.target is None and not t.restarts_timers:
             ticket = _with_agenda(run, ticket, rest)
         try:
-            return _perform(run, ticket, t, at, SYSTEM, None, ctx)
+            return _perform(run.c, run.steps, run.effects, ticket, t, at, SYSTEM, None, ctx)
         except EventDataError:
             # the move needs data a timer does not carry (set_attrs keys, or an at= deadline
             # the ticket lacks): like a refusing guard, it leaves the timer spent
@@ -571,6 +572,7 @@ def _with_agenda(run: _Run, ticket: Ticket, agenda: tuple[Due, ...]) -> Ticket:
         agenda,
         ticket.slas,
         run.c,
+        ticket._utc,
     )
 
 
@@ -594,22 +596,28 @@ def _evolve(run: _Run, ticket: Ticket, at: datetime) -> Ticket:
 
 
 def _perform(
-    run: _Run,
+    c: Tables,
+    steps: list[Step],
+    effects: list[Effect],
     ticket: Ticket,
     t: Transition,
     at: datetime,
     actor: str | None,
     data: Mapping[str, Any] | None,
     ctx: Context | None,
+    at_utc: datetime | None = None,
     requested_at: datetime | None = None,
 ) -> Ticket:
-    """Make transition ``t`` at ``at``; ``ctx`` is built here if a callable needs it."""
-    c = run.c
+    """Make transition ``t`` at ``at`` (``at_utc`` when known).
+
+    ``ctx`` is the Context a guard saw, or None: it is built here only if a
+    ``sub_status`` callable needs one.
+    """
     source = ticket.status
     target = t.target
     entering = target is not None
     status = target if target is not None else source
-    sub: object
+    sub: str | None
     sub_status = t.sub_status
     if sub_status is None:
         sub = None if entering else ticket.sub_status
@@ -618,29 +626,29 @@ def _perform(
     else:
         if ctx is None:
             ctx = make_context(t.event, at, actor, data)
-        sub = sub_status(ticket, ctx)
-        if sub is not None and not isinstance(sub, str):
+        chosen: object = sub_status(ticket, ctx)
+        if chosen is not None and not isinstance(chosen, str):
             raise WorkflowError(
                 [
                     f"transition {t.event!r} from {source!r}: its sub_status callable "
-                    f"returned {_short(sub)}, not a string or None"
+                    f"returned {_short(chosen)}, not a string or None"
                 ],
                 c.name,
             )
-    assert sub is None or isinstance(sub, str)
+        sub = chosen
     attrs = ticket.attrs
     if t.set_attrs is not None:
         if ctx is None:
             ctx = make_context(t.event, at, actor, data)
         attrs = _changes.set_attrs(t, ticket, ctx, c.name)
     restart = entering or t.restarts_timers
-    slas = run.move_slas(ticket, t.event, at, status) if ticket.slas else ()
+    slas = _move_slas(c, ticket, t.event, at, status) if ticket.slas else ()
     if attrs is not ticket.attrs and c.slas:
-        slas = run.reselect(slas, ticket.attrs, attrs, at, status)
+        slas = _reselect(c, slas, ticket.attrs, attrs, at, status)
     if restart:
-        timers = run.timer_items(status, at, attrs, t.event) if c.timers_by_status[status] else []
+        timers = _timer_items(c, status, at, attrs, t.event) if c.timers_by_status[status] else []
     elif attrs is not ticket.attrs and c.timers_by_status[status]:
-        timers = run.rearm(ticket, attrs, at, t.event)
+        timers = _rearm(c, ticket, attrs, at, t.event)
     else:
         timers = [d for d in ticket.agenda if d.kind != "sla_breach"]
     if slas:
@@ -659,8 +667,9 @@ def _perform(
         _agenda(timers) if timers else (),
         slas,
         c,
+        at_utc,
     )
-    run.steps.append(make_step(t.event, source, status, at, actor, requested_at))
+    steps.append(make_step(t.event, source, status, at, actor, requested_at))
     for tpl in t.effects:
         name = tpl.name if tpl.name is not None else t.event
         if tpl.kind == "follow_up":
@@ -669,7 +678,7 @@ def _perform(
             payload: dict[str, Any] = {**(tpl.data or {}), "ticket": child, "parent": ticket.id}
         else:
             payload = dict(tpl.data) if tpl.data else {}
-        run.effects.append(make_effect(tpl.kind, name, at, payload or None))
+        effects.append(make_effect(tpl.kind, name, at, payload or None))
     return new
 
 
@@ -732,8 +741,8 @@ def start(
     frozen = freeze_attrs(attrs)
     run = _Run(c)
     status = c.initial
-    slas = run.new_slas(at, status, frozen)
-    agenda = _agenda([*run.timer_items(status, at, frozen, "start"), *_sla_items(slas)])
+    slas = _new_slas(c, at, status, frozen)
+    agenda = _agenda([*_timer_items(c, status, at, frozen, "start"), *_sla_items(slas)])
     ticket = make_ticket(id, c.name, status, None, 1, at, at, at, at, frozen, agenda, slas, c)
     run.steps.append(make_step("start", None, status, at, None))
     return run.outcome(ticket)
@@ -768,18 +777,24 @@ def apply(
     if max_steps is not MAX_STEPS:
         max_steps = _check_max_steps(max_steps)
     at_utc = at if at.tzinfo is UTC else at.astimezone(UTC)
-    updated = ticket.updated_at
+    updated = ticket._utc
+    if updated is None:
+        updated = ticket.updated_at.astimezone(UTC)
     requested: datetime | None = None
-    if at_utc < (updated if updated.tzinfo is UTC else updated.astimezone(UTC)):
+    if at_utc < updated:
         if late != "clamp":
             raise OutOfOrderError(at, ticket.updated_at)
-        requested, at = at, updated
-        at_utc = at.astimezone(UTC)
-    run = _Run(c)
+        requested, at, at_utc = at, ticket.updated_at, updated
     agenda = ticket.agenda
-    current = _catch_up(run, ticket, at, max_steps) if agenda and agenda[0].at <= at_utc else ticket
+    if agenda and agenda[0].at <= at_utc:
+        run = _Run(c)
+        current = _catch_up(run, ticket, at, max_steps)
+        steps, effects = run.steps, run.effects
+    else:
+        current, steps, effects = ticket, [], []
     t, ctx = _select(c, current, event, at, actor, data)
-    return run.outcome(_perform(run, current, t, at, actor, data, ctx, requested))
+    new = _perform(c, steps, effects, current, t, at, actor, data, ctx, at_utc, requested)
+    return make_outcome(new, tuple(steps), tuple(effects) if effects else _NO_EFFECTS)
 
 
 def adopt(
@@ -804,7 +819,7 @@ def adopt(
         raise SnapshotError(f"must be a string or None, got {_short(id)}", "id")
     frozen = freeze_attrs(attrs)
     run = _Run(c)
-    items = run.timer_items(status, since, frozen, "adopt")
+    items = _timer_items(c, status, since, frozen, "adopt")
     clocks = _changes.adopted_clocks(
         c.slas,
         slas,
@@ -812,7 +827,7 @@ def adopt(
         at,
         c.categories[status],
         c.pausing,
-        lambda index: _calendar(c, c.slas[index].calendar, frozen),
+        lambda index: c.sla_calendars[index] or _calendar(c, c.slas[index].calendar, frozen),
     )
     agenda = _agenda([*_changes.adopted_items(items, at), *_sla_items(clocks)])
     ticket = make_ticket(
@@ -822,10 +837,34 @@ def adopt(
     return run.outcome(ticket)
 
 
+# the last ``now`` given to advance() and that instant in UTC
+_LAST_NOW: tuple[datetime | None, datetime] = (None, MIN_INSTANT)
+
+
 def advance(c: Tables, ticket: Ticket, now: datetime, max_steps: int = MAX_STEPS) -> Outcome:
-    ticket = _check_ticket(c, ticket)
-    check_aware(now, "now")
-    max_steps = _check_max_steps(max_steps)
+    if type(ticket) is not Ticket or ticket._checked is not c:
+        ticket = _check_ticket(c, ticket)
+    if not (
+        type(now) is datetime
+        and type(now.tzinfo) in _SAFE_TZ
+        and _FIRST_YEAR < now.year < _LAST_YEAR
+    ):
+        check_aware(now, "now")
+    if max_steps is not MAX_STEPS:
+        max_steps = _check_max_steps(max_steps)
+    agenda = ticket.agenda
+    if not agenda:
+        return make_outcome(ticket, (), _NO_EFFECTS)
+    # a sweep passes one ``now`` for every ticket: convert it to UTC once
+    global _LAST_NOW
+    last = _LAST_NOW
+    if last[0] is now:
+        limit = last[1]
+    else:
+        limit = now if now.tzinfo is UTC else now.astimezone(UTC)
+        _LAST_NOW = (now, limit)
+    if agenda[0].at > limit:  # nothing due (instants of different zones compare in UTC)
+        return make_outcome(ticket, (), _NO_EFFECTS)
     run = _Run(c)
     return run.outcome(_catch_up(run, ticket, now, max_steps))
 
@@ -867,7 +906,7 @@ def sla_clocks(
     run = _Run(c)
     ticket = _catch_up(run, ticket, now, max_steps)
     return tuple(
-        _sla.clock(c.slas[st.index], run.sla_cal(st, ticket.attrs), st, now)
+        _sla.clock(c.slas[st.index], _sla_cal(c, st, ticket.attrs), st, now)
         for st in ticket.slas
         if st.started
     )

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ._errors import InstantError, NaiveDatetimeError
+from ._errors import DurationError, InstantError, NaiveDatetimeError
 
 __all__ = [
     "MAX_AGENDA",
@@ -33,6 +33,7 @@ __all__ = [
     "MAX_STEPS",
     "MIN_INSTANT",
     "check_instant",
+    "out_of_range",
 ]
 
 #: The earliest supported instant.
@@ -87,3 +88,11 @@ def check_instant(value: object, argument: str = "at") -> datetime:
                 argument,
             )
     return value
+
+
+def out_of_range(what: object = None) -> DurationError:
+    """The error for a result outside ``[MIN_INSTANT, MAX_INSTANT)``, naming ``what`` if given."""
+    return DurationError(
+        f"result is outside the supported range [{MIN_INSTANT.isoformat()}, "
+        f"{MAX_INSTANT.isoformat()})" + (f" ({what})" if what is not None else "")
+    )

@@ -182,15 +182,14 @@ def _copy_in(
             f"more than {MAX_DATA_NODES:,} values (MAX_DATA_NODES; an alias counts "
             "each time it is used)",
         )
-    kind = type(value)
-    if kind is str:
-        return _text(value, where)  # type: ignore[arg-type]
-    if value is None or kind is bool:
+    if type(value) is str:
+        return _text(value, where)
+    if value is None or type(value) is bool:
         return value
-    if kind is int or (isinstance(value, int) and not isinstance(value, bool)):
-        if abs(value) >= _INT_LIMIT:  # type: ignore[arg-type]
+    if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) >= _INT_LIMIT:
             _fail(where, f"{show(value)} has more than {_INT_DIGITS} digits")
-        return int.__int__(value)  # type: ignore[arg-type]
+        return int.__int__(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             _fail(where, f"{value!r} is not a finite number")

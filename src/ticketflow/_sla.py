@@ -224,10 +224,6 @@ MEMO_SIZE = 8192
 _TRUSTED_TZ = (ZoneInfo, timezone)
 
 
-def _keyable(at: datetime) -> bool:
-    return type(at) is datetime and type(at.tzinfo) in _TRUSTED_TZ
-
-
 def _store(key: tuple[Any, ...], value: Any) -> None:
     if len(_MEMO) >= MEMO_SIZE:
         _MEMO.clear()
@@ -236,7 +232,7 @@ def _store(key: tuple[Any, ...], value: Any) -> None:
 
 def cal_add(cal: BusinessCalendar, at: datetime, duration: Duration | timedelta) -> datetime:
     """``cal.add(at, duration)``, remembered."""
-    if not _keyable(at):
+    if type(at) is not datetime or type(at.tzinfo) not in _TRUSTED_TZ:
         return cal.add(at, duration)
     key = (cal, id(duration), at, at.tzinfo, at.fold)
     hit = _MEMO.get(key)
@@ -249,7 +245,7 @@ def cal_add(cal: BusinessCalendar, at: datetime, duration: Duration | timedelta)
 
 def cal_subtract(cal: BusinessCalendar, at: datetime, duration: Duration | timedelta) -> datetime:
     """``cal.subtract(at, duration)``, remembered."""
-    if not _keyable(at):
+    if type(at) is not datetime or type(at.tzinfo) not in _TRUSTED_TZ:
         return cal.subtract(at, duration)
     key = (cal, "-", id(duration), at, at.tzinfo, at.fold)
     hit = _MEMO.get(key)
@@ -261,7 +257,9 @@ def cal_subtract(cal: BusinessCalendar, at: datetime, duration: Duration | timed
 
 
 def _add_working(cal: BusinessCalendar, at: datetime, working: timedelta) -> datetime:
-    if type(working) is not timedelta or not _keyable(at):
+    if type(working) is not timedelta or type(at) is not datetime:
+        return cal.add_working(at, working)
+    if type(at.tzinfo) not in _TRUSTED_TZ:
         return cal.add_working(at, working)
     key = (cal, "w", working, at, at.tzinfo, at.fold)
     hit = _MEMO.get(key)
@@ -273,7 +271,9 @@ def _add_working(cal: BusinessCalendar, at: datetime, working: timedelta) -> dat
 
 
 def _elapsed(cal: BusinessCalendar, a: datetime, b: datetime) -> timedelta:
-    if not (_keyable(a) and _keyable(b)):
+    if type(a) is not datetime or type(b) is not datetime:
+        return cal.elapsed(a, b)
+    if type(a.tzinfo) not in _TRUSTED_TZ or type(b.tzinfo) not in _TRUSTED_TZ:
         return cal.elapsed(a, b)
     key = (cal, "e", a, a.tzinfo, a.fold, b, b.tzinfo, b.fold)
     hit = _MEMO.get(key)
@@ -333,9 +333,20 @@ def unstarted(sla: SLA, index: int) -> SlaState:
 
 def elapsed_at(sla: SLA, cal: BusinessCalendar, state: SlaState, now: datetime) -> timedelta:
     """Counted time of ``state`` as of ``now``."""
-    if state.running_since is None or now.astimezone(UTC) <= state.running_since.astimezone(UTC):
+    since = state.running_since
+    if since is None:
         return state.elapsed
-    return state.elapsed + measure(sla, cal, state.running_since, now)
+    # what is counted from ``since`` to ``now`` is negative or zero unless ``now`` is later,
+    # so its sign answers the order without converting both instants to UTC
+    try:
+        counted = measure(sla, cal, since, now)
+    except DurationError:  # too far apart to count: decide by the order, as below
+        counted = None
+    if counted is not None:
+        return state.elapsed + counted if counted > _ZERO else state.elapsed
+    if now.astimezone(UTC) <= since.astimezone(UTC):
+        return state.elapsed
+    return state.elapsed + measure(sla, cal, since, now)
 
 
 def _halt(

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from attrs import frozen
 
+from ._calendar import ALWAYS_OPEN, BusinessCalendar
 from ._definitions import ANY, CalendarSpec, Status, Timer, Transition
 from ._sla import SLA
 
@@ -43,6 +44,9 @@ class Tables:
         terminal: The terminal statuses' names.
         pausing: For each SLA, the categories in which its clock is paused.
         calendar: The calendar for timers and SLAs that name none.
+        timer_calendars: Each timer's calendar, or None when a callable
+            chooses it from the ticket's attributes.
+        sla_calendars: Each SLA's calendar, the same way.
     """
 
     name: str
@@ -57,6 +61,8 @@ class Tables:
     terminal: frozenset[str]
     pausing: tuple[frozenset[str], ...]
     calendar: CalendarSpec | None
+    timer_calendars: tuple[BusinessCalendar | None, ...] = ()
+    sla_calendars: tuple[BusinessCalendar | None, ...] = ()
 
 
 def expand_sources(
@@ -95,6 +101,14 @@ def compile_tables(
         }
         for src, evs in table.items()
     }
+
+    def fixed(spec: CalendarSpec | None) -> BusinessCalendar | None:
+        if spec is None:
+            spec = calendar
+        if spec is None:
+            return ALWAYS_OPEN
+        return spec if isinstance(spec, BusinessCalendar) else None
+
     armed: dict[str, list[int]] = {n: [] for n in by_name}
     for i, tm in enumerate(timers):
         armed[tm.status].append(i)
@@ -111,4 +125,6 @@ def compile_tables(
         terminal=terminal,
         pausing=tuple(sla.pause_in | {"solved"} for sla in slas),
         calendar=calendar,
+        timer_calendars=tuple(fixed(tm.calendar) for tm in timers),
+        sla_calendars=tuple(fixed(sla.calendar) for sla in slas),
     )

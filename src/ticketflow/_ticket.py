@@ -425,6 +425,8 @@ class Ticket:
     slas: tuple[SlaState, ...] = ()
     # who has checked this snapshot: a workflow's token, or _CHECKED (not part of its value)
     _checked: object = field(default=None, init=False, eq=False, repr=False, hash=False)
+    # updated_at in UTC when the engine built the snapshot, else None (not part of its value)
+    _utc: datetime | None = field(default=None, init=False, eq=False, repr=False, hash=False)
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle the snapshot's fields only (the check mark stays behind)."""
@@ -435,6 +437,7 @@ class Ticket:
         for name in _FIELDS:
             object.__setattr__(self, name, state[name])
         object.__setattr__(self, "_checked", None)
+        object.__setattr__(self, "_utc", None)
 
     @property
     def next_deadline(self) -> datetime | None:
@@ -538,7 +541,7 @@ class Ticket:
         return ticket
 
 
-_FIELDS = tuple(a.name for a in fields(Ticket) if a.name != "_checked")
+_FIELDS = tuple(a.name for a in fields(Ticket) if a.name not in ("_checked", "_utc"))
 # set on a ticket that check_snapshot() accepted
 _CHECKED = object()
 #: The largest ``version`` a snapshot may carry (fits a signed 64-bit column).
@@ -835,7 +838,8 @@ def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
     _t_agenda,
     _t_slas,
     _t_checked,
-) = _setters(Ticket, (*_FIELDS, "_checked"))
+    _t_utc,
+) = _setters(Ticket, (*_FIELDS, "_checked", "_utc"))
 _s_event, _s_source, _s_target, _s_at, _s_actor, _s_requested = _setters(
     Step, ("event", "source", "target", "at", "actor", "requested_at")
 )
@@ -872,8 +876,12 @@ def make_ticket(
     agenda: tuple[Due, ...],
     slas: tuple[SlaState, ...],
     checked: object,
+    updated_utc: datetime | None = None,
 ) -> Ticket:
-    """A :class:`Ticket` from checked parts, marked as checked by ``checked``."""
+    """A :class:`Ticket` from checked parts, marked as checked by ``checked``.
+
+    ``updated_utc`` is ``updated_at`` in UTC, when the caller has it at hand.
+    """
     t: Ticket = _new(Ticket)
     _t_id(t, id)
     _t_workflow(t, workflow)
@@ -888,6 +896,7 @@ def make_ticket(
     _t_agenda(t, agenda)
     _t_slas(t, slas)
     _t_checked(t, checked)
+    _t_utc(t, updated_utc)
     return t
 
 
