@@ -7,12 +7,19 @@ import pytest
 import ticketflow as tf
 from ticketflow import presets
 
-NAMES = ("case-portal", "client-portal", "help-center", "hosting-support", "service-desk")
+NAMES = (
+    "case-portal",
+    "client-portal",
+    "help-center",
+    "hosting-support",
+    "pending-states",
+    "service-desk",
+)
 
 
 class TestRegistry:
     def test_names(self) -> None:
-        """names() lists the five presets, sorted, with dashes."""
+        """names() lists the six presets, sorted, with dashes."""
         assert presets.names() == NAMES
 
     @pytest.mark.parametrize("name", NAMES)
@@ -48,7 +55,7 @@ class TestRegistry:
         assert (err.name, err.known) == ("jira-cloud", NAMES)
         assert str(err) == (
             "unknown preset 'jira-cloud' (known: case-portal, client-portal, help-center, "
-            "hosting-support, service-desk)"
+            "hosting-support, pending-states, service-desk)"
         )
 
     def test_factories_are_exported(self) -> None:
@@ -58,6 +65,7 @@ class TestRegistry:
             presets.client_portal,
             presets.help_center,
             presets.hosting_support,
+            presets.pending_states,
             presets.service_desk,
         ]
         assert [f().name for f in factories] == list(NAMES)

