@@ -82,9 +82,9 @@ STDLIB = set(dir(typing)) | {"date", "datetime", "timedelta", "tzinfo", "os", "P
 STDLIB |= {"str", "int", "float", "bool", "object", "bytes", "dict", "list", "tuple", "set"}
 STDLIB |= {"frozenset", "type", "None", "collections", "abc", "Mapping", "Iterable"}
 
-# The snapshot's own bookkeeping records: the engine builds them and Ticket.from_dict
-# restores them; callers never construct them.
-INTERNAL = {"Ticket.__init__": {"Due", "SlaState"}}
+# The snapshot's agenda items: the engine builds them and Ticket.from_dict restores
+# them; callers never construct them.
+INTERNAL = {"Ticket.__init__": {"Due"}}
 
 
 def _annotated_names(obj: Callable[..., object]) -> set[str]:

@@ -56,8 +56,8 @@ from ._limits import (
     MIN_INSTANT,
 )
 from ._loading import Registry
-from ._sla import SLA, SlaClock, SlaStateName
-from ._ticket import Context, Effect, Event, Outcome, Step, Ticket
+from ._sla import SLA, On, SlaClock, SlaStateName, Trigger
+from ._ticket import Context, Effect, Event, Outcome, SlaState, Step, Ticket
 from ._workflow import CATEGORIES, Late, Status, Timer, Transition, Workflow
 
 try:
@@ -96,6 +96,9 @@ __all__ = [
     "Guard",
     "Outcome",
     "SlaClock",
+    "SlaState",
+    "On",
+    "Trigger",
     "SlaStateName",
     "Status",
     "Step",

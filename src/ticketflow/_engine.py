@@ -52,6 +52,7 @@ from ._errors import (
     WorkflowError,
 )
 from ._limits import MAX_INSTANT, MAX_STEPS, MIN_INSTANT
+from ._sla import On
 from ._tables import Tables
 from ._ticket import (
     Context,
@@ -268,24 +269,48 @@ def _new_slas(
 
 
 def _move_slas(
-    c: Tables, ticket: Ticket, event: str, at: datetime, status: str
+    c: Tables,
+    ticket: Ticket,
+    event: str,
+    at: datetime,
+    status: str,
+    actor: str | None,
+    data: Mapping[str, Any] | None,
 ) -> tuple[SlaState, ...]:
+    """The clocks after ``event`` sent by ``actor`` moved the ticket to ``status``.
+
+    Trigger guards see the ticket before the step, and a Context built only
+    if one is to run.
+    """
     if not ticket.slas:
         return ()
     category = c.categories[status]
     out: list[SlaState] = []
+    fires = _sla.fires
+    context = (event, at, actor, data)
     for st in ticket.slas:
         i = st.index
         sla = c.slas[i]
         cal = c.sla_calendars[i] or _calendar(c, sla.calendar, ticket.attrs)
         pausing = category in c.pausing[i]
         if not st.started:
-            if event == sla.start_on:
+            start_on = sla.start_on
+            if start_on is not None and (
+                event == start_on
+                or (
+                    isinstance(start_on, On)
+                    and fires(frozenset({start_on}), event, actor, ticket, context)
+                )
+            ):
                 st = _sla.start_clock(sla, st.index, cal, at, pausing)
         else:
-            if event in sla.stop_on:
+            if sla.stop_on and fires(sla.stop_on, event, actor, ticket, context):
                 st = _sla.stop(sla, cal, st, at)
-            if event in sla.restart_on and (st.stopped or st.breached):
+            if (
+                (st.stopped or st.breached)
+                and sla.restart_on
+                and fires(sla.restart_on, event, actor, ticket, context)
+            ):
                 st = _sla.start_clock(sla, st.index, cal, at, pausing)
         if category == "closed":
             st = _sla.stop(sla, cal, st, at)
@@ -642,7 +667,7 @@ def _perform(
             ctx = make_context(t.event, at, actor, data)
         attrs = _changes.set_attrs(t, ticket, ctx, c.name)
     restart = entering or t.restarts_timers
-    slas = _move_slas(c, ticket, t.event, at, status) if ticket.slas else ()
+    slas = _move_slas(c, ticket, t.event, at, status, actor, data) if ticket.slas else ()
     if attrs is not ticket.attrs and c.slas:
         slas = _reselect(c, slas, ticket.attrs, attrs, at, status)
     if restart:

@@ -51,7 +51,7 @@ from ._durations import Duration, describe, parse_duration
 from ._errors import CalendarError, DurationError, LoadError
 from ._holidays import CountryHolidays, DateHolidays, RRuleHolidays, country_holidays, to_sources
 from ._limits import MAX_DATA_NODES, MAX_DEPTH, MAX_FILE_BYTES
-from ._sla import SLA
+from ._sla import SLA, On, Trigger
 from ._ticket import Effect
 
 
@@ -119,6 +119,7 @@ _TRANSITION_KEYS = _keys(Transition)
 _EFFECT_KEYS = _keys(Effect, drop=("at",))
 _TIMER_KEYS = _keys(Timer)
 _SLA_KEYS = _keys(SLA)
+_ON_KEYS = _keys(On)
 _CALENDAR_KEYS = ("timezone", "hours", "weekdays", "holidays", "overrides")
 _HOLIDAY_KEYS = ("country", "subdiv", "market", "observed")
 # Defaults are left out when writing and filled in when reading: the classes' own.
@@ -467,6 +468,25 @@ class _Reader:
             else None,
         )
 
+    def trigger(self, value: object, where: str) -> Trigger:
+        """An event name, or ``{event = ..., roles = [...], guard = "name"}``."""
+        if isinstance(value, str):
+            return value
+        t = _table(value, where, _ON_KEYS)
+        roles = _names(t["roles"], _join(where, "roles")) if "roles" in t else None
+        guard = (
+            _callable(t["guard"], "guard", _join(where, "guard"), self.registry)
+            if "guard" in t
+            else None
+        )
+        return On(_str(_required(t, "event", where), _join(where, "event")), roles, guard)
+
+    def triggers(self, value: object, where: str) -> list[Trigger]:
+        """One trigger or a list of them."""
+        if isinstance(value, str | Mapping):
+            return [self.trigger(value, where)]
+        return [self.trigger(v, f"{where}[{i}]") for i, v in enumerate(_list(value, where))]
+
     def sla(self, value: object, where: str) -> SLA:
         t = _table(value, where, _SLA_KEYS)
         when = None
@@ -491,9 +511,11 @@ class _Reader:
             calendar=self.calendar(t["calendar"], _join(where, "calendar"))
             if "calendar" in t
             else None,
-            start_on=_opt_str(t, "start_on", where),
-            stop_on=_names(t.get("stop_on", []), _join(where, "stop_on")),
-            restart_on=_names(t.get("restart_on", []), _join(where, "restart_on")),
+            start_on=self.trigger(t["start_on"], _join(where, "start_on"))
+            if "start_on" in t
+            else None,
+            stop_on=self.triggers(t.get("stop_on", []), _join(where, "stop_on")),
+            restart_on=self.triggers(t.get("restart_on", []), _join(where, "restart_on")),
             pause_in=pause,
         )
 
@@ -802,6 +824,24 @@ def _sorted_values(values: frozenset[Any]) -> list[Any]:
     return sorted(values, key=lambda v: (type(v).__name__, str(v)))
 
 
+def _trigger_order(trigger: Trigger) -> tuple[str, int, list[str]]:
+    """Plain names first, then each event's On triggers by their roles."""
+    if isinstance(trigger, str):
+        return (trigger, 0, [])
+    return (trigger.event, 1, sorted(trigger.roles or ()))
+
+
+def _trigger_out(trigger: Trigger, where: str, w: _Writer) -> str | dict[str, Any]:
+    if isinstance(trigger, str):
+        return trigger
+    out: dict[str, Any] = {"event": trigger.event}
+    if trigger.roles is not None:
+        out["roles"] = sorted(trigger.roles)
+    if trigger.guard is not None:
+        out["guard"] = w.callable_name(trigger.guard, "guard", f"{where}.guard")
+    return out
+
+
 def _sla_dict(sla: SLA, where: str, w: _Writer) -> dict[str, Any]:
     out: dict[str, Any] = {"name": sla.name}
     out["target"] = _duration_text(sla.target, f"{where}.target")
@@ -812,11 +852,11 @@ def _sla_dict(sla: SLA, where: str, w: _Writer) -> dict[str, Any]:
     if sla.calendar is not None:
         out["calendar"] = w.calendar(sla.calendar, f"{where}.calendar")
     if sla.start_on is not None:
-        out["start_on"] = sla.start_on
-    if sla.stop_on:
-        out["stop_on"] = sorted(sla.stop_on)
-    if sla.restart_on:
-        out["restart_on"] = sorted(sla.restart_on)
+        out["start_on"] = _trigger_out(sla.start_on, f"{where}.start_on", w)
+    for key in ("stop_on", "restart_on"):
+        triggers = sorted(getattr(sla, key), key=_trigger_order)
+        if triggers:
+            out[key] = [_trigger_out(tr, f"{where}.{key}", w) for tr in triggers]
     if sla.pause_in != _DEFAULT_PAUSE:
         out["pause_in"] = sorted(sla.pause_in)
     return out

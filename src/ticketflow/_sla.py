@@ -27,12 +27,12 @@ from attrs import field, frozen
 from ._checks import MAX_ITEMS, fail, items, show
 from ._durations import Duration, to_duration
 from ._errors import DurationError, WorkflowError
-from ._ticket import SlaState, make_sla_state
+from ._ticket import Context, SlaState, Ticket, make_context, make_sla_state
 
 if TYPE_CHECKING:
     from ._calendar import BusinessCalendar
 
-__all__ = ["SLA", "SlaClock", "SlaStateName"]
+__all__ = ["SLA", "On", "SlaClock", "SlaStateName", "Trigger"]
 
 SlaStateName: TypeAlias = Literal["running", "paused", "met", "breached"]
 
@@ -52,12 +52,102 @@ def _names(what: str, value: object) -> frozenset[str]:
     return frozenset(got)
 
 
-def _stop_on(value: str | Iterable[str] | None) -> frozenset[str]:
-    return _names("SLA stop_on", value)
+def _on_roles(value: str | Iterable[str] | None) -> frozenset[str] | None:
+    return None if value is None else _names("On roles", value)
 
 
-def _restart_on(value: str | Iterable[str] | None) -> frozenset[str]:
-    return _names("SLA restart_on", value)
+@frozen
+class On:
+    """An SLA trigger: an event, sent by one of ``roles``, that ``guard`` accepts.
+
+    Wherever an SLA takes event names (``start_on``, ``stop_on``,
+    ``restart_on``), an ``On`` tells apart who sent the event and when it
+    counts: ``On("reply", roles={"agent"})`` is an agent's reply only.
+
+    Attributes:
+        event: The event's name.
+        roles: The actors whose event counts; None counts any actor.
+        guard: A callable ``(ticket, context) -> bool`` that must accept; it
+            sees the ticket before the step, SLA clocks included
+            (:meth:`Ticket.sla_state`).
+
+    Raises:
+        WorkflowError: naming each field of the wrong type.
+    """
+
+    event: str
+    roles: frozenset[str] | None = field(default=None, converter=_on_roles)
+    guard: Callable[[Ticket, Context], bool] | None = field(default=None, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.event, str) or not self.event:
+            raise WorkflowError([f"On: event must be a non-empty string, got {show(self.event)}"])
+        if self.guard is not None and not callable(self.guard):
+            raise WorkflowError([f"On {self.event!r}: guard {show(self.guard)} is not callable"])
+
+    def counts(self, actor: str | None, ticket: Ticket, ctx: Context) -> bool:
+        """True when this trigger's event, sent by ``actor``, counts for ``ticket``."""
+        if self.roles is not None and actor not in self.roles:
+            return False
+        return self.guard is None or bool(self.guard(ticket, ctx))
+
+
+#: An SLA trigger: an event name (any actor), or an :class:`On`.
+Trigger: TypeAlias = "str | On"
+
+
+def _triggers(what: str, value: object) -> frozenset[Trigger]:
+    """An event name, an :class:`On`, or a list of them, given for ``what``."""
+    if value is None:
+        return frozenset()
+    if isinstance(value, str | On):
+        return frozenset({value})
+    got = items(value, what)
+    bad = [v for v in got if not isinstance(v, str | On)]
+    if bad:
+        raise fail(f"{what}: {show(bad[0])} is not an event name or an On")
+    return frozenset(got)
+
+
+def _stop_on(value: Trigger | Iterable[Trigger] | None) -> frozenset[Trigger]:
+    return _triggers("SLA stop_on", value)
+
+
+def _restart_on(value: Trigger | Iterable[Trigger] | None) -> frozenset[Trigger]:
+    return _triggers("SLA restart_on", value)
+
+
+def trigger_event(trigger: Trigger) -> str:
+    """The event name a trigger waits for."""
+    return trigger if isinstance(trigger, str) else trigger.event
+
+
+def fires(
+    triggers: frozenset[Trigger],
+    event: str,
+    actor: str | None,
+    ticket: Ticket,
+    context: tuple[str, datetime, str | None, Mapping[str, Any] | None],
+) -> bool:
+    """True when ``event`` sent by ``actor`` is one of ``triggers`` for ``ticket``.
+
+    ``context`` holds the parts of the Context the guards see (event, at,
+    actor, data): it is built only if a guard is to run.
+    """
+    if event in triggers:
+        return True
+    ctx: Context | None = None
+    for tr in triggers:
+        if isinstance(tr, On) and tr.event == event:
+            if tr.roles is not None and actor not in tr.roles:
+                continue
+            if tr.guard is None:
+                return True
+            if ctx is None:
+                ctx = make_context(*context)
+            if tr.guard(ticket, ctx):
+                return True
+    return False
 
 
 def _pause_in(value: str | Iterable[str] | None) -> frozenset[str]:
@@ -118,11 +208,15 @@ class SLA:
             (a missing attribute reads as None); None matches every ticket.
         calendar: The calendar to count on (or a callable choosing one from
             the ticket's attributes); the workflow's by default.
-        start_on: The event that starts the clock; None starts it at creation.
-        stop_on: Events that stop it for good (the target is met).
-        restart_on: Events that start a met or breached clock afresh.
-        pause_in: Status categories in which the clock pauses (it also
-            pauses in ``solved`` and stops on ``closed``).
+        start_on: The event (a name or an :class:`On`) that starts the
+            clock; None starts it at creation.
+        stop_on: Events (names or :class:`On` triggers) that stop it for
+            good (the target is met).
+        restart_on: Events (names or :class:`On` triggers) that start a met
+            or breached clock afresh.
+        pause_in: Every status category in which the clock pauses
+            (``pending``, ``on_hold`` and ``solved`` by default); it stops on
+            ``closed``.
 
     Raises:
         DurationError: naming a target that is not a duration.
@@ -133,10 +227,12 @@ class SLA:
     target: Duration | timedelta = field(converter=_target)
     when: dict[str, frozenset[Any]] | None = field(default=None, converter=_when, hash=False)
     calendar: CalendarSpec | None = field(default=None, eq=False)
-    start_on: str | None = None
-    stop_on: frozenset[str] = field(default=frozenset(), converter=_stop_on)
-    restart_on: frozenset[str] = field(default=frozenset(), converter=_restart_on)
-    pause_in: frozenset[str] = field(default=frozenset({"pending", "on_hold"}), converter=_pause_in)
+    start_on: Trigger | None = None
+    stop_on: frozenset[Trigger] = field(default=frozenset(), converter=_stop_on)
+    restart_on: frozenset[Trigger] = field(default=frozenset(), converter=_restart_on)
+    pause_in: frozenset[str] = field(
+        default=frozenset({"pending", "on_hold", "solved"}), converter=_pause_in
+    )
     # derived once, read on every event
     _business: bool = field(init=False, repr=False, eq=False)
     _delta: timedelta = field(init=False, repr=False, eq=False)
@@ -145,9 +241,9 @@ class SLA:
         problems: list[str] = []
         if not isinstance(self.name, str):
             problems.append(f"SLA {show(self.name)}: name must be a string, got {show(self.name)}")
-        if self.start_on is not None and not isinstance(self.start_on, str):
+        if self.start_on is not None and not isinstance(self.start_on, str | On):
             problems.append(
-                f"SLA {show(self.name)}: start_on must be an event name or None, "
+                f"SLA {show(self.name)}: start_on must be an event name, an On or None, "
                 f"got {show(self.start_on)}"
             )
         if problems:
@@ -307,13 +403,7 @@ _ZERO = timedelta(0)
 
 def state_name(state: SlaState) -> SlaStateName:
     """The public state of a stored clock."""
-    if state.breached:
-        return "breached"
-    if state.stopped:
-        return "met"
-    if state.running_since is None:
-        return "paused"
-    return "running"
+    return state.state
 
 
 def start_clock(

@@ -123,7 +123,7 @@ def compile_tables(
         slas=tuple(slas),
         initial=next(n for n, s in by_name.items() if s.initial),
         terminal=terminal,
-        pausing=tuple(sla.pause_in | {"solved"} for sla in slas),
+        pausing=tuple(sla.pause_in for sla in slas),
         calendar=calendar,
         timer_calendars=tuple(fixed(tm.calendar) for tm in timers),
         sla_calendars=tuple(fixed(sla.calendar) for sla in slas),

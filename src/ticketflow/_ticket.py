@@ -388,6 +388,18 @@ class SlaState:
     stopped: bool = False
     started: bool = True
 
+    @property
+    def state(self) -> Literal["running", "paused", "met", "breached"]:
+        """``breached``, ``met`` (stopped before its target), ``paused`` (not
+        counting now, or not started yet) or ``running``."""
+        if self.breached:
+            return "breached"
+        if self.stopped:
+            return "met"
+        if self.running_since is None:
+            return "paused"
+        return "running"
+
 
 @frozen
 class Ticket:
@@ -448,6 +460,17 @@ class Ticket:
         :meth:`Workflow.advance`.
         """
         return self.agenda[0].at if self.agenda else None
+
+    def sla_state(self, name: str) -> SlaState | None:
+        """The stored clock of the SLA called ``name``, or None when it has none.
+
+        What an SLA trigger's guard reads, e.g. "only once the first reply was
+        met": ``(c := ticket.sla_state("first_reply")) is not None and c.state == "met"``.
+        """
+        for st in self.slas:
+            if st.name == name:
+                return st
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe data with a schema version; :meth:`from_dict` restores it.

@@ -21,7 +21,7 @@ from ._calendar import BusinessCalendar
 from ._checks import Problems, show
 from ._definitions import ANY, CATEGORIES, Status, Timer, Transition
 from ._durations import Duration, compare_durations, describe, is_positive
-from ._sla import SLA
+from ._sla import SLA, trigger_event
 from ._tables import expand_sources
 
 __all__ = ["MAX_MOVES", "listing", "validate"]
@@ -293,10 +293,10 @@ def _sla_problems(sla: SLA, events: set[str]) -> Iterator[str]:
         )
     if not is_positive(sla.target):
         yield f"{where}: target {sla.target} is not positive"
-    named = [("start_on", sla.start_on)] if sla.start_on is not None else []
-    named += [("stop_on", e) for e in sorted(sla.stop_on)]
-    named += [("restart_on", e) for e in sorted(sla.restart_on)]
-    for what, name in named:
+    named = [("start_on", trigger_event(sla.start_on))] if sla.start_on is not None else []
+    named += [("stop_on", e) for e in sorted(map(trigger_event, sla.stop_on))]
+    named += [("restart_on", e) for e in sorted(map(trigger_event, sla.restart_on))]
+    for what, name in dict.fromkeys(named):
         if name not in events:
             yield f"{where}: {what} names unknown event {show(name)}"
     for c in sorted(sla.pause_in):

@@ -346,7 +346,7 @@ SLA_CASES: list[Case] = [
         "start-on-int",
         lambda: tf.SLA("x", target="1h", start_on=5),  # type: ignore[arg-type]
         WE,
-        "start_on must be an event name or None, got 5",
+        "start_on must be an event name, an On or None, got 5",
     ),
     (
         "stop-on-int",
@@ -358,7 +358,7 @@ SLA_CASES: list[Case] = [
         "stop-on-none-item",
         lambda: tf.SLA("x", target="1h", stop_on=[None]),  # type: ignore[list-item]
         WE,
-        "SLA stop_on: None is not a string",
+        "SLA stop_on: None is not an event name or an On",
     ),
     (
         "restart-on-int-item",
