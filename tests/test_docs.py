@@ -45,6 +45,15 @@ class TestTimersDoc:
         assert run(code, "timers-and-slas.md") == expected
 
 
+    def test_sla_trigger_example_prints_its_comments(self) -> None:
+        """The On example under SLAs prints the `# ...` lines written under it."""
+        text = (ROOT / "docs" / "timers-and-slas.md").read_text(encoding="utf-8")
+        (code,) = [c for c in re.findall(r"```python\n(.*?)```", text, re.S) if "tf.On(" in c]
+        expected = [line[2:] for line in code.splitlines() if line.startswith("# ")]
+        assert expected
+        assert run(code, "timers-and-slas.md").splitlines() == expected
+
+
 class TestChangesDoc:
     def test_every_example_prints_the_text_under_it(self) -> None:
         """docs/changes.md: each python block, run in order in one namespace, prints the
