@@ -44,7 +44,6 @@ class TestTimersDoc:
         code, expected = match.groups()
         assert run(code, "timers-and-slas.md") == expected
 
-
     def test_sla_trigger_example_prints_its_comments(self) -> None:
         """The On example under SLAs prints the `# ...` lines written under it."""
         text = (ROOT / "docs" / "timers-and-slas.md").read_text(encoding="utf-8")
