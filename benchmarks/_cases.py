@@ -585,6 +585,7 @@ def scaling_family() -> Family:
         title="7. Cost versus workflow size",
         target="flat: the 600-status workflow within 1.3x of the 6-status one.",
         baseline_operation="6 statuses",
+        ratio_limit=1.3,
         notes=[
             "A chain of statuses with a guarded forward event and a back event each, plus "
             "`close` and `comment` from every status; each call moves forward then back "
@@ -596,6 +597,72 @@ def scaling_family() -> Family:
     return family
 
 
+# --- family 9: a per-ticket deadline ---------------------------------------------------------
+
+
+def pending_workflow() -> tf.Workflow:
+    """Waiting on the customer for two business days, or until a pending time the agent sets."""
+    return tf.Workflow(
+        name="pending",
+        statuses=[
+            tf.Status("open", category="open", initial=True),
+            tf.Status("waiting", category="pending"),
+            tf.Status("pending", category="pending"),
+            tf.Status("closed", category="closed", terminal=True),
+        ],
+        transitions=[
+            tf.Transition("ask", source="open", target="waiting", roles={"agent"}),
+            tf.Transition(
+                "pend", source="open", target="pending", roles={"agent"}, set_attrs="pending_until"
+            ),
+            tf.Transition("reply", source=["waiting", "pending"], target="open"),
+            tf.Transition("close", source="*", target="closed", roles={"agent", "system"}),
+        ],
+        timers=[
+            tf.Timer("waiting", after=tf.business_days(2), event="close"),
+            tf.Timer("pending", at="pending_until", event="close"),
+        ],
+        calendar=office(),
+    )
+
+
+def _pending_cycle(event: str, data: dict[str, Any] | None) -> Callable[[], object]:
+    """``event`` into a timed status, then ``reply`` out of it: two events."""
+    wf = pending_workflow()
+    ticket = wf.start(at=START, id="T-1").ticket
+    at = START + timedelta(hours=1)
+    apply = wf.apply
+
+    def cycle() -> object:
+        out = apply(ticket, event, at=at, actor="agent", data=data)
+        return apply(out.ticket, "reply", at=at, actor="customer").ticket.status
+
+    return cycle
+
+
+def pending_family() -> Family:
+    """Family 9: an event that sets a pending time and arms an ``at=`` timer."""
+    family = Family(
+        key="pending",
+        title="9. An event that sets a pending time and arms an at= timer",
+        target="within 2x of a plain timed event.",
+        baseline_operation="plain timed event",
+        ratio_limit=2.0,
+        notes=[
+            "'plain timed event' enters a status whose timer fires after 2 business days; "
+            "'set pending time' copies `pending_until` from the event's data and enters a "
+            "status whose `at=` timer reads it. "
+            "Each call enters the status and replies out of it (two operations).",
+        ],
+    )
+    until = START + timedelta(days=9)
+    family.cases.append(Case("plain timed event", BASELINE, _pending_cycle("ask", None), 2))
+    family.cases.append(
+        Case("set pending time", BASELINE, _pending_cycle("pend", {"pending_until": until}), 2)
+    )
+    return family
+
+
 FAMILIES: tuple[Callable[[], Family], ...] = (
     apply_family,
     apply_with_timers_family,
@@ -603,6 +670,7 @@ FAMILIES: tuple[Callable[[], Family], ...] = (
     business_hours_family,
     elapsed_family,
     scaling_family,
+    pending_family,
 )
 
 

@@ -77,6 +77,8 @@ class Family:
         baseline_operation: When set, ratios compare every ticketflow case
             with the ticketflow case of this operation instead of with peers
             (cost versus workflow size).
+        ratio_limit: With ``baseline_operation``, the target as the largest
+            allowed ratio of the slowest case to the baseline case.
     """
 
     key: str
@@ -86,6 +88,7 @@ class Family:
     cases: list[Case] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     baseline_operation: str | None = None
+    ratio_limit: float | None = None
 
     def operations(self) -> list[str]:
         """The operations in first-seen order."""

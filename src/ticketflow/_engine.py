@@ -178,17 +178,20 @@ def _deadline_items(
     tm = c.timers[i]
     cal = c.timer_calendars[i] or _calendar(c, tm.calendar, attrs)
     deadline = _changes.deadline_of(tm, attrs, status, event)
-    start = _utc(now)
-    if _utc(deadline) <= start:
+    start, end = _utc(now), _utc(deadline)
+    if end <= start:
         return [make_due(now, "timer", tm.event, i)]  # its reminders are moot
     items = [make_due(deadline, "timer", tm.event, i)]
-    end = _utc(deadline)
+    if not (tm.reminders or tm.remind_before):
+        return items
     whens = [_sla.cal_add(cal, entry, r) for r in tm.reminders]
     whens += [_sla.cal_subtract(cal, deadline, b) for b in tm.remind_before]
     for j, when in enumerate(whens):
-        if j in skip or _utc(when) >= end:
+        if j in skip:
             continue
-        items.append(make_due(now if _utc(when) <= start else when, "reminder", tm.event, i, j))
+        instant = _utc(when)
+        if instant < end:
+            items.append(make_due(now if instant <= start else when, "reminder", tm.event, i, j))
     return items
 
 
