@@ -576,9 +576,9 @@ def workflows(
 
     With ``changes=True`` (the default) tickets also change during their
     life: transitions set attributes from the event's data (``set_attrs``
-    naming ``priority``, ``tier``, ``pending_until`` or ``due``, or the
-    callable :func:`from_data`); a status may carry an ``at=`` timer whose
-    deadline is the ``pending_until`` or ``due`` attribute (every transition
+    naming ``priority``, ``tier``, ``pending_until`` or ``due``); a status
+    may carry an ``at=`` timer whose deadline is the ``pending_until`` or
+    ``due`` attribute (every transition
     that enters it sets that attribute, and an internal event may move it);
     a timer's transition may stay in its status (``target=None``) and fire
     once per arming; and an SLA may apply only ``when`` ``priority`` or
@@ -642,7 +642,6 @@ def workflows(
                 max_size=2,
                 unique=True,
             ).map(tuple),
-            st.just(from_data),
         )
         words = st.sampled_from(_EVENT_WORDS)
         has_exit: set[str] = set()
