@@ -1,10 +1,13 @@
 """A hypothesis state machine that drives one ticket through a workflow.
 
 Theory of operation: :func:`workflow_state_machine` builds a
-``RuleBasedStateMachine`` subclass for one workflow. Each run starts a ticket,
-then mixes three rules: send a random event as a random role (known or
+``RuleBasedStateMachine`` subclass for one workflow. Each run starts a ticket
+(or adopts one that has sat in a random status since a past instant), then
+mixes these rules: send a random event as a random role (known or
 unknown, allowed or not) after a random pause; send an event some role may
-send now; and let time pass and call ``advance``. Every engine call is checked
+send now; and let time pass and call ``advance``. Events that set attributes
+carry data for them, with aware datetimes (before or after the event) for the
+attributes ``at=`` timers read. Every engine call is checked
 against the engine's promises (the built-in invariants below) with the state
 before and after in hand, and the user's invariants run on every snapshot.
 A broken promise raises :class:`InvariantFailed` (an ``AssertionError``)
@@ -22,8 +25,9 @@ Built-in invariants:
 * after ``advance(now)`` nothing is overdue;
 * reminders come before their deadline, never twice, and a timer that fires
   has sent every reminder it declares;
-* SLA elapsed time never decreases (except when a ``restart_on`` event
-  starts a clock afresh);
+* SLA elapsed time never decreases for a clock that persists (a
+  ``restart_on`` event starts a clock afresh, and a name that changed
+  attributes drop may start anew later with nothing elapsed);
 * a terminal status is never left;
 * a rejected event raises a ``TransitionError`` and changes nothing, and an
   event ``allowed()`` lists is accepted;
@@ -43,7 +47,13 @@ from typing import Any, ClassVar, TypeAlias
 
 try:
     from hypothesis import strategies as st
-    from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+    from hypothesis.stateful import (
+        RuleBasedStateMachine,
+        initialize,
+        invariant,
+        precondition,
+        rule,
+    )
 except ImportError as exc:  # pragma: no cover - exercised without the extra
     raise ImportError(
         "ticketflow.testing needs hypothesis; install the testing extra: "
@@ -52,6 +62,7 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
 
 from ticketflow import (
     MIN_INSTANT,
+    EventDataError,
     Outcome,
     OutOfOrderError,
     StepLimitError,
@@ -67,6 +78,8 @@ from ticketflow.testing._strategies import (
     aware_datetimes,
     check_strategy,
     check_workflow,
+    data_for,
+    deadlines_near,
     direct_pairs,
     drawn_attrs,
     drawn_data,
@@ -135,10 +148,17 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.ticket: Ticket | None = None
         self.now: datetime = datetime.min.replace(tzinfo=UTC)
         self.synced: datetime = self.now
+        #: whether the last accepted call was ``advance`` (an event may leave an item
+        #: it armed due at its own instant, for the next ``advance``)
+        self.advanced = False
         self.log: list[dict[str, Any]] = []
         self.reminders: Counter[tuple[str, datetime]] = Counter()
         self.seen_reminders: Counter[tuple[str, datetime, datetime, str]] = Counter()
         self.elapsed: dict[str, timedelta] = {}
+        #: the status adopted into, while its timers are still the adopted arming
+        self.adopted: str | None = None
+        #: a ticket started and no event accepted since: it may be adopted instead
+        self.fresh = False
 
     # --- engine calls, each followed by the checks ----------------------------------------
 
@@ -154,6 +174,43 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.ticket = ticket
         self.now = self.synced = at
         self.log = [{"name": "start", "at": at, "data": dict(attrs), "id": "T-1"}]
+        self.fresh = True
+        self._read_slas(at, ())
+
+    def do_adopt(
+        self,
+        status: str,
+        since: datetime,
+        at: datetime,
+        attrs: Mapping[str, Any],
+    ) -> None:
+        """Adopt the ticket in ``status`` since ``since`` and check the first snapshot."""
+        wf = self.workflow
+        what = f"adopt({status!r}, since={since.isoformat()}, at={at.isoformat()})"
+        out = self._call(what, lambda: wf.adopt(status, since=since, at=at, id="T-1", attrs=attrs))
+        ticket = out.ticket
+        if (ticket.version, ticket.status, ticket.updated_at, ticket.status_since) != (
+            1,
+            status,
+            at,
+            since,
+        ):
+            raise InvariantFailed(
+                "adopt",
+                f"{what} gave a ticket at version {ticket.version} in {ticket.status!r} "
+                f"since {ticket.status_since.isoformat()}, updated {ticket.updated_at.isoformat()}",
+            )
+        if any(_utc(e.at or at) < _utc(at) for e in out.effects):
+            raise InvariantFailed("time never goes back", f"{what} sent {out.effects}")
+        self.ticket = ticket
+        self.adopted = status
+        self.fresh = self.advanced = False
+        self.elapsed = {}
+        self.reminders.clear()
+        self.seen_reminders.clear()
+        self.now = self.synced = at
+        data = {"status": status, "since": since, "attrs": dict(attrs)}
+        self.log = [{"name": "adopt", "at": at, "data": data, "id": "T-1"}]
         self._read_slas(at, ())
 
     def do_apply(
@@ -180,7 +237,8 @@ class WorkflowMachine(RuleBasedStateMachine):
             return
         except TransitionError as exc:
             self._check_unchanged(before, snapshot, what)
-            if expected:
+            # allowed() sees no data: an event whose data lacks what it sets may be refused
+            if expected and not isinstance(exc, EventDataError):
                 raise InvariantFailed(
                     "allowed events are accepted",
                     f"allowed() listed {event!r} but apply raised {type(exc).__name__}: {exc}",
@@ -197,6 +255,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.ticket = out.ticket
         self.now = max(self.now, at, key=_utc)
         self.synced = at
+        self.advanced = self.fresh = False
         self._read_slas(at, out.steps)
 
     def do_apply_late(self, event: str, actor: str | None, at: datetime) -> None:
@@ -228,6 +287,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.ticket = out.ticket
         self.now = max(self.now, now, key=_utc)
         self.synced = now
+        self.advanced = True
         self._read_slas(now, out.steps)
 
     def _advance(self, now: datetime) -> Outcome:
@@ -255,6 +315,16 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.ticket = done.ticket
 
     # --- checks ---------------------------------------------------------------------------------
+
+    def adoptable(self) -> bool:
+        """Whether the ticket may be swapped for an adopted one: started, then left alone
+        (nothing recorded) while time passed."""
+        return (
+            self.fresh
+            and self.ticket is not None
+            and self.ticket.version == 1
+            and _utc(self.now) > _utc(self.log[0]["at"])
+        )
 
     def _ticket(self) -> Ticket:
         assert self.ticket is not None, "the start rule runs first"
@@ -372,11 +442,19 @@ class WorkflowMachine(RuleBasedStateMachine):
             self.reminders[(str(e.name), _utc(deadline))] += 1
         # a timer that fires has sent every reminder it declares
         fired = out.steps[:-1] if manual else out.steps
-        for step in fired:
+        restarting = {t.event for t in wf.transitions if t.restarts_timers}
+        for index, step in enumerate(out.steps):
+            adopted = self.adopted
+            if adopted is not None and (step.target != step.source or step.event in restarting):
+                self.adopted = None  # entered anew: no longer the adopted arming
+            # reminders that fell before adoption, or whose deadline is read from an
+            # attribute (past at entry, or moved), are skipped by design
+            if index >= len(fired) or adopted == step.source:
+                continue
             counts = [
                 len(tm.reminders) + len(tm.remind_before)
                 for tm in wf.timers
-                if tm.status == step.source and tm.event == step.event
+                if tm.status == step.source and tm.event == step.event and tm.at is None
             ]
             if not counts or step.actor != "system":
                 continue
@@ -394,15 +472,22 @@ class WorkflowMachine(RuleBasedStateMachine):
         what = f"sla(now={now.isoformat()}) on the {_show(ticket)}"
         clocks = self._call(what, lambda: wf.sla(ticket, now=now))
         events = {s.event for s in steps}
+        changed = bool(events & {t.event for t in wf.transitions if t.set_attrs is not None})
+        elapsed: dict[str, timedelta] = {}
         for clock in clocks:
-            restart = set().union(*(s.restart_on for s in wf.slas if s.name == clock.name))
+            defs = [s for s in wf.slas if s.name == clock.name]
+            restart = set().union(*(s.restart_on for s in defs))
+            # a name every definition of which has a `when` may be dropped and start anew
+            droppable = changed and all(s.when for s in defs)
             old = self.elapsed.get(clock.name)
-            if old is not None and clock.elapsed < old and not events & restart:
+            if old is not None and clock.elapsed < old and not events & restart and not droppable:
                 raise InvariantFailed(
                     "SLA elapsed never decreases",
                     f"SLA {clock.name!r} went from {old} to {clock.elapsed} at {now.isoformat()}",
                 )
-            self.elapsed[clock.name] = clock.elapsed
+            elapsed[clock.name] = clock.elapsed
+        # a clock no longer listed was dropped: if it comes back, it starts afresh
+        self.elapsed = elapsed
 
     def _replay(self) -> Ticket:
         """Replay the accepted log, then advance to the last sync (in chunks if need be)."""
@@ -412,13 +497,23 @@ class WorkflowMachine(RuleBasedStateMachine):
         except StepLimitError:
             # too much fell due in one call: fold the log stepwise, resuming at each stop
             first, *rest = self.log
-            ticket = wf.start(at=first["at"], id=first["id"], attrs=first["data"]).ticket
+            if first["name"] == "adopt":
+                info = first["data"]
+                ticket = wf.adopt(
+                    info["status"],
+                    since=info["since"],
+                    at=first["at"],
+                    id=first["id"],
+                    attrs=info["attrs"],
+                ).ticket
+            else:
+                ticket = wf.start(at=first["at"], id=first["id"], attrs=first["data"]).ticket
             for entry in rest:
                 ticket = _settle(wf, ticket, entry["at"])
                 ticket = wf.apply(
                     ticket, entry["name"], at=entry["at"], actor=entry["actor"], data=entry["data"]
                 ).ticket
-        return _settle(wf, ticket, self.synced)
+        return _settle(wf, ticket, self.synced) if self.advanced else ticket
 
     def check_snapshot(self) -> None:
         """Round trip, replay and the user's invariants on the current ticket."""
@@ -440,8 +535,9 @@ class WorkflowMachine(RuleBasedStateMachine):
         if replayed.to_dict() != data:
             raise InvariantFailed(
                 "replay gives the same ticket",
-                f"replaying {len(self.log)} accepted event(s) and advancing to "
-                f"{self.synced.isoformat()} gave {replayed.to_dict()}, not {data}",
+                f"replaying {len(self.log)} accepted event(s) (and advancing to "
+                f"{self.synced.isoformat()} after an advance) gave {replayed.to_dict()}, "
+                f"not {data}",
             )
         for check in self.user_invariants:
             try:
@@ -506,6 +602,8 @@ def workflow_state_machine(
     passes (``advance``, or the catch-up at the start of ``apply``), never
     sent directly by ``system``; and time often runs exactly to the ticket's
     next deadline, or to just before it, so timed statuses are explored.
+    A run starts the ticket, or sometimes adopts it in a random status
+    with a past ``since`` (and a deadline for that status's ``at=`` timer).
 
     Args:
         workflow: The workflow to check.
@@ -516,7 +614,11 @@ def workflow_state_machine(
             awkward time zones too).
         attrs: Draws the ticket's attributes (default: the keys the SLAs'
             ``when`` clauses read, see :func:`~ticketflow.testing.attrs_for`).
-        data: Draws event payloads (default: always None).
+        data: Draws event payloads (default: data for the keys the event's
+            ``set_attrs`` name, see :func:`~ticketflow.testing.data_for`,
+            with aware datetimes before or after the event for the
+            attributes ``at=`` timers read; sometimes None, which such an
+            event refuses; None for other events).
         max_gap: The longest pause between two steps (above zero, at most
             366 days).
 
@@ -537,9 +639,18 @@ def workflow_state_machine(
         else given_start.map(lambda v: drawn_instant(v, "start"))
     )
     attrs_st = attrs_for(wf) if given_attrs is None else given_attrs.map(drawn_attrs)
-    data_st: st.SearchStrategy[Any] = (
-        st.none() if given_data is None else given_data.map(drawn_data)
+    data_st: st.SearchStrategy[Any] | None = (
+        None if given_data is None else given_data.map(drawn_data)
     )
+
+    def data_of(event: str, at: datetime) -> st.SearchStrategy[Any]:
+        if data_st is not None:
+            return data_st
+        return data_for(wf, event, at)
+
+    statuses = [s.name for s in wf.statuses]
+    sets_attrs = {t.event for t in wf.transitions if t.set_attrs is not None}
+    reads = {tm.status: tm.at for tm in wf.timers if tm.at is not None}
     # a pause, or time running to the next deadline (or to a minute before it)
     moments: st.SearchStrategy[timedelta | str] = st.one_of(
         gaps(max_gap), st.sampled_from((_DUE, _JUST_BEFORE_DUE))
@@ -566,14 +677,33 @@ def workflow_state_machine(
         def start(self, at: datetime, attrs: Mapping[str, Any]) -> None:
             self.do_start(at, attrs)
 
-        @rule(pair=st.sampled_from(pairs), when=moments, data=data_st)
+        @precondition(lambda self: self.adoptable())
+        @rule(pick=st.data())
+        def was_adopted(self, pick: st.DataObject) -> None:
+            """Take over, instead, a ticket that has sat in some status since a past instant."""
+            first = self.log[0]
+            at = max(first["at"], self.now, key=_utc)
+            status = pick.draw(st.sampled_from(statuses), label="adopted status")
+            back = pick.draw(gaps(max_gap), label="time in that status")
+            since = max(_utc(at) - back, MIN_INSTANT).astimezone(at.tzinfo)
+            given = dict(first["data"])
+            attr = reads.get(status)
+            if attr is not None:
+                given[attr] = pick.draw(deadlines_near(since), label=attr)
+            self.do_adopt(status, since, at, given)
+
+        @rule(pair=st.sampled_from(pairs), when=moments, pick=st.data())
         def send(
             self,
             pair: tuple[str, str | None],
             when: timedelta | str,
-            data: Mapping[str, Any] | None,
+            pick: st.DataObject,
         ) -> None:
-            self.do_apply(pair[0], pair[1], self._at(when), data)
+            at = self._at(when)
+            drawn = data_of(pair[0], at)
+            if data_st is None:
+                drawn = st.one_of(drawn, st.none())  # sometimes without the data it needs
+            self.do_apply(pair[0], pair[1], at, pick.draw(drawn, label="data"))
 
         @rule(when=moments, pick=st.data())
         def send_allowed(self, when: timedelta | str, pick: st.DataObject) -> None:
@@ -589,7 +719,10 @@ def workflow_state_machine(
                 allowed = onward
             if allowed:
                 event, actor = pick.draw(st.sampled_from(allowed), label="event and actor")
-                self.do_apply(event, actor, at, None)
+                payload = None
+                if event in sets_attrs:
+                    payload = pick.draw(data_of(event, at), label="data")
+                self.do_apply(event, actor, at, payload)
             else:
                 self.do_advance(at)
 

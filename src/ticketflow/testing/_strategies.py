@@ -56,6 +56,10 @@ __all__ = [
     "drawn_attrs",
     "drawn_data",
     "drawn_instant",
+    "data_for",
+    "deadline_attrs",
+    "deadlines_near",
+    "from_data",
     "durations",
     "event_streams",
     "events",
@@ -87,6 +91,13 @@ TIMEZONES: tuple[str, ...] = (
 
 _ROLES: tuple[str, ...] = ("agent", "customer", "system")
 _EVENT_WORDS: tuple[str, ...] = ("next", "reply", "resolve", "close", "hold", "reopen")
+#: Attributes that generated transitions set and SLAs select on, with their values.
+_ATTR_VALUES: dict[str, tuple[str, ...]] = {
+    "priority": ("low", "normal", "high", "urgent"),
+    "tier": ("basic", "gold"),
+}
+#: Attributes that generated ``at=`` timers read their deadline from.
+_DEADLINE_ATTRS: tuple[str, ...] = ("pending_until", "due")
 _DEFAULT_MIN = datetime(2000, 1, 1)
 _DEFAULT_MAX = datetime(2099, 12, 31, 23, 59)
 
@@ -474,14 +485,37 @@ def _timer_durations(draw: st.DrawFn) -> tuple[Duration, list[Duration], list[Du
     return after, reminders, before
 
 
+def _sla_when() -> st.SearchStrategy[dict[str, Any] | None]:
+    """None, or a ``when`` on one attribute that generated transitions set."""
+    one_key = st.sampled_from(sorted(_ATTR_VALUES)).flatmap(
+        lambda key: st.one_of(
+            st.sampled_from(_ATTR_VALUES[key]),
+            st.frozensets(st.sampled_from(_ATTR_VALUES[key]), min_size=1, max_size=2),
+        ).map(lambda wanted: {key: wanted})
+    )
+    return st.one_of(st.none(), one_key)
+
+
+def from_data(ticket: Ticket, ctx: Any) -> dict[str, Any]:
+    """The callable ``set_attrs`` of generated workflows: the known attributes in the data.
+
+    Copies ``priority``, ``tier``, ``pending_until`` and ``due`` when the
+    event's data holds them, and nothing else.
+    """
+    data = ctx.data or {}
+    return {k: data[k] for k in (*_ATTR_VALUES, *_DEADLINE_ATTRS) if k in data}
+
+
 class _Builder:
     """Collects transitions while avoiding ambiguous unguarded pairs."""
 
-    def __init__(self, statuses: list[Status]) -> None:
+    def __init__(self, statuses: list[Status], deadlines: Mapping[str, str] | None = None) -> None:
         self.statuses = statuses
         self.terminal = {s.name for s in statuses if s.terminal}
         self.transitions: list[Transition] = []
         self.fresh = 0
+        #: status -> the attribute its ``at=`` timer reads: entering it sets that attribute
+        self.deadlines = dict(deadlines or {})
 
     def expand(self, source: str | list[str]) -> list[str]:
         names = [source] if isinstance(source, str) else source
@@ -512,6 +546,11 @@ class _Builder:
         if kw.get("guard") is None and self.clashes(event, source, roles):
             self.fresh += 1
             event = f"{event}_{self.fresh}"
+        needed = self.deadlines.get(kw.get("target") or "")
+        if needed is not None:
+            keys = kw.get("set_attrs")
+            keys = () if keys is None or callable(keys) else tuple(keys)
+            kw["set_attrs"] = keys if needed in keys else (*keys, needed)
         self.transitions.append(Transition(event, source=source, **kw))
         return event
 
@@ -525,6 +564,7 @@ def workflows(
     guards: bool = True,
     calendars: st.SearchStrategy[BusinessCalendar | None] | None = None,
     name: str = "generated",
+    changes: bool = True,
 ) -> st.SearchStrategy[Workflow]:
     """Random valid workflows, with roles, guards, effects, timers, reminders and SLAs.
 
@@ -532,8 +572,21 @@ def workflows(
     and every non-terminal one has a way out. ``calendars`` draws the
     workflow's, the timers' and the SLAs' calendars (default: none, i.e.
     ``ALWAYS_OPEN``, or one from :func:`calendars`). The guard of generated
-    transitions is :func:`vip_only`. Shrinks toward two statuses, one
-    transition, no timers, no SLAs and no calendar.
+    transitions is :func:`vip_only`.
+
+    With ``changes=True`` (the default) tickets also change during their
+    life: transitions set attributes from the event's data (``set_attrs``
+    naming ``priority``, ``tier``, ``pending_until`` or ``due``); a status
+    may carry an ``at=`` timer whose deadline is the ``pending_until`` or
+    ``due`` attribute (every transition
+    that enters it sets that attribute, and an internal event may move it);
+    a timer's transition may stay in its status (``target=None``) and fire
+    once per arming; and an SLA may apply only ``when`` ``priority`` or
+    ``tier`` has given values, with a fallback of the same name or none.
+    :func:`data_for` draws the data those events need.
+
+    Shrinks toward two statuses, one transition, no timers, no SLAs, no
+    changing attributes and no calendar.
 
     Raises:
         KitArgumentError: naming the bad argument (a ``TicketflowError`` and
@@ -542,7 +595,12 @@ def workflows(
     lo = _check_int(min_statuses, "min_statuses", 1)
     hi = _check_int(max_statuses, "max_statuses", 1)
     _check_order(lo, hi, "min_statuses", "max_statuses")
-    for value, arg in ((timers, "timers"), (slas, "slas"), (guards, "guards")):
+    for value, arg in (
+        (timers, "timers"),
+        (slas, "slas"),
+        (guards, "guards"),
+        (changes, "changes"),
+    ):
         _check_bool(value, arg)
     given_cal = check_strategy(calendars, "calendars")
     cal_st = (
@@ -569,7 +627,22 @@ def workflows(
             statuses.append(Status(f"s{i}", category=category, terminal=terminal))
         names = [s.name for s in statuses]
         live = [s.name for s in statuses if not s.terminal]
-        b = _Builder(statuses)
+        # statuses whose timer takes its deadline from an attribute (never the initial one)
+        deadlines: dict[str, str] = {}
+        if changes and timers:
+            for home in live[1:]:
+                if draw(st.integers(0, 2), label="at= timer") == 1:
+                    deadlines[home] = draw(st.sampled_from(_DEADLINE_ATTRS))
+        b = _Builder(statuses, deadlines)
+        set_attrs_st: st.SearchStrategy[Any] = st.one_of(
+            st.none(),
+            st.lists(
+                st.sampled_from((*_ATTR_VALUES, *_DEADLINE_ATTRS)),
+                min_size=1,
+                max_size=2,
+                unique=True,
+            ).map(tuple),
+        )
         words = st.sampled_from(_EVENT_WORDS)
         has_exit: set[str] = set()
         # a spanning tree from s0 makes every status reachable
@@ -601,7 +674,13 @@ def workflows(
             if guards and draw(st.booleans()):
                 kw["guard"] = vip_only
             kw["effects"] = draw(st.lists(st.sampled_from(("notify", "survey")), max_size=2))
+            if changes:
+                kw["set_attrs"] = draw(set_attrs_st, label="set_attrs")
             b.add(draw(words), src, **kw)
+        # an agent moves the deadline of an at= timer while the ticket waits
+        for home, key in deadlines.items():
+            if draw(st.booleans()):
+                b.add(f"move_{key}", home, target=None, roles={"agent"}, set_attrs=(key,))
         # a closed ticket that answers with a follow-up case
         for s in statuses:
             if s.terminal and draw(st.booleans()):
@@ -609,21 +688,26 @@ def workflows(
         timer_list: list[Timer] = []
         if timers:
             for home in live:
-                if not draw(st.booleans()):
+                attr = deadlines.get(home)
+                if attr is None and not draw(st.booleans()):
                     continue
                 after, reminders, before = draw(_timer_durations())
-                others = [o for o in names if o != home]
+                # a timer sends no data, so it never enters a status that needs some
+                others = [o for o in names if o != home and o not in deadlines]
                 target = draw(st.one_of(st.sampled_from(others), st.none())) if others else None
+                # a timer that stays in its status fires again after each restart, or once
+                # per arming (always once when its deadline is an attribute)
+                restarts = target is None and attr is None and not (changes and draw(st.booleans()))
                 event = b.add(
                     f"expire_{home}",
                     home,
                     target=target,
                     roles=draw(st.sampled_from((None, frozenset({"system"})))),
-                    restarts_timers=target is None,
+                    restarts_timers=restarts,
                     effects=draw(st.lists(st.just("notify"), max_size=1)),
                 )
-                timer_list.append(
-                    Timer(
+                if attr is None:
+                    timer = Timer(
                         home,
                         after=after,
                         event=event,
@@ -631,7 +715,16 @@ def workflows(
                         remind_before=before,
                         calendar=draw(cal_st),
                     )
-                )
+                else:
+                    timer = Timer(
+                        home,
+                        at=attr,
+                        event=event,
+                        reminders=reminders[:1],
+                        remind_before=before,
+                        calendar=draw(cal_st),
+                    )
+                timer_list.append(timer)
         sla_list: list[SLA] = []
         if slas:
             events = sorted({t.event for t in b.transitions})
@@ -640,20 +733,37 @@ def workflows(
                     st.sampled_from(("hours", "minutes", "business_hours", "business_minutes"))
                 )
                 amount = draw(st.integers(1, 8 if unit.endswith("hours") else 480))
+                shared: dict[str, Any] = {
+                    "start_on": draw(st.one_of(st.none(), st.sampled_from(events))),
+                    "stop_on": draw(st.frozensets(st.sampled_from(events), max_size=2)),
+                    "restart_on": draw(st.frozensets(st.sampled_from(events), max_size=2)),
+                    "pause_in": draw(
+                        st.one_of(
+                            st.just(frozenset({"pending", "on_hold"})),
+                            st.frozensets(st.sampled_from(CATEGORIES), max_size=3),
+                        )
+                    ),
+                }
+                when = draw(_sla_when()) if changes else None
+                if when is not None:
+                    # the policy for some attribute values, then maybe one for the others
+                    sla_list.append(
+                        SLA(
+                            f"sla{k}",
+                            target=Duration(max(1, amount // 4), unit),  # type: ignore[arg-type]
+                            when=when,
+                            calendar=draw(cal_st),
+                            **shared,
+                        )
+                    )
+                    if not draw(st.booleans()):
+                        continue
                 sla_list.append(
                     SLA(
                         f"sla{k}",
                         target=Duration(amount, unit),  # type: ignore[arg-type]
-                        start_on=draw(st.one_of(st.none(), st.sampled_from(events))),
-                        stop_on=draw(st.frozensets(st.sampled_from(events), max_size=2)),
-                        restart_on=draw(st.frozensets(st.sampled_from(events), max_size=2)),
-                        pause_in=draw(
-                            st.one_of(
-                                st.just(frozenset({"pending", "on_hold"})),
-                                st.frozensets(st.sampled_from(CATEGORIES), max_size=3),
-                            )
-                        ),
                         calendar=draw(cal_st),
+                        **shared,
                     )
                 )
         return Workflow(
@@ -716,7 +826,98 @@ def attrs_for(workflow: Workflow) -> st.SearchStrategy[dict[str, Any]]:
             fields[key] = st.sampled_from([None, *values])
     if any(t.guard is vip_only for t in workflow.transitions):
         fields["vip"] = st.booleans()
+    for tm in workflow.timers:  # an initial status whose timer reads its deadline
+        if tm.at is not None and tm.status == workflow.initial:
+            fields[tm.at] = aware_datetimes(datetime(2026, 1, 1), datetime(2027, 12, 31))
     return st.fixed_dictionaries(fields)
+
+
+def deadline_attrs(workflow: Workflow) -> frozenset[str]:
+    """The attributes the workflow's ``at=`` timers read their deadlines from."""
+    return frozenset(tm.at for tm in workflow.timers if tm.at is not None)
+
+
+#: How far from the event a drawn deadline falls: up to three days before, two weeks after.
+_DEADLINE_BEFORE = 3 * 24 * 60
+_DEADLINE_AFTER = 14 * 24 * 60
+
+
+def deadlines_near(at: datetime) -> st.SearchStrategy[datetime | str]:
+    """Deadlines for an ``at=`` timer: aware datetimes (or their ISO text) near ``at``.
+
+    Mostly after ``at``, sometimes before it (the timer then falls due at
+    once), sometimes any instant of 2026-2027; in any zone of :data:`TIMEZONES`.
+    """
+    base = _utc_of(at)
+    low, high = MIN_INSTANT + timedelta(days=2), LAST_INSTANT - timedelta(days=2)
+    zones = aware_datetimes(datetime(2026, 1, 1), datetime(2026, 1, 1)).map(lambda d: d.tzinfo)
+
+    def near(minutes: int, zone: tzinfo | None) -> datetime:
+        when = base + timedelta(minutes=minutes)
+        if not low <= when <= high:
+            return min(max(when, low), high)
+        return when.astimezone(zone)
+
+    relative = st.builds(
+        near,
+        st.one_of(st.integers(1, _DEADLINE_AFTER), st.integers(-_DEADLINE_BEFORE, 0)),
+        zones,
+    )
+    anywhere = aware_datetimes(datetime(2026, 1, 1), datetime(2027, 12, 31))
+    instants = st.one_of(relative, anywhere)
+    return st.one_of(instants, instants.map(lambda d: d.isoformat()))
+
+
+def _utc_of(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def _values_for(workflow: Workflow, key: str, at: datetime) -> st.SearchStrategy[Any]:
+    """Values of attribute ``key`` as an event's data carries them."""
+    if key in deadline_attrs(workflow):
+        return deadlines_near(at)
+    wanted: set[Any] = set(_ATTR_VALUES.get(key, ()))
+    for sla in workflow.slas:
+        value = (sla.when or {}).get(key)
+        if value is not None:
+            wanted |= set(value) if isinstance(value, set | frozenset) else {value}
+    if key == "vip":
+        wanted |= {True, False}
+    if wanted:
+        return st.sampled_from(sorted(wanted, key=repr))
+    return st.one_of(st.none(), st.booleans(), st.integers(-10, 10), st.text(max_size=5))
+
+
+def data_for(
+    workflow: Workflow, event: str, at: datetime
+) -> st.SearchStrategy[dict[str, Any] | None]:
+    """Data for ``event`` sent at ``at``: a value for every key its ``set_attrs`` name.
+
+    Keys that ``at=`` timers read get aware datetimes (or ISO text with an
+    offset) near ``at``, before or after it; keys SLAs select on get the
+    values their ``when`` asks for. For a callable ``set_attrs`` each known
+    attribute may be there or not. None when no transition of that name sets
+    attributes. Shrinks toward the first value of each key.
+    """
+    wf = check_workflow(workflow)
+    keys: dict[str, None] = {}
+    callable_set = False
+    for t in wf.transitions:
+        if t.event != event or t.set_attrs is None:
+            continue
+        if callable(t.set_attrs):
+            callable_set = True
+        else:
+            keys.update(dict.fromkeys(t.set_attrs))
+    if not keys and not callable_set:
+        return st.none()
+    optional: dict[str, st.SearchStrategy[Any]] = {}
+    if callable_set:
+        known = {*_ATTR_VALUES, *_DEADLINE_ATTRS, *deadline_attrs(wf)}
+        for sla in wf.slas:
+            known |= set(sla.when or {})
+        optional = {k: _values_for(wf, k, at) for k in sorted(known) if k not in keys}
+    return st.fixed_dictionaries({k: _values_for(wf, k, at) for k in keys}, optional=optional)
 
 
 def _check_ticket(workflow: Workflow, ticket: object) -> Ticket:
@@ -758,7 +959,8 @@ def events(
 
     Half the draws are events some role may send now, the rest any event
     name (or an unknown one) from any role or none; ``data`` draws payloads
-    (default None). Shrinks toward an allowed event with no pause.
+    (default: :func:`data_for` the event, None for an event that sets no
+    attributes). Shrinks toward an allowed event with no pause.
 
     Raises:
         KitArgumentError: naming the bad argument (a ``TicketflowError`` and
@@ -777,9 +979,15 @@ def events(
         lambda p: not (p[1] == "system" and p[0] in timed)
     )
     pair = st.one_of(st.sampled_from(valid), any_pair) if valid else any_pair
-    return st.builds(
-        lambda p, gap, payload: Event(p[0], _later(t, gap), p[1], payload), pair, gap_st, data_st
-    )
+
+    @st.composite
+    def build(draw: st.DrawFn) -> Event:
+        name, actor = draw(pair)
+        at = _later(t, draw(gap_st))
+        payload = draw(data_for(wf, name, at) if given_data is None else data_st)
+        return Event(name, at, actor, payload)
+
+    return build()
 
 
 def event_streams(
@@ -798,7 +1006,8 @@ def event_streams(
     accepted events with rejected ones (unknown names, wrong roles, refused
     guards) and pauses long enough for timers to fire; with
     ``valid_only=True`` every event is accepted, so ``workflow.replay`` folds
-    the whole log. Shrinks toward the shortest log with no pauses.
+    the whole log. Events that set attributes carry data for them
+    (:func:`data_for`). Shrinks toward the shortest log with no pauses.
 
     Raises:
         KitArgumentError: naming the bad argument (a ``TicketflowError`` and
@@ -840,7 +1049,7 @@ def event_streams(
                 if not pairs:
                     break
                 name, actor = draw(st.sampled_from(pairs))
-                ev = Event(name, when, actor, None)
+                ev = Event(name, when, actor, draw(data_for(wf, name, when)))
             else:
                 ev = draw(events(wf, ticket, max_gap=max_gap))
             try:
