@@ -19,7 +19,6 @@ import ticketflow as tf
 from ticketflow import presets
 from ticketflow.cli import main
 from ticketflow.testing import workflow_state_machine
-from ticketflow.testing._machine import InvariantFailed
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -323,22 +322,10 @@ class TestClosing:
 
 class TestTestingKit:
     @pytest.mark.slow
-    @pytest.mark.xfail(
-        strict=True,
-        raises=InvariantFailed,
-        reason="testing kit bugs: send_allowed sends no data; replay check fires timers "
-        "an apply armed at its own instant",
-    )
     def test_the_state_machine_sends_the_given_event_data(self, wf: tf.Workflow) -> None:
-        """Known bugs in ticketflow.testing's state machine, not in the preset.
-
-        1. With a data= strategy that always gives a pending time, the machine's
-           ``send_allowed`` rule still sends ``data=None``, so 'allowed events are
-           accepted' fails with EventDataError on the first set_pending_* it picks.
-        2. A pending time already past falls due at the instant of the event that set
-           it; 'replay gives the same ticket' replays the log and advances to that
-           instant, which fires the timer, while the live ticket has not been advanced.
-        """
+        """The state machine sends the given pending times with the set_pending_* events,
+        and a pending time already past (due at the instant of the event that set it)
+        keeps every invariant, replay included."""
         data = st.just({"pending_until": berlin(3, 30, 9)})
         machine = workflow_state_machine(wf, data=data)
         run_state_machine_as_test(

@@ -26,27 +26,11 @@ PENDING_TIMES = st.fixed_dictionaries(
 )
 
 
-#: Known bugs in the testing kit (see tests/presets/test_pending_states.py): the
-#: machine's ``send_allowed`` rule always sends ``data=None``, even when
-#: ``workflow_state_machine(data=...)`` is given, so a workflow whose transitions copy
-#: attributes from the event's data (``set_attrs``) fails "allowed events are
-#: accepted"; and "replay gives the same ticket" fires a timer that an apply armed at
-#: its own instant (a pending time already past), which the live ticket has not fired.
-KIT_SENDS_NO_DATA = pytest.mark.xfail(
-    strict=True,
-    reason="testing kit bugs: send_allowed ignores the data= strategy (set_attrs needs data); "
-    "replay check fires timers an apply armed at its own instant",
-)
-
-
 class TestPresets:
     @pytest.mark.slow
     @pytest.mark.parametrize(
         "name",
-        [
-            pytest.param(name, marks=KIT_SENDS_NO_DATA) if name == "pending-states" else name
-            for name in presets.names()
-        ],
+        presets.names(),
     )
     def test_preset_keeps_every_invariant(self, name: str) -> None:
         """Random tickets of each preset keep every built-in invariant.
