@@ -211,9 +211,10 @@ class BusinessCalendar:
     def __repr__(self) -> str:
         groups: list[str] = []
         i = 0
-        while i < 7:
+        days = len(self._week)
+        while i < days:
             j = i
-            while j + 1 < 7 and self._week[j + 1] == self._week[i]:
+            while j + 1 < days and self._week[j + 1] == self._week[i]:
                 j += 1
             if self._week[i]:
                 days_text = WEEKDAY_NAMES[i] if i == j else f"{WEEKDAY_NAMES[i]}-{WEEKDAY_NAMES[j]}"

@@ -93,6 +93,10 @@ def _utc(at: datetime) -> datetime:
 # snapshot): (id(spec), id(attrs)) -> (spec, attrs, calendar), checked by identity on a hit
 _CHOICES: dict[tuple[int, int], tuple[object, object, BusinessCalendar]] = {}
 _CHOICES_SIZE = 4096
+# the longest text an event's ``at`` (or an adopted datetime) may be: no ISO datetime is longer
+_ISO_TEXT_MAX = 100
+# the longest repr an error message quotes whole
+_SHORT_TEXT = 80
 
 
 def _calendar(c: Tables, spec: object, attrs: Mapping[str, Any]) -> BusinessCalendar:
@@ -315,7 +319,7 @@ def _sort_key(d: Due) -> tuple[datetime, int, int, int]:
 
 
 def _agenda(items: list[Due]) -> tuple[Due, ...]:
-    if len(items) < 2:
+    if len(items) <= 1:
         return tuple(items)
     return tuple(sorted(items, key=_sort_key))
 
@@ -438,7 +442,7 @@ def _short(value: object) -> str:
         text = repr(value)
     except Exception:  # a huge int, or a broken __repr__ of the caller's
         text = f"<{type(value).__name__}>"
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= _SHORT_TEXT else text[: _SHORT_TEXT - 3] + "..."
 
 
 # --- catching up -----------------------------------------------------------------------
@@ -934,7 +938,7 @@ def _event_in(entry: object, position: int) -> tuple[Event, str | None]:
     if isinstance(at, str):
         text = at
         try:
-            at = datetime.fromisoformat(text) if len(text) <= 100 else None
+            at = datetime.fromisoformat(text) if len(text) <= _ISO_TEXT_MAX else None
         except ValueError:
             at = None
         if at is None:
@@ -994,7 +998,7 @@ def _instant_in(value: object, what: str, position: int) -> datetime:
     if isinstance(value, str):
         text = value
         try:
-            value = datetime.fromisoformat(text) if len(text) <= 100 else None
+            value = datetime.fromisoformat(text) if len(text) <= _ISO_TEXT_MAX else None
         except ValueError:
             value = None
         if value is None:

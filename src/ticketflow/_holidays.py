@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, date, datetime, timedelta
 from math import gcd
 from typing import Any, Protocol
 
@@ -89,7 +89,7 @@ class CountryHolidays:
         cached = self._cache.get(year)
         if cached is not None:
             return cached
-        if not 1 <= year <= 9999:
+        if not 1 <= year <= MAXYEAR:
             return frozenset()
         if self.market is not None:
             table = _holidays_pkg.financial_holidays(
@@ -208,7 +208,9 @@ class DateHolidays:
         return self._by_year.get(year, frozenset())
 
     def __repr__(self) -> str:
-        return repr(list(self._dates)) if len(self._dates) <= 3 else f"<{len(self._dates)} dates>"
+        if len(self._dates) <= _REPR_DATES:
+            return repr(list(self._dates))
+        return f"<{len(self._dates)} dates>"
 
 
 def _bad_rule(text: str, why: str) -> CalendarError:
@@ -217,6 +219,9 @@ def _bad_rule(text: str, why: str) -> CalendarError:
 
 # Per-period shifts are counted in these units (days for DAILY and WEEKLY).
 _DAY_UNITS = (DAILY, WEEKLY)
+_EVERY_MONTH_HAS = 28  # a monthly rule from a later day skips the months without it
+_LEAP_DAY = (2, 29)
+_REPR_DATES = 3  # a repr lists this many dates, or counts them
 
 
 class _Rule:
@@ -278,11 +283,11 @@ class _Rule:
         elif freq == MONTHLY:
             cycle = 4800  # months in 400 years
             self._unit = "months"
-            self._period = interval if start.day <= 28 else _lcm(interval, cycle)
+            self._period = interval if start.day <= _EVERY_MONTH_HAS else _lcm(interval, cycle)
         else:
             cycle = 400
             self._unit = "years"
-            leap_day = start.month == 2 and start.day == 29
+            leap_day = (start.month, start.day) == _LEAP_DAY
             self._period = _lcm(interval, cycle) if leap_day else interval
         self._rule = rule.replace(count=None, until=None)
         self._counted: dict[int, frozenset[date]] | None = None

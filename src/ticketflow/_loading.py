@@ -97,6 +97,7 @@ Registry: TypeAlias = Mapping[str, object]
 
 #: The calendar name that is always known: ``ALWAYS_OPEN``.
 ALWAYS_OPEN_NAME = "always_open"
+_PAIR = 2  # a [start, end] pair
 
 
 def _keys(cls: type, *, drop: tuple[str, ...] = (), add: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -532,7 +533,7 @@ def _intervals(value: object, where: str) -> list[tuple[str, str]]:
     for i, pair in enumerate(_list(value, where)):
         at = f"{where}[{i}]"
         items = _list(pair, at)
-        if len(items) != 2:
+        if len(items) != _PAIR:
             _fail(at, f"expected a [start, end] pair, got {pair!r}")
         out.append((_str(items[0], f"{at}[0]"), _str(items[1], f"{at}[1]")))
     return out

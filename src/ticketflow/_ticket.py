@@ -65,6 +65,9 @@ def check_aware(value: object, argument: str = "at") -> datetime:
 DATETIME_KEY = "$datetime"
 _INT_DIGITS = 4300  # Python's default limit on int <-> str conversion
 _INT_BITS = 14_000  # below this many bits an int has fewer than 4,300 digits
+_SHORT_TEXT = 80  # the longest repr an error message quotes whole
+_ISO_TEXT_MAX = 100  # the longest datetime text a snapshot may hold
+_DUE_ITEM_LEN = 5  # [at, kind, name, index, sub]
 
 
 class FrozenList(tuple):  # type: ignore[type-arg]
@@ -255,7 +258,7 @@ def _short(value: object) -> str:
         text = repr(value)
     except Exception:  # a huge int, or a broken __repr__ of the caller's
         text = f"<{type(value).__name__}>"
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= _SHORT_TEXT else text[: _SHORT_TEXT - 3] + "..."
 
 
 @frozen
@@ -566,6 +569,15 @@ def check_snapshot(ticket: Ticket, *, parsed: bool = False) -> None:
     """
     if ticket._checked is not None:
         return
+    _check_fields(ticket)
+    _check_instants(ticket)
+    _check_agenda(ticket.agenda, parsed)
+    _check_slas(ticket.slas, parsed)
+    object.__setattr__(ticket, "_checked", _CHECKED)
+
+
+def _check_fields(ticket: Ticket) -> None:
+    """The string fields and the version."""
     for name in ("workflow", "status"):
         if not isinstance(getattr(ticket, name), str):
             raise SnapshotError(f"expected a string, got {_short(getattr(ticket, name))}", name)
@@ -578,6 +590,10 @@ def check_snapshot(ticket: Ticket, *, parsed: bool = False) -> None:
         raise SnapshotError(f"expected an int, got {_short(version)}", "version")
     if not 1 <= version <= MAX_VERSION:
         raise SnapshotError(f"must be between 1 and 2**63-1, got {_short(version)}", "version")
+
+
+def _check_instants(ticket: Ticket) -> None:
+    """The four instants: supported, and in order."""
     created = _instant(ticket.created_at, "created_at")
     updated = _instant(ticket.updated_at, "updated_at")
     status_since = _instant(ticket.status_since, "status_since")
@@ -601,10 +617,14 @@ def check_snapshot(ticket: Ticket, *, parsed: bool = False) -> None:
             f"{ticket.status_since.isoformat()}",
             "timers_since",
         )
-    if not isinstance(ticket.agenda, tuple):
-        raise SnapshotError(f"expected a tuple, got {_short(ticket.agenda)}", "agenda")
+
+
+def _check_agenda(agenda: object, parsed: bool) -> None:
+    """A tuple of Due items in strict time order."""
+    if not isinstance(agenda, tuple):
+        raise SnapshotError(f"expected a tuple, got {_short(agenda)}", "agenda")
     previous: tuple[datetime, int, int, int] | None = None
-    for i, d in enumerate(ticket.agenda):
+    for i, d in enumerate(agenda):
         where = f"agenda[{i}]"
         if not parsed:
             if not isinstance(d, Due):
@@ -615,13 +635,16 @@ def check_snapshot(ticket: Ticket, *, parsed: bool = False) -> None:
             what = "a duplicate" if key == previous else "out of time order"
             raise SnapshotError(f"{d.kind} {d.name!r} at {d.at.isoformat()} is {what}", where)
         previous = key
-    if not isinstance(ticket.slas, tuple):
-        raise SnapshotError(f"expected a tuple, got {_short(ticket.slas)}", "slas")
-    for i, st in enumerate(ticket.slas):
+
+
+def _check_slas(slas: object, parsed: bool) -> None:
+    """A tuple of consistent SLA clocks."""
+    if not isinstance(slas, tuple):
+        raise SnapshotError(f"expected a tuple, got {_short(slas)}", "slas")
+    for i, st in enumerate(slas):
         if not parsed and not isinstance(st, SlaState):
             raise SnapshotError(f"expected an SlaState, got {_short(st)}", f"slas[{i}]")
         _check_sla(st, f"slas[{i}]", parsed)
-    object.__setattr__(ticket, "_checked", _CHECKED)
 
 
 def _instant(value: object, where: str) -> datetime:
@@ -720,7 +743,7 @@ def _dt_out(value: datetime) -> str:
 def _dt_in(value: object, where: str) -> datetime:
     if not isinstance(value, str):
         raise SnapshotError(f"expected an ISO datetime string, got {_short(value)}", where)
-    if len(value) > 100:
+    if len(value) > _ISO_TEXT_MAX:
         raise SnapshotError(f"not an ISO datetime: {_short(value)}", where)
     text, zone = value, None
     if value.endswith("]") and "[" in value:
@@ -749,7 +772,7 @@ def _dt_in(value: object, where: str) -> datetime:
 
 
 def _due_in(item: object, where: str) -> Due:
-    if not isinstance(item, list) or len(item) != 5:
+    if not isinstance(item, list) or len(item) != _DUE_ITEM_LEN:
         raise SnapshotError(f"expected [at, kind, name, index, sub], got {_short(item)}", where)
     at, kind, name, index, sub = item
     if not isinstance(kind, str) or kind not in _DUE_ORDER:
