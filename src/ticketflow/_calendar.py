@@ -399,7 +399,7 @@ class BusinessCalendar:
             if unit == "days":
                 _, ordinal, wall = self._route.read(at, "at")
                 return self._route.localize(ordinal + duration.amount, wall)
-            if unit == "minutes" or unit == "hours":
+            if unit in {"minutes", "hours"}:
                 return self._route.instant(
                     self._route.us(at, "at") + duration.total_minutes * MINUTE_US
                 )
@@ -467,7 +467,7 @@ class BusinessCalendar:
                 wall = self._day(last)[0][-1][1] * MINUTE_US
         return self._route.localize(e, wall)
 
-    def _add_time(self, u: int, ordinal: int, amount: int) -> datetime:
+    def _add_time(self, u: int, ordinal: int, amount: int) -> datetime:  # noqa: C901, PLR0912 - hot: one walk over days, no call per day
         """``amount`` of working time on from ``u`` (local date ``ordinal``)."""
         if amount == 0:
             return self._route.instant(u)

@@ -278,7 +278,8 @@ def _move_slas(
         return ()
     category = c.categories[status]
     out: list[SlaState] = []
-    for st in ticket.slas:
+    for before in ticket.slas:
+        st = before
         i = st.index
         sla = c.slas[i]
         cal = c.sla_calendars[i] or _calendar(c, sla.calendar, ticket.attrs)
@@ -466,7 +467,7 @@ def _short(value: object) -> str:
 # --- catching up -----------------------------------------------------------------------
 
 
-def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticket:
+def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticket:  # noqa: C901, PLR0912 - hot: one loop over due items, no call per item
     """Fire every agenda item due at or before ``now``, in order, at most ``max_steps``.
 
     Reminders and breaches are consumed by position; the ticket (and its
@@ -617,7 +618,7 @@ def _evolve(run: _Run, ticket: Ticket, at: datetime) -> Ticket:
     )
 
 
-def _perform(
+def _perform(  # noqa: C901, PLR0912, PLR0913, PLR0917 - hot: one frame per event, state in locals
     c: Tables,
     steps: list[Step],
     effects: list[Effect],
@@ -878,7 +879,7 @@ def advance(c: Tables, ticket: Ticket, now: datetime, max_steps: int = MAX_STEPS
     if not agenda:
         return make_outcome(ticket, (), _NO_EFFECTS)
     # a sweep passes one ``now`` for every ticket: convert it to UTC once
-    global _LAST_NOW
+    global _LAST_NOW  # noqa: PLW0603 - one (now, utc) pair swapped whole, so threads never see half of it
     last = _LAST_NOW
     if last[0] is now:
         limit = last[1]

@@ -1141,7 +1141,7 @@ def _yaml_loader(yaml: Any) -> Any:
 def yaml_module(path: Path) -> Any:
     """The ``yaml`` module, or a LoadError saying which extra to install."""
     try:
-        import yaml
+        import yaml  # noqa: PLC0415 - pyyaml is an optional extra, imported only to read or write YAML
     except ImportError:  # pragma: no cover - the yaml extra is installed for tests
         raise LoadError(
             "reading or writing YAML needs pyyaml: pip install 'ticketflow[yaml]'", path=str(path)

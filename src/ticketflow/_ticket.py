@@ -188,30 +188,25 @@ def _freeze_map(value: Mapping[Any, Any], path: str, depth: int) -> FrozenDict:
 
 def _freeze_value(value: object, where: str, depth: int) -> Any:
     kind = type(value)
-    if value is None or kind is str or kind is bool:
-        return value
-    if isinstance(value, bool | str):
+    if (
+        value is None
+        or kind is str
+        or kind is bool
+        or kind is FrozenDict
+        or kind is FrozenList
+        or isinstance(value, bool | str)
+    ):
         return value
     if isinstance(value, int):
         if value.bit_length() > _INT_BITS:
-            try:
-                digits = len(str(abs(value)))
-            except ValueError:
-                digits = _INT_DIGITS + 1
-            if digits > _INT_DIGITS:
-                raise AttrsError(f"integer has more than {_INT_DIGITS} digits", where, None)
+            _check_digits(value, where)
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
             raise AttrsError(f"{value!r} is not a finite number", where, value)
         return value
     if isinstance(value, datetime):
-        try:
-            check_instant(value, where)
-        except InstantError as exc:
-            raise AttrsError(str(exc), where, value) from None
-        return value
-    if kind is FrozenDict or kind is FrozenList:
+        _check_attr_instant(value, where)
         return value
     if isinstance(value, list | tuple):
         if depth >= MAX_DEPTH:
@@ -224,6 +219,24 @@ def _freeze_value(value: object, where: str, depth: int) -> Any:
         where,
         value,
     )
+
+
+def _check_digits(value: int, where: str) -> None:
+    """Refuse an int with more digits than Python converts to text."""
+    try:
+        digits = len(str(abs(value)))
+    except ValueError:
+        digits = _INT_DIGITS + 1
+    if digits > _INT_DIGITS:
+        raise AttrsError(f"integer has more than {_INT_DIGITS} digits", where, None)
+
+
+def _check_attr_instant(value: datetime, where: str) -> None:
+    """Refuse a naive datetime or one outside the supported range."""
+    try:
+        check_instant(value, where)
+    except InstantError as exc:
+        raise AttrsError(str(exc), where, value) from None
 
 
 def _encode(value: Any) -> Any:
@@ -885,7 +898,7 @@ _c_event, _c_at, _c_actor, _c_data = _setters(Context, ("event", "at", "actor", 
 )
 
 
-def make_ticket(
+def make_ticket(  # noqa: PLR0913, PLR0917 - one positional argument per field, built on every step
     id: str | None,
     workflow: str,
     status: str,
