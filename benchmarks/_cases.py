@@ -13,6 +13,8 @@ that start on Monday 2 March 2026.
 from __future__ import annotations
 
 import gc
+import json
+import statistics
 import time as _time
 import tracemalloc
 from collections.abc import Callable
@@ -726,8 +728,6 @@ class MassAdvance:
 
 def mass_advance(count: int, repeats: int) -> MassAdvance:
     """Build ``count`` tickets under tracemalloc, then time advancing them all."""
-    import json
-
     wf = support_workflow(timed=True)
     wf.start(at=START)  # load calendar years and compiled tables outside the measurement
     gc.collect()
@@ -768,8 +768,6 @@ def mass_advance(count: int, repeats: int) -> MassAdvance:
 
 def render_mass_advance(m: MassAdvance) -> str:
     """Family 6 as a Markdown table."""
-    import statistics
-
     med = statistics.median(m.seconds)
     spread = (max(m.seconds) - min(m.seconds)) / med * 100
     if len(m.seconds) >= 2:
@@ -865,8 +863,6 @@ class DueAdvance:
     @property
     def per_second(self) -> float:
         """Tickets advanced per CPU second (median pass)."""
-        import statistics
-
         return self.tickets / statistics.median(self.seconds)
 
 
@@ -892,8 +888,6 @@ def due_advance(count: int, repeats: int) -> DueAdvance:
 
 def render_due_advance(m: DueAdvance) -> str:
     """Family 8 as a Markdown table."""
-    import statistics
-
     med = statistics.median(m.seconds)
     spread = (max(m.seconds) - min(m.seconds)) / med * 100
     if len(m.seconds) >= 2:

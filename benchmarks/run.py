@@ -49,21 +49,10 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds")
-    parser.add_argument("--output", type=Path, help="where to write the Markdown report")
-    parser.add_argument("--only", nargs="+", choices=KEYS, help="run only these families")
-    args = parser.parse_args(argv)
-    settings = QUICK if args.quick else FULL
-    tickets, ticket_repeats = (10_000, 3) if args.quick else (100_000, 5)
-    output = args.output
-    if output is None and not args.quick and not args.only:
-        output = Path(__file__).resolve().parent / "results.md"
-    wanted = set(args.only or KEYS)
-
-    started = time.perf_counter()
-    when = datetime.now().astimezone()
+def _run_families(
+    wanted: set[str], settings: Settings, tickets: int, ticket_repeats: int
+) -> tuple[list[str], list[tuple[Family, float | None]], _cases.DueAdvance | None]:
+    """Run the wanted families in report order: their sections, targets summary and due advance."""
     sections: list[str] = []
     summary: list[tuple[Family, float | None]] = []
     builders = {b.__name__: b for b in _cases.FAMILIES}
@@ -107,6 +96,50 @@ def main(argv: list[str] | None = None) -> int:
                 summary[-1] = (family, max(m.median_us for m in results) / base.median_us)
         print(text, flush=True)
         sections.append(text)
+    return sections, summary, due
+
+
+def _target_rows(
+    summary: list[tuple[Family, float | None]], due: _cases.DueAdvance | None
+) -> list[str]:
+    """The rows of the targets table."""
+    rows: list[str] = []
+    for family, worst in summary:
+        if worst is None:
+            continue
+        if family.ratio_limit is not None:
+            met = "yes" if worst <= family.ratio_limit else "no"
+            rows.append(f"| {family.title} | {family.target} | {worst:.2f}x | {met} |")
+        elif family.target_us is not None:
+            met = "yes" if worst <= family.target_us else "no"
+            rows.append(f"| {family.title} | {family.target} | {worst:.2f} µs | {met} |")
+    if due is not None:
+        rate = due.per_second
+        met = "yes" if rate >= _cases.ADVANCE_TARGET else "no"
+        rows.append(
+            f"| 8. Advance 100,000 stored tickets (one in ten due) "
+            f"| at least {_cases.ADVANCE_TARGET:,} tickets per second. "
+            f"| {rate:,.0f} tickets/s | {met} |"
+        )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds")
+    parser.add_argument("--output", type=Path, help="where to write the Markdown report")
+    parser.add_argument("--only", nargs="+", choices=KEYS, help="run only these families")
+    args = parser.parse_args(argv)
+    settings = QUICK if args.quick else FULL
+    tickets, ticket_repeats = (10_000, 3) if args.quick else (100_000, 5)
+    output = args.output
+    if output is None and not args.quick and not args.only:
+        output = Path(__file__).resolve().parent / "results.md"
+    wanted = set(args.only or KEYS)
+
+    started = time.perf_counter()
+    when = datetime.now().astimezone()
+    sections, summary, due = _run_families(wanted, settings, tickets, ticket_repeats)
 
     elapsed = time.perf_counter() - started
     clock = "process CPU time" if settings.cpu_time else "wall-clock time"
@@ -128,23 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         "| family | target | ticketflow (slowest case, median; size: 600 / 6) | met |",
         "|---|---|---:|---|",
     ]
-    for family, worst in summary:
-        if worst is None:
-            continue
-        if family.ratio_limit is not None:
-            met = "yes" if worst <= family.ratio_limit else "no"
-            head.append(f"| {family.title} | {family.target} | {worst:.2f}x | {met} |")
-        elif family.target_us is not None:
-            met = "yes" if worst <= family.target_us else "no"
-            head.append(f"| {family.title} | {family.target} | {worst:.2f} µs | {met} |")
-    if due is not None:
-        rate = due.per_second
-        met = "yes" if rate >= _cases.ADVANCE_TARGET else "no"
-        head.append(
-            f"| 8. Advance 100,000 stored tickets (one in ten due) "
-            f"| at least {_cases.ADVANCE_TARGET:,} tickets per second. "
-            f"| {rate:,.0f} tickets/s | {met} |"
-        )
+    head += _target_rows(summary, due)
     head = [line.replace("| True |", "| yes |").replace("| False |", "| no |") for line in head]
     report = "\n".join(head) + "\n\n## Results\n\n" + "\n".join(sections)
     print("\n".join(head[-len(summary) - 4 - (due is not None) :]))

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import ticketflow as tf
-from benchmarks import _cases
+from benchmarks import _cases, run
 from benchmarks._harness import BASELINE, Family, Settings, measure_family, render_family
 
 NY = _cases.NY
@@ -89,8 +89,6 @@ class TestEveryCaseRuns:
 
     def test_run_script_writes_a_report(self, tmp_path: Path) -> None:
         """run.py --quick --only scaling writes a Markdown report with the machine and versions."""
-        from benchmarks import run
-
         out = tmp_path / "results.md"
         assert run.main(["--quick", "--only", "scaling", "--output", str(out)]) == 0
         text = out.read_text(encoding="utf-8")

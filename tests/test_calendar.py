@@ -438,7 +438,7 @@ class TestCalendarObject:
         a = tf.BusinessCalendar("UTC")
         b = tf.BusinessCalendar("UTC")
         assert len({a: 1, b: 2, tf.ALWAYS_OPEN: 3}) == 3
-        assert a == a
+        assert a == a  # noqa: PLR0124 - equality is reflexive for an identity-hashed calendar
         assert a != b
 
     def test_repr(self) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import get_args
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import ticketflow as tf
-from ticketflow._durations import compare_durations, is_positive, to_duration
+from ticketflow._durations import Unit, compare_durations, is_positive, to_duration
 
 UNITS = ["minutes", "hours", "days", "business_minutes", "business_hours", "business_days"]
 CONSTRUCTORS = {
@@ -210,10 +211,6 @@ class TestEquality:
 class TestUnits:
     def test_units_follow_the_unit_type(self) -> None:
         """UNITS lists the Unit literal's values, in its order, each a constructor's unit."""
-        from typing import get_args
-
-        from ticketflow._durations import Unit
-
         assert get_args(Unit) == tf.UNITS
         assert tf.UNITS == (
             "minutes",

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import inspect
 import re
+import subprocess
+import sys
 import typing
 from collections.abc import Callable
+from importlib.metadata import version
 
 import pytest
 
@@ -46,9 +49,6 @@ class TestExports:
 
     def test_importing_ticketflow_does_not_import_hypothesis_or_numpy(self) -> None:
         """The runtime package pulls in neither the testing extra nor dev tools."""
-        import subprocess
-        import sys
-
         code = (
             "import sys, ticketflow, ticketflow.presets;"
             "print(sorted(m for m in ('hypothesis', 'numpy', 'yaml') if m in sys.modules))"
@@ -60,8 +60,6 @@ class TestExports:
 
     def test_version_is_read_from_package_metadata(self) -> None:
         """__version__ comes from the installed distribution, not a second copy."""
-        from importlib.metadata import version
-
         assert tf.__version__ == version("ticketflow")
 
 
@@ -112,10 +110,9 @@ def _public_callables() -> list[tuple[str, Callable[..., object]]]:
             for member_name, member in vars(obj).items():
                 if member_name.startswith("_") and member_name != "__init__":
                     continue
-                if isinstance(member, classmethod | staticmethod):
-                    member = member.__func__
-                if inspect.isfunction(member):
-                    found.append((f"{name}.{member_name}", member))
+                func = member.__func__ if isinstance(member, classmethod | staticmethod) else member
+                if inspect.isfunction(func):
+                    found.append((f"{name}.{member_name}", func))
     return found
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -332,11 +336,6 @@ class TestStepLimit:
 
     def test_docs_example_prints_what_it_says(self) -> None:
         """The step-limit example in timers-and-slas.md prints its comment lines."""
-        import contextlib
-        import io
-        import re
-        from pathlib import Path
-
         text = (Path(__file__).parent.parent / "docs" / "timers-and-slas.md").read_text("utf-8")
         match = re.search(r"## The agenda.*?```python\n(.*?)```", text, flags=re.S)
         assert match is not None

@@ -211,9 +211,10 @@ class BusinessCalendar:
     def __repr__(self) -> str:
         groups: list[str] = []
         i = 0
-        while i < 7:
+        days = len(self._week)
+        while i < days:
             j = i
-            while j + 1 < 7 and self._week[j + 1] == self._week[i]:
+            while j + 1 < days and self._week[j + 1] == self._week[i]:
                 j += 1
             if self._week[i]:
                 days_text = WEEKDAY_NAMES[i] if i == j else f"{WEEKDAY_NAMES[i]}-{WEEKDAY_NAMES[j]}"
@@ -398,7 +399,7 @@ class BusinessCalendar:
             if unit == "days":
                 _, ordinal, wall = self._route.read(at, "at")
                 return self._route.localize(ordinal + duration.amount, wall)
-            if unit == "minutes" or unit == "hours":
+            if unit in {"minutes", "hours"}:
                 return self._route.instant(
                     self._route.us(at, "at") + duration.total_minutes * MINUTE_US
                 )
@@ -466,7 +467,7 @@ class BusinessCalendar:
                 wall = self._day(last)[0][-1][1] * MINUTE_US
         return self._route.localize(e, wall)
 
-    def _add_time(self, u: int, ordinal: int, amount: int) -> datetime:
+    def _add_time(self, u: int, ordinal: int, amount: int) -> datetime:  # noqa: C901, PLR0912 - hot: one walk over days, no call per day
         """``amount`` of working time on from ``u`` (local date ``ordinal``)."""
         if amount == 0:
             return self._route.instant(u)

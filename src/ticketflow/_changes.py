@@ -103,7 +103,7 @@ def deadline_of(tm: Timer, attrs: Mapping[str, Any], status: str, event: str) ->
     if isinstance(value, datetime):
         return value  # aware and in range: attrs are checked when they are set
     reason = "is missing" if key not in attrs else f"is {show(value)}"
-    if isinstance(value, str) and len(value) <= 64:
+    if isinstance(value, str) and len(value) <= _ISO_TEXT_MAX:
         try:
             parsed: datetime | None = datetime.fromisoformat(value)
         except ValueError:
@@ -224,6 +224,7 @@ def adopted_items(items: list[Due], at: datetime) -> list[Due]:
 
 #: What ``adopt`` takes for one SLA clock: time already counted, or its end.
 ADOPTED = ("met", "breached")
+_ISO_TEXT_MAX = 64  # longer text is not tried as an ISO datetime
 
 
 def adopted_clocks(

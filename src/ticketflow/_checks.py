@@ -115,28 +115,46 @@ def json_problem(value: object, where: str) -> str | None:
             return f"{where} holds more than {MAX_DATA_NODES} values"
         if v is None or isinstance(v, str | bool):
             continue
-        if isinstance(v, int):
-            if v.bit_length() > _MAX_INT_BITS:
-                return f"{path} is an integer too large to write as JSON text"
+        if isinstance(v, int | float) or not isinstance(v, Mapping | list | tuple):
+            problem = _scalar_problem(v, path)
+            if problem is not None:
+                return problem
             continue
-        if isinstance(v, float):
-            if not math.isfinite(v):
-                return f"{path} is {show(v)}, not a finite number"
-            continue
-        if not isinstance(v, Mapping | list | tuple):
-            return (
-                f"{path} is {show(v)}, not a JSON value (str, int, float, bool, None, "
-                "list or string-keyed mapping)"
-            )
         if depth >= MAX_DEPTH:
             return f"{path} nests deeper than {MAX_DEPTH} levels"
         if isinstance(v, Mapping):
-            for key, x in v.items():
-                if not isinstance(key, str):
-                    return f"{path} has key {show(key)}, not a string"
-                stack.append((x, f"{path}[{show(key)}]", depth + 1))
+            problem = _push_items(v, path, depth, stack)
+            if problem is not None:
+                return problem
         else:
             stack.extend((x, f"{path}[{i}]", depth + 1) for i, x in enumerate(v))
+    return None
+
+
+def _scalar_problem(v: object, path: str) -> str | None:
+    """What keeps a number, or a value that holds no others, from being JSON."""
+    if isinstance(v, int):
+        if v.bit_length() > _MAX_INT_BITS:
+            return f"{path} is an integer too large to write as JSON text"
+        return None
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            return f"{path} is {show(v)}, not a finite number"
+        return None
+    return (
+        f"{path} is {show(v)}, not a JSON value (str, int, float, bool, None, "
+        "list or string-keyed mapping)"
+    )
+
+
+def _push_items(
+    v: Mapping[Any, Any], path: str, depth: int, stack: list[tuple[object, str, int]]
+) -> str | None:
+    """Queue a mapping's values; the problem of its first key that is not a string."""
+    for key, x in v.items():
+        if not isinstance(key, str):
+            return f"{path} has key {show(key)}, not a string"
+        stack.append((x, f"{path}[{show(key)}]", depth + 1))
     return None
 
 

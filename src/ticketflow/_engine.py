@@ -94,6 +94,10 @@ def _utc(at: datetime) -> datetime:
 # snapshot): (id(spec), id(attrs)) -> (spec, attrs, calendar), checked by identity on a hit
 _CHOICES: dict[tuple[int, int], tuple[object, object, BusinessCalendar]] = {}
 _CHOICES_SIZE = 4096
+# the longest text an event's ``at`` (or an adopted datetime) may be: no ISO datetime is longer
+_ISO_TEXT_MAX = 100
+# the longest repr an error message quotes whole
+_SHORT_TEXT = 80
 
 
 def _calendar(c: Tables, spec: object, attrs: Mapping[str, Any]) -> BusinessCalendar:
@@ -291,7 +295,8 @@ def _move_slas(
     out: list[SlaState] = []
     fires = _sla.fires
     context = (event, at, actor, data)
-    for st in ticket.slas:
+    for before in ticket.slas:
+        st = before
         i = st.index
         sla = c.slas[i]
         cal = c.sla_calendars[i] or _calendar(c, sla.calendar, ticket.attrs)
@@ -343,7 +348,7 @@ def _sort_key(d: Due) -> tuple[datetime, int, int, int]:
 
 
 def _agenda(items: list[Due]) -> tuple[Due, ...]:
-    if len(items) < 2:
+    if len(items) <= 1:
         return tuple(items)
     return tuple(sorted(items, key=_sort_key))
 
@@ -391,6 +396,13 @@ def _check_ticket(c: Tables, ticket: object) -> Ticket:
         raise TransitionError(
             ticket.status, "", (), f"ticket is in unknown status {ticket.status!r}"
         )
+    _check_clocks(c, ticket)
+    _check_agenda_items(c, ticket)
+    return _mark(ticket, c)
+
+
+def _check_clocks(c: Tables, ticket: Ticket) -> None:
+    """Each SLA clock is one of the workflow's, in its slot, once."""
     slas = c.slas
     seen: set[str] = set()
     for i, st in enumerate(ticket.slas):
@@ -402,6 +414,10 @@ def _check_ticket(c: Tables, ticket: object) -> Ticket:
         if st.name in seen:
             raise SnapshotError(f"SLA clock {st.name!r} appears twice", f"slas[{i}]")
         seen.add(st.name)
+
+
+def _check_agenda_items(c: Tables, ticket: Ticket) -> None:
+    """The agenda holds what the status arms: its timers' items and one breach per running clock."""
     timers = c.timers
     armed = c.timers_by_status[ticket.status]
     room = len(ticket.slas) + sum(
@@ -418,39 +434,46 @@ def _check_ticket(c: Tables, ticket: object) -> Ticket:
         where = f"agenda[{i}]"
         if d.kind == "sla_breach":
             breaches += 1
-            clock = ticket.slas[d.index] if d.index < len(ticket.slas) else None
-            if clock is None or clock.name != d.name:
-                raise SnapshotError(f"no SLA clock {d.name!r} at slot {d.index}", where)
-            if (
-                clock.running_since is None
-                or clock.breached
-                or clock.stopped
-                or clock.due_at != d.at
-            ):
-                raise SnapshotError(
-                    f"sla_breach {d.name!r} at {d.at.isoformat()} does not match its clock",
-                    where,
-                )
-            continue
-        if d.index not in armed or timers[d.index].event != d.name:
-            raise SnapshotError(
-                f"{d.kind} {d.name!r} (#{d.index}) is not a timer armed in status "
-                f"{ticket.status!r} of workflow {c.name!r}",
-                where,
-            )
-        if d.kind == "reminder":
-            tm = timers[d.index]
-            count = len(tm.reminders) + len(tm.remind_before)
-            if d.sub >= count:
-                raise SnapshotError(
-                    f"reminder {d.sub} of timer {d.name!r}, which has {count}", f"{where}.sub"
-                )
+            _check_breach_item(ticket, d, where)
+        else:
+            _check_timer_item(c, ticket, d, where, armed)
     running = sum(1 for st in ticket.slas if st.running_since is not None and not st.breached)
     if breaches != running:
         raise SnapshotError(
             f"{running} running SLA clock(s) but {breaches} sla_breach item(s)", "agenda"
         )
-    return _mark(ticket, c)
+
+
+def _check_breach_item(ticket: Ticket, d: Due, where: str) -> None:
+    """An sla_breach item matches its running clock."""
+    clock = ticket.slas[d.index] if d.index < len(ticket.slas) else None
+    if clock is None or clock.name != d.name:
+        raise SnapshotError(f"no SLA clock {d.name!r} at slot {d.index}", where)
+    if clock.running_since is None or clock.breached or clock.stopped or clock.due_at != d.at:
+        raise SnapshotError(
+            f"sla_breach {d.name!r} at {d.at.isoformat()} does not match its clock",
+            where,
+        )
+
+
+def _check_timer_item(
+    c: Tables, ticket: Ticket, d: Due, where: str, armed: tuple[int, ...]
+) -> None:
+    """A timer or reminder item is one of a timer armed in the ticket's status."""
+    timers = c.timers
+    if d.index not in armed or timers[d.index].event != d.name:
+        raise SnapshotError(
+            f"{d.kind} {d.name!r} (#{d.index}) is not a timer armed in status "
+            f"{ticket.status!r} of workflow {c.name!r}",
+            where,
+        )
+    if d.kind == "reminder":
+        tm = timers[d.index]
+        count = len(tm.reminders) + len(tm.remind_before)
+        if d.sub >= count:
+            raise SnapshotError(
+                f"reminder {d.sub} of timer {d.name!r}, which has {count}", f"{where}.sub"
+            )
 
 
 def _check_actor(ticket: Ticket, event: str, actor: object) -> str | None:
@@ -466,13 +489,13 @@ def _short(value: object) -> str:
         text = repr(value)
     except Exception:  # a huge int, or a broken __repr__ of the caller's
         text = f"<{type(value).__name__}>"
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= _SHORT_TEXT else text[: _SHORT_TEXT - 3] + "..."
 
 
 # --- catching up -----------------------------------------------------------------------
 
 
-def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticket:
+def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticket:  # noqa: C901, PLR0912 - hot: one loop over due items, no call per item
     """Fire every agenda item due at or before ``now``, in order, at most ``max_steps``.
 
     Reminders and breaches are consumed by position; the ticket (and its
@@ -623,7 +646,7 @@ def _evolve(run: _Run, ticket: Ticket, at: datetime) -> Ticket:
     )
 
 
-def _perform(
+def _perform(  # noqa: C901, PLR0912, PLR0913, PLR0917 - hot: one frame per event, state in locals
     c: Tables,
     steps: list[Step],
     effects: list[Effect],
@@ -884,7 +907,7 @@ def advance(c: Tables, ticket: Ticket, now: datetime, max_steps: int = MAX_STEPS
     if not agenda:
         return make_outcome(ticket, (), _NO_EFFECTS)
     # a sweep passes one ``now`` for every ticket: convert it to UTC once
-    global _LAST_NOW
+    global _LAST_NOW  # noqa: PLW0603 - one (now, utc) pair swapped whole, so threads never see half of it
     last = _LAST_NOW
     if last[0] is now:
         limit = last[1]
@@ -944,31 +967,11 @@ _EVENT_KEYS = frozenset({"name", "at", "actor", "data", "id"})
 
 
 def _event_in(entry: object, position: int) -> tuple[Event, str | None]:
-    if isinstance(entry, Event):
-        name, at, actor, data, ident = entry.name, entry.at, entry.actor, entry.data, None
-    elif isinstance(entry, Mapping):
-        unknown = [k for k in entry if k not in _EVENT_KEYS]
-        if unknown:
-            raise EventLogError(f"unknown key(s) {_short(unknown)}", position)
-        for key in ("name", "at"):
-            if key not in entry:
-                raise EventLogError(f"missing {key!r}", position)
-        name, at = entry["name"], entry["at"]
-        actor, data, ident = entry.get("actor"), entry.get("data"), entry.get("id")
-    else:
-        raise EventLogError(f"expected an Event or a mapping, got {_short(entry)}", position)
+    name, at, actor, data, ident = _event_fields(entry, position)
     if not isinstance(name, str):
         raise EventLogError(f"name must be a string, got {_short(name)}", position)
     if isinstance(at, str):
-        text = at
-        try:
-            at = datetime.fromisoformat(text) if len(text) <= 100 else None
-        except ValueError:
-            at = None
-        if at is None:
-            raise EventLogError(f"at={_short(text)} is not an ISO datetime", position)
-        if at.tzinfo is None:
-            raise EventLogError(f"at={text!r} has no UTC offset", position)
+        at = _event_at(at, position)
     try:
         at = check_aware(at, "at")
     except InstantError as exc:
@@ -980,6 +983,34 @@ def _event_in(entry: object, position: int) -> tuple[Event, str | None]:
     if ident is not None and not isinstance(ident, str):
         raise EventLogError(f"id must be a string or None, got {_short(ident)}", position)
     return Event(name, at, actor, data), ident
+
+
+def _event_fields(entry: object, position: int) -> tuple[Any, Any, Any, Any, Any]:
+    """Name, at, actor, data and id of an Event or of a mapping, unchecked."""
+    if isinstance(entry, Event):
+        return entry.name, entry.at, entry.actor, entry.data, None
+    if not isinstance(entry, Mapping):
+        raise EventLogError(f"expected an Event or a mapping, got {_short(entry)}", position)
+    unknown = [k for k in entry if k not in _EVENT_KEYS]
+    if unknown:
+        raise EventLogError(f"unknown key(s) {_short(unknown)}", position)
+    for key in ("name", "at"):
+        if key not in entry:
+            raise EventLogError(f"missing {key!r}", position)
+    return entry["name"], entry["at"], entry.get("actor"), entry.get("data"), entry.get("id")
+
+
+def _event_at(text: str, position: int) -> datetime:
+    """An event's ``at`` read from ISO text with a UTC offset."""
+    try:
+        at = datetime.fromisoformat(text) if len(text) <= _ISO_TEXT_MAX else None
+    except ValueError:
+        at = None
+    if at is None:
+        raise EventLogError(f"at={_short(text)} is not an ISO datetime", position)
+    if at.tzinfo is None:
+        raise EventLogError(f"at={text!r} has no UTC offset", position)
+    return at
 
 
 _ADOPT_KEYS = frozenset({"status", "since", "attrs", "created_at", "slas"})
@@ -1022,7 +1053,7 @@ def _instant_in(value: object, what: str, position: int) -> datetime:
     if isinstance(value, str):
         text = value
         try:
-            value = datetime.fromisoformat(text) if len(text) <= 100 else None
+            value = datetime.fromisoformat(text) if len(text) <= _ISO_TEXT_MAX else None
         except ValueError:
             value = None
         if value is None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, date, datetime, timedelta
 from math import gcd
 from typing import Any, Protocol
 
@@ -89,7 +89,7 @@ class CountryHolidays:
         cached = self._cache.get(year)
         if cached is not None:
             return cached
-        if not 1 <= year <= 9999:
+        if not 1 <= year <= MAXYEAR:
             return frozenset()
         if self.market is not None:
             table = _holidays_pkg.financial_holidays(
@@ -208,7 +208,9 @@ class DateHolidays:
         return self._by_year.get(year, frozenset())
 
     def __repr__(self) -> str:
-        return repr(list(self._dates)) if len(self._dates) <= 3 else f"<{len(self._dates)} dates>"
+        if len(self._dates) <= _REPR_DATES:
+            return repr(list(self._dates))
+        return f"<{len(self._dates)} dates>"
 
 
 def _bad_rule(text: str, why: str) -> CalendarError:
@@ -217,6 +219,63 @@ def _bad_rule(text: str, why: str) -> CalendarError:
 
 # Per-period shifts are counted in these units (days for DAILY and WEEKLY).
 _DAY_UNITS = (DAILY, WEEKLY)
+_EVERY_MONTH_HAS = 28  # a monthly rule from a later day skips the months without it
+_LEAP_DAY = (2, 29)
+_REPR_DATES = 3  # a repr lists this many dates, or counts them
+
+
+def _check_repeat(rule: rrule, text: str, freq: int) -> None:
+    """Refuse a rule that repeats more often than daily."""
+    if freq > DAILY:
+        raise _bad_rule(text, "it repeats more often than daily (use FREQ=DAILY or longer)")
+    for name in ("_byhour", "_byminute", "_bysecond"):
+        if len(_field(rule, name) or ()) > 1:
+            raise _bad_rule(
+                text, f"several BY{name[3:].upper()} values repeat more often than daily"
+            )
+
+
+def _check_start(start: datetime, text: str) -> None:
+    """Refuse a DTSTART with a time zone or outside the supported years."""
+    if start.tzinfo is not None:
+        raise _bad_rule(text, "DTSTART must be a local date-time without a time zone")
+    if not FIRST_RULE_YEAR < start.year < LAST_RULE_YEAR:
+        raise _bad_rule(
+            text,
+            f"DTSTART {start.date().isoformat()} is outside the supported range "
+            f"(years {FIRST_RULE_YEAR + 1} to {LAST_RULE_YEAR - 1})",
+        )
+
+
+def _check_day_filters(rule: rrule, text: str, freq: int) -> None:
+    """Refuse day-of-month or day-of-year filters on a daily or weekly rule."""
+    if freq in _DAY_UNITS and (
+        _field(rule, "_bymonthday")
+        or _field(rule, "_bynmonthday")
+        or _field(rule, "_byyearday")
+        or _field(rule, "_byweekno")
+        or _field(rule, "_byeaster")
+        or _field(rule, "_bysetpos")
+    ):
+        raise _bad_rule(
+            text,
+            "FREQ=DAILY and FREQ=WEEKLY take only BYMONTH and BYDAY filters "
+            "(use FREQ=YEARLY or FREQ=MONTHLY for days of the month or year)",
+        )
+
+
+def _whole_period(freq: int, interval: int, start: datetime) -> tuple[str, int]:
+    """The unit and length of the whole periods that keep every occurrence (see _anchor)."""
+    if freq == DAILY:
+        return "days", interval
+    if freq == WEEKLY:
+        return "days", 7 * interval
+    if freq == MONTHLY:
+        cycle = 4800  # months in 400 years
+        return "months", interval if start.day <= _EVERY_MONTH_HAS else _lcm(interval, cycle)
+    cycle = 400
+    leap_day = (start.month, start.day) == _LEAP_DAY
+    return "years", _lcm(interval, cycle) if leap_day else interval
 
 
 class _Rule:
@@ -233,35 +292,10 @@ class _Rule:
 
     def __init__(self, rule: rrule, text: str) -> None:
         freq = _field(rule, "_freq")
-        if freq > DAILY:
-            raise _bad_rule(text, "it repeats more often than daily (use FREQ=DAILY or longer)")
-        for name in ("_byhour", "_byminute", "_bysecond"):
-            if len(_field(rule, name) or ()) > 1:
-                raise _bad_rule(
-                    text, f"several BY{name[3:].upper()} values repeat more often than daily"
-                )
+        _check_repeat(rule, text, freq)
         start: datetime = _field(rule, "_dtstart")
-        if start.tzinfo is not None:
-            raise _bad_rule(text, "DTSTART must be a local date-time without a time zone")
-        if not FIRST_RULE_YEAR < start.year < LAST_RULE_YEAR:
-            raise _bad_rule(
-                text,
-                f"DTSTART {start.date().isoformat()} is outside the supported range "
-                f"(years {FIRST_RULE_YEAR + 1} to {LAST_RULE_YEAR - 1})",
-            )
-        if freq in _DAY_UNITS and (
-            _field(rule, "_bymonthday")
-            or _field(rule, "_bynmonthday")
-            or _field(rule, "_byyearday")
-            or _field(rule, "_byweekno")
-            or _field(rule, "_byeaster")
-            or _field(rule, "_bysetpos")
-        ):
-            raise _bad_rule(
-                text,
-                "FREQ=DAILY and FREQ=WEEKLY take only BYMONTH and BYDAY filters "
-                "(use FREQ=YEARLY or FREQ=MONTHLY for days of the month or year)",
-            )
+        _check_start(start, text)
+        _check_day_filters(rule, text, freq)
         count = _field(rule, "_count")
         if count is not None and count > _MAX_COUNT:
             raise _bad_rule(text, f"COUNT={count} is more than {_MAX_COUNT}")
@@ -271,19 +305,7 @@ class _Rule:
         until = _field(rule, "_until")
         self._until: date | None = None if until is None else until.date()
         # Whole periods that keep every occurrence: see _anchor.
-        if freq == DAILY:
-            self._unit, self._period = "days", interval
-        elif freq == WEEKLY:
-            self._unit, self._period = "days", 7 * interval
-        elif freq == MONTHLY:
-            cycle = 4800  # months in 400 years
-            self._unit = "months"
-            self._period = interval if start.day <= 28 else _lcm(interval, cycle)
-        else:
-            cycle = 400
-            self._unit = "years"
-            leap_day = start.month == 2 and start.day == 29
-            self._period = _lcm(interval, cycle) if leap_day else interval
+        self._unit, self._period = _whole_period(freq, interval, start)
         self._rule = rule.replace(count=None, until=None)
         self._counted: dict[int, frozenset[date]] | None = None
         first = self._first_on_or_after(max(start.date(), date(FIRST_RULE_YEAR, 1, 1)))

@@ -40,6 +40,9 @@ for _i, _name in enumerate(
     _WEEKDAY_KEYS[_name] = _i
 
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
+_HOURS_PER_DAY = 24
+_MINUTES_PER_HOUR = 60
+_PAIR = 2  # a (start, end) pair
 
 
 def parse_time(value: object, where: str, *, end: bool) -> int:
@@ -52,7 +55,9 @@ def parse_time(value: object, where: str, *, end: bool) -> int:
         match = _TIME_RE.match(value.strip())
         if match is not None:
             hh, mm = int(match.group(1)), int(match.group(2))
-            if (hh < 24 and mm < 60) or (end and hh == 24 and mm == 0):
+            if (hh < _HOURS_PER_DAY and mm < _MINUTES_PER_HOUR) or (
+                end and hh == _HOURS_PER_DAY and mm == 0
+            ):
                 return hh * 60 + mm
     raise CalendarError(f"{where}: bad time {value!r} (expected 'HH:MM' from '00:00' to '24:00')")
 
@@ -63,7 +68,7 @@ def parse_intervals(value: object, where: str) -> tuple[Interval, ...]:
         return ()
     if (
         isinstance(value, tuple | list)
-        and len(value) == 2
+        and len(value) == _PAIR
         and all(isinstance(v, str | time) for v in value)
     ):
         value = [value]  # a single ("09:00", "18:00") pair
@@ -71,7 +76,7 @@ def parse_intervals(value: object, where: str) -> tuple[Interval, ...]:
         raise CalendarError(f"{where}: expected a list of (start, end) pairs, got {value!r}")
     parsed: list[Interval] = []
     for pair in value:
-        if not isinstance(pair, tuple | list) or len(pair) != 2:
+        if not isinstance(pair, tuple | list) or len(pair) != _PAIR:
             raise CalendarError(f"{where}: expected a (start, end) pair, got {pair!r}")
         start = parse_time(pair[0], where, end=False)
         stop = parse_time(pair[1], where, end=True)

@@ -97,6 +97,7 @@ Registry: TypeAlias = Mapping[str, object]
 
 #: The calendar name that is always known: ``ALWAYS_OPEN``.
 ALWAYS_OPEN_NAME = "always_open"
+_PAIR = 2  # a [start, end] pair
 
 
 def _keys(cls: type, *, drop: tuple[str, ...] = (), add: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -187,20 +188,10 @@ def _copy_in(
         return _text(value, where)
     if value is None or type(value) is bool:
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        if abs(value) >= _INT_LIMIT:
-            _fail(where, f"{show(value)} has more than {_INT_DIGITS} digits")
-        return int.__int__(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            _fail(where, f"{value!r} is not a finite number")
-        return float.__float__(value)
-    if isinstance(value, str):
-        return _text(str.__str__(value), where)
-    if isinstance(value, _Bad):
-        _fail(where, value.message)
-    if isinstance(value, date) and not isinstance(value, datetime) and not json_only:
-        return date(value.year, value.month, value.day)
+    if isinstance(value, int | float | str | _Bad) or (
+        isinstance(value, date) and not isinstance(value, datetime) and not json_only
+    ):
+        return _copy_scalar(value, where)
     if not isinstance(value, Mapping | list | tuple):
         wanted = "JSON values" if json_only else "plain data"
         _fail(
@@ -215,25 +206,53 @@ def _copy_in(
     ancestors.add(id(value))
     try:
         if isinstance(value, Mapping):
-            if isinstance(value, _Pairs) and value.duplicate is not None:
-                _fail(where, f"duplicate key {show(value.duplicate)}")
-            out: dict[Any, Any] = {}
-            for key, item in value.items():
-                if isinstance(key, str):
-                    key = _text(str.__str__(key), where)
-                    at = _join(where, key)
-                elif isinstance(key, date) and not isinstance(key, datetime) and not json_only:
-                    at = _join(where, key.isoformat())
-                else:
-                    _fail(where, f"key {show(key)} is not a string")
-                out[key] = _copy_in(item, at, level + 1, budget, ancestors, json_only)
-            return out
+            return _copy_mapping(value, where, level, budget, ancestors, json_only)
         return [
             _copy_in(item, f"{where}[{i}]", level + 1, budget, ancestors, json_only)
             for i, item in enumerate(value)
         ]
     finally:
         ancestors.discard(id(value))
+
+
+def _copy_scalar(value: int | float | str | _Bad | date, where: str) -> Any:
+    """A copy of a number, a string or a date (no datetime); the error of a ``_Bad``."""
+    if isinstance(value, int):  # never a bool: _copy_in returns those itself
+        if abs(value) >= _INT_LIMIT:
+            _fail(where, f"{show(value)} has more than {_INT_DIGITS} digits")
+        return int.__int__(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            _fail(where, f"{value!r} is not a finite number")
+        return float.__float__(value)
+    if isinstance(value, str):
+        return _text(str.__str__(value), where)
+    if isinstance(value, _Bad):
+        _fail(where, value.message)
+    return date(value.year, value.month, value.day)
+
+
+def _copy_mapping(
+    value: Mapping[Any, Any],
+    where: str,
+    level: int,
+    budget: _Budget,
+    ancestors: set[int],
+    json_only: bool,
+) -> dict[Any, Any]:
+    if isinstance(value, _Pairs) and value.duplicate is not None:
+        _fail(where, f"duplicate key {show(value.duplicate)}")
+    out: dict[Any, Any] = {}
+    for key, item in value.items():
+        if isinstance(key, str):
+            text = _text(str.__str__(key), where)
+            out[text] = _copy_in(item, _join(where, text), level + 1, budget, ancestors, json_only)
+        elif isinstance(key, date) and not isinstance(key, datetime) and not json_only:
+            at = _join(where, key.isoformat())
+            out[key] = _copy_in(item, at, level + 1, budget, ancestors, json_only)
+        else:
+            _fail(where, f"key {show(key)} is not a string")
+    return out
 
 
 def _text(value: str, where: str) -> str:
@@ -536,7 +555,7 @@ def _intervals(value: object, where: str) -> list[tuple[str, str]]:
     for i, pair in enumerate(_list(value, where)):
         at = f"{where}[{i}]"
         items = _list(pair, at)
-        if len(items) != 2:
+        if len(items) != _PAIR:
             _fail(at, f"expected a [start, end] pair, got {pair!r}")
         out.append((_str(items[0], f"{at}[0]"), _str(items[1], f"{at}[1]")))
     return out
@@ -1135,26 +1154,7 @@ def _yaml_loader(yaml: Any) -> Any:
         def flatten_mapping(self, node: Any) -> None:
             if id(node) not in self._flattened:
                 self._flattened.add(id(node))
-                seen: set[tuple[str, str]] = set()
-                for key, value in node.value:
-                    if key.tag == _MERGE_TAG:
-                        merged = value.value if isinstance(value, nodes.SequenceNode) else [value]
-                        for sub in merged:
-                            if isinstance(sub, nodes.MappingNode):
-                                self.flatten_mapping(sub)
-                                self._merges_left -= len(sub.value)
-                        if self._merges_left < 0:
-                            raise error(
-                                None,
-                                None,
-                                f"merge keys (<<) go through more than {MAX_DATA_NODES:,} "
-                                "pairs (MAX_DATA_NODES)",
-                                key.start_mark,
-                            )
-                    elif isinstance(key, nodes.ScalarNode):
-                        if (key.tag, key.value) in seen:
-                            raise error(None, None, f"duplicate key {key.value!r}", key.start_mark)
-                        seen.add((key.tag, key.value))
+                _check_yaml_keys(self, node, nodes, error)
             super().flatten_mapping(node)
 
     def construct_number(loader: Any, node: Any, parent: Any) -> Any:
@@ -1181,7 +1181,7 @@ def _yaml_loader(yaml: Any) -> Any:
 def yaml_module(path: Path) -> Any:
     """The ``yaml`` module, or a LoadError saying which extra to install."""
     try:
-        import yaml
+        import yaml  # noqa: PLC0415 - pyyaml is an optional extra, imported only to read or write YAML
     except ImportError:  # pragma: no cover - the yaml extra is installed for tests
         raise LoadError(
             "reading or writing YAML needs pyyaml: pip install 'ticketflow[yaml]'", path=str(path)
@@ -1227,6 +1227,34 @@ def _toml_key(key: str) -> str:
     return key if _BARE_KEY.match(key) else _toml_str(key)
 
 
+def _check_yaml_keys(loader: Any, node: Any, nodes: Any, error: Any) -> None:
+    """Refuse a duplicate key in a YAML mapping node, and count the pairs its merges bring."""
+    seen: set[tuple[str, str]] = set()
+    for key, value in node.value:
+        if key.tag == _MERGE_TAG:
+            _count_yaml_merge(loader, key, value, nodes, error)
+        elif isinstance(key, nodes.ScalarNode):
+            if (key.tag, key.value) in seen:
+                raise error(None, None, f"duplicate key {key.value!r}", key.start_mark)
+            seen.add((key.tag, key.value))
+
+
+def _count_yaml_merge(loader: Any, key: Any, value: Any, nodes: Any, error: Any) -> None:
+    """Flatten the mappings a merge key (``<<``) names, within ``MAX_DATA_NODES`` pairs."""
+    merged = value.value if isinstance(value, nodes.SequenceNode) else [value]
+    for sub in merged:
+        if isinstance(sub, nodes.MappingNode):
+            loader.flatten_mapping(sub)
+            loader._merges_left -= len(sub.value)
+    if loader._merges_left < 0:
+        raise error(
+            None,
+            None,
+            f"merge keys (<<) go through more than {MAX_DATA_NODES:,} pairs (MAX_DATA_NODES)",
+            key.start_mark,
+        )
+
+
 def _toml_str(text: str) -> str:
     # JSON string escapes are valid TOML basic-string escapes; TOML also bars DEL
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
@@ -1240,11 +1268,7 @@ def _toml_value(value: Any, where: str) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if value != value:
-            return "nan"
-        if value in (float("inf"), float("-inf")):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
+        return _toml_float(value)
     if isinstance(value, Mapping):
         inner = ", ".join(
             f"{_toml_key(str(k))} = {_toml_value(v, _join(where, str(k)))}"
@@ -1254,6 +1278,14 @@ def _toml_value(value: Any, where: str) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v, f"{where}[{i}]") for i, v in enumerate(value)) + "]"
     _fail(where, f"{value!r} cannot be written as TOML")
+
+
+def _toml_float(value: float) -> str:
+    if math.isnan(value):
+        return "nan"
+    if value in (float("inf"), float("-inf")):
+        return "inf" if value > 0 else "-inf"
+    return repr(value)
 
 
 def to_toml(data: Mapping[str, Any]) -> str:

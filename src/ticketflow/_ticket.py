@@ -65,6 +65,9 @@ def check_aware(value: object, argument: str = "at") -> datetime:
 DATETIME_KEY = "$datetime"
 _INT_DIGITS = 4300  # Python's default limit on int <-> str conversion
 _INT_BITS = 14_000  # below this many bits an int has fewer than 4,300 digits
+_SHORT_TEXT = 80  # the longest repr an error message quotes whole
+_ISO_TEXT_MAX = 100  # the longest datetime text a snapshot may hold
+_DUE_ITEM_LEN = 5  # [at, kind, name, index, sub]
 
 
 class FrozenList(tuple):  # type: ignore[type-arg]
@@ -185,30 +188,25 @@ def _freeze_map(value: Mapping[Any, Any], path: str, depth: int) -> FrozenDict:
 
 def _freeze_value(value: object, where: str, depth: int) -> Any:
     kind = type(value)
-    if value is None or kind is str or kind is bool:
-        return value
-    if isinstance(value, bool | str):
+    if (
+        value is None
+        or kind is str
+        or kind is bool
+        or kind is FrozenDict
+        or kind is FrozenList
+        or isinstance(value, bool | str)
+    ):
         return value
     if isinstance(value, int):
         if value.bit_length() > _INT_BITS:
-            try:
-                digits = len(str(abs(value)))
-            except ValueError:
-                digits = _INT_DIGITS + 1
-            if digits > _INT_DIGITS:
-                raise AttrsError(f"integer has more than {_INT_DIGITS} digits", where, None)
+            _check_digits(value, where)
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
             raise AttrsError(f"{value!r} is not a finite number", where, value)
         return value
     if isinstance(value, datetime):
-        try:
-            check_instant(value, where)
-        except InstantError as exc:
-            raise AttrsError(str(exc), where, value) from None
-        return value
-    if kind is FrozenDict or kind is FrozenList:
+        _check_attr_instant(value, where)
         return value
     if isinstance(value, list | tuple):
         if depth >= MAX_DEPTH:
@@ -221,6 +219,24 @@ def _freeze_value(value: object, where: str, depth: int) -> Any:
         where,
         value,
     )
+
+
+def _check_digits(value: int, where: str) -> None:
+    """Refuse an int with more digits than Python converts to text."""
+    try:
+        digits = len(str(abs(value)))
+    except ValueError:
+        digits = _INT_DIGITS + 1
+    if digits > _INT_DIGITS:
+        raise AttrsError(f"integer has more than {_INT_DIGITS} digits", where, None)
+
+
+def _check_attr_instant(value: datetime, where: str) -> None:
+    """Refuse a naive datetime or one outside the supported range."""
+    try:
+        check_instant(value, where)
+    except InstantError as exc:
+        raise AttrsError(str(exc), where, value) from None
 
 
 def _encode(value: Any) -> Any:
@@ -255,7 +271,7 @@ def _short(value: object) -> str:
         text = repr(value)
     except Exception:  # a huge int, or a broken __repr__ of the caller's
         text = f"<{type(value).__name__}>"
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= _SHORT_TEXT else text[: _SHORT_TEXT - 3] + "..."
 
 
 @frozen
@@ -589,6 +605,15 @@ def check_snapshot(ticket: Ticket, *, parsed: bool = False) -> None:
     """
     if ticket._checked is not None:
         return
+    _check_fields(ticket)
+    _check_instants(ticket)
+    _check_agenda(ticket.agenda, parsed)
+    _check_slas(ticket.slas, parsed)
+    object.__setattr__(ticket, "_checked", _CHECKED)
+
+
+def _check_fields(ticket: Ticket) -> None:
+    """The string fields and the version."""
     for name in ("workflow", "status"):
         if not isinstance(getattr(ticket, name), str):
             raise SnapshotError(f"expected a string, got {_short(getattr(ticket, name))}", name)
@@ -601,6 +626,10 @@ def check_snapshot(ticket: Ticket, *, parsed: bool = False) -> None:
         raise SnapshotError(f"expected an int, got {_short(version)}", "version")
     if not 1 <= version <= MAX_VERSION:
         raise SnapshotError(f"must be between 1 and 2**63-1, got {_short(version)}", "version")
+
+
+def _check_instants(ticket: Ticket) -> None:
+    """The four instants: supported, and in order."""
     created = _instant(ticket.created_at, "created_at")
     updated = _instant(ticket.updated_at, "updated_at")
     status_since = _instant(ticket.status_since, "status_since")
@@ -624,10 +653,14 @@ def check_snapshot(ticket: Ticket, *, parsed: bool = False) -> None:
             f"{ticket.status_since.isoformat()}",
             "timers_since",
         )
-    if not isinstance(ticket.agenda, tuple):
-        raise SnapshotError(f"expected a tuple, got {_short(ticket.agenda)}", "agenda")
+
+
+def _check_agenda(agenda: object, parsed: bool) -> None:
+    """A tuple of Due items in strict time order."""
+    if not isinstance(agenda, tuple):
+        raise SnapshotError(f"expected a tuple, got {_short(agenda)}", "agenda")
     previous: tuple[datetime, int, int, int] | None = None
-    for i, d in enumerate(ticket.agenda):
+    for i, d in enumerate(agenda):
         where = f"agenda[{i}]"
         if not parsed:
             if not isinstance(d, Due):
@@ -638,13 +671,16 @@ def check_snapshot(ticket: Ticket, *, parsed: bool = False) -> None:
             what = "a duplicate" if key == previous else "out of time order"
             raise SnapshotError(f"{d.kind} {d.name!r} at {d.at.isoformat()} is {what}", where)
         previous = key
-    if not isinstance(ticket.slas, tuple):
-        raise SnapshotError(f"expected a tuple, got {_short(ticket.slas)}", "slas")
-    for i, st in enumerate(ticket.slas):
+
+
+def _check_slas(slas: object, parsed: bool) -> None:
+    """A tuple of consistent SLA clocks."""
+    if not isinstance(slas, tuple):
+        raise SnapshotError(f"expected a tuple, got {_short(slas)}", "slas")
+    for i, st in enumerate(slas):
         if not parsed and not isinstance(st, SlaState):
             raise SnapshotError(f"expected an SlaState, got {_short(st)}", f"slas[{i}]")
         _check_sla(st, f"slas[{i}]", parsed)
-    object.__setattr__(ticket, "_checked", _CHECKED)
 
 
 def _instant(value: object, where: str) -> datetime:
@@ -743,7 +779,7 @@ def _dt_out(value: datetime) -> str:
 def _dt_in(value: object, where: str) -> datetime:
     if not isinstance(value, str):
         raise SnapshotError(f"expected an ISO datetime string, got {_short(value)}", where)
-    if len(value) > 100:
+    if len(value) > _ISO_TEXT_MAX:
         raise SnapshotError(f"not an ISO datetime: {_short(value)}", where)
     text, zone = value, None
     if value.endswith("]") and "[" in value:
@@ -772,7 +808,7 @@ def _dt_in(value: object, where: str) -> datetime:
 
 
 def _due_in(item: object, where: str) -> Due:
-    if not isinstance(item, list) or len(item) != 5:
+    if not isinstance(item, list) or len(item) != _DUE_ITEM_LEN:
         raise SnapshotError(f"expected [at, kind, name, index, sub], got {_short(item)}", where)
     at, kind, name, index, sub = item
     if not isinstance(kind, str) or kind not in _DUE_ORDER:
@@ -885,7 +921,7 @@ _c_event, _c_at, _c_actor, _c_data = _setters(Context, ("event", "at", "actor", 
 )
 
 
-def make_ticket(
+def make_ticket(  # noqa: PLR0913, PLR0917 - one positional argument per field, built on every step
     id: str | None,
     workflow: str,
     status: str,

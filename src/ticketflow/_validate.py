@@ -29,6 +29,7 @@ __all__ = ["MAX_MOVES", "listing", "validate"]
 #: Most (status, event, transition, role) entries the expanded table may hold, so that
 #: building a workflow and drawing its diagrams stay well inside a second.
 MAX_MOVES = 50_000
+_NAME_TEXT = 80  # a longer name is shown shortened
 
 
 @frozen
@@ -74,7 +75,9 @@ def validate(
 def listing(names: Iterable[str], most: int = 10) -> str:
     """Names joined by commas, at most ``most`` of them, each shortened."""
     shown = list(islice(names, most + 1))
-    text = ", ".join(n if isinstance(n, str) and len(n) <= 80 else show(n) for n in shown[:most])
+    text = ", ".join(
+        n if isinstance(n, str) and len(n) <= _NAME_TEXT else show(n) for n in shown[:most]
+    )
     return text + (", ..." if len(shown) > most else "")
 
 
@@ -182,7 +185,7 @@ def check_table(transitions: Sequence[Transition], known: _Known) -> Iterator[st
 def _ambiguity(src: str, event: str, cands: Sequence[Transition]) -> str | None:
     """The problem of several unguarded candidates for one actor, in linear time."""
     unguarded = [t for t in cands if t.guard is None]
-    if len(unguarded) < 2:
+    if len(unguarded) <= 1:
         return None
     if any(t.roles is None for t in unguarded):
         clashing, who = unguarded, "any actor"

@@ -28,7 +28,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import MAXYEAR, date, timedelta
 
 import attrs
 
@@ -179,7 +179,7 @@ class Weights:
                 tuple(week_weight(self.prefix[m], x) + cum[m][j] for j, x in enumerate(xs[m]))
                 for m in (DAYS, TIME)
             )
-            end = _MAX_ORDINAL + 1 if last >= 9999 else date(last + 1, 1, 1).toordinal()
+            end = _MAX_ORDINAL + 1 if last >= MAXYEAR else date(last + 1, 1, 1).toordinal()
             table = Exceptions(
                 first,
                 last,

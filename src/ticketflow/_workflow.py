@@ -279,7 +279,7 @@ class Workflow:
             ArgumentError: ``max_steps`` is not an int from 1 to ``MAX_STEPS``,
                 or ``late`` is not ``"reject"`` or ``"clamp"``.
         """
-        if late != "reject" and late != "clamp":
+        if late not in {"reject", "clamp"}:
             raise ArgumentError(f"late must be 'reject' or 'clamp', got {show(late)}", "late", late)
         return _engine.apply(self._tables, ticket, event, at, actor, data, _steps(max_steps), late)
 

@@ -19,7 +19,7 @@ gap). Anything else goes through the general conversions (``tz.fromutc`` and
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
 from typing import TypeAlias
 from zoneinfo import ZoneInfo
 
@@ -53,6 +53,7 @@ _MAX_ORDINAL = date.max.toordinal()
 _SAMPLE_US = 6 * 3600 * 1_000_000  # offset changes are found by sampling this often
 _UNIX_S = (datetime(1970, 1, 1) - EPOCH) // timedelta(seconds=1)
 _DATE_CACHE_SIZE = 4096
+_OFFSET_CACHE_SIZE = 4096
 # Dates (and UTC instants) this far from the ends of the range convert without overflow.
 _SAFE_LO_DAY, _SAFE_HI_DAY = 8, _MAX_ORDINAL - 8
 _SAFE_LO_US, _SAFE_HI_US = 4 * DAY_US, (_MAX_ORDINAL - 4) * DAY_US
@@ -182,7 +183,7 @@ class Zone:
         off = _OFFSET_US.get(offset)
         if off is None:
             off = offset // US
-            if len(_OFFSET_US) < 4096:
+            if len(_OFFSET_US) < _OFFSET_CACHE_SIZE:
                 _OFFSET_US[offset] = off
         u = (
             ((at.toordinal() - 1) * 86_400 + at.hour * 3600 + at.minute * 60 + at.second)
@@ -309,7 +310,7 @@ class Zone:
                 cache[year] = shared
             return shared
         found = ()
-        if self.fixed is None and 2 <= year <= 9998:
+        if self.fixed is None and MINYEAR < year < MAXYEAR:
             found = tuple(_find_shifts(self.tz, year))
         with self._lock:
             cache[year] = found
@@ -324,7 +325,7 @@ class Zone:
         if self.fixed is not None:
             return found
         for y in (year - 1, year, year + 1):
-            if 1 <= y <= 9999:
+            if MINYEAR <= y <= MAXYEAR:
                 for change in self.shifts(y):
                     for shift in (-DAY_US, 0, DAY_US):
                         try:

@@ -108,7 +108,7 @@ def _shift(text: Any, minutes: int) -> Any:
 
 
 @st.composite
-def mutations(draw: st.DrawFn, data: dict[str, Any]) -> dict[str, Any]:
+def mutations(draw: st.DrawFn, data: dict[str, Any]) -> dict[str, Any]:  # noqa: C901, PLR0912 - one branch per mutation kind
     """The stored data with one to four mutations (extreme values most often)."""
     data = json.loads(json.dumps(data))
     for _ in range(draw(st.integers(1, 4))):
