@@ -392,3 +392,13 @@ class TestPausedPastTarget:
         assert wf.next_deadline(back.ticket) == berlin(3, 2, 12)
         fired = wf.advance(back.ticket, now=berlin(3, 2, 13))
         assert [(e.kind, e.at) for e in fired.effects] == [("sla_breach", berlin(3, 2, 12))]
+
+
+class TestAdoptLog:
+    def test_an_adopt_entry_without_the_deadline_its_status_needs_is_a_log_error(self) -> None:
+        """Adopting into 'pending' with no pending_until names the entry, not a raw error."""
+        wf = flow()
+        now = berlin(3, 4, 10).isoformat()
+        log = [{"name": "adopt", "at": now, "data": {"status": "pending", "since": now}}]
+        with pytest.raises(tf.EventLogError, match="pending_until"):
+            wf.replay(log)

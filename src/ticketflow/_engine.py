@@ -294,30 +294,37 @@ def _move_slas(
     category = c.categories[status]
     out: list[SlaState] = []
     fires = _sla.fires
-    context = (event, at, actor, data)
     for before in ticket.slas:
         st = before
         i = st.index
         sla = c.slas[i]
         cal = c.sla_calendars[i] or _calendar(c, sla.calendar, ticket.attrs)
         pausing = category in c.pausing[i]
+        ons = sla._ons  # On triggers need their roles and guards checked
         if not st.started:
             start_on = sla.start_on
             if start_on is not None and (
                 event == start_on
                 or (
                     isinstance(start_on, On)
-                    and fires(frozenset({start_on}), event, actor, ticket, context)
+                    and fires(frozenset({start_on}), event, actor, ticket, at, data)
                 )
             ):
                 st = _sla.start_clock(sla, st.index, cal, at, pausing)
         else:
-            if sla.stop_on and fires(sla.stop_on, event, actor, ticket, context):
+            stop_on = sla.stop_on
+            if stop_on and (
+                event in stop_on or (ons and fires(stop_on, event, actor, ticket, at, data))
+            ):
                 st = _sla.stop(sla, cal, st, at)
+            restart_on = sla.restart_on
             if (
-                (st.stopped or st.breached)
-                and sla.restart_on
-                and fires(sla.restart_on, event, actor, ticket, context)
+                restart_on
+                and (st.stopped or st.breached)
+                and (
+                    event in restart_on
+                    or (ons and fires(restart_on, event, actor, ticket, at, data))
+                )
             ):
                 st = _sla.start_clock(sla, st.index, cal, at, pausing)
         if category == "closed":
@@ -1044,7 +1051,7 @@ def _adopt_entry(c: Tables, ev: Event, ident: str | None, position: int) -> Outc
             instants["created_at"],
             data.get("slas"),
         )
-    except (InstantError, OutOfOrderError, ArgumentError) as exc:
+    except (InstantError, OutOfOrderError, ArgumentError, EventDataError) as exc:
         raise EventLogError(f"adopt: {exc}", position) from None
 
 

@@ -127,12 +127,12 @@ def fires(
     event: str,
     actor: str | None,
     ticket: Ticket,
-    context: tuple[str, datetime, str | None, Mapping[str, Any] | None],
+    at: datetime,
+    data: Mapping[str, Any] | None,
 ) -> bool:
-    """True when ``event`` sent by ``actor`` is one of ``triggers`` for ``ticket``.
+    """True when ``event`` sent by ``actor`` at ``at`` is one of ``triggers`` for ``ticket``.
 
-    ``context`` holds the parts of the Context the guards see (event, at,
-    actor, data): it is built only if a guard is to run.
+    The guards' Context is built only if a guard is to run.
     """
     if event in triggers:
         return True
@@ -144,7 +144,7 @@ def fires(
             if tr.guard is None:
                 return True
             if ctx is None:
-                ctx = make_context(*context)
+                ctx = make_context(event, at, actor, data)
             if tr.guard(ticket, ctx):
                 return True
     return False
@@ -234,6 +234,7 @@ class SLA:
         default=frozenset({"pending", "on_hold", "solved"}), converter=_pause_in
     )
     # derived once, read on every event
+    _ons: bool = field(init=False, repr=False, eq=False)
     _business: bool = field(init=False, repr=False, eq=False)
     _delta: timedelta = field(init=False, repr=False, eq=False)
 
@@ -257,6 +258,8 @@ class SLA:
         else:
             business, delta = target.is_business, timedelta(minutes=target.total_minutes)
         object.__setattr__(self, "_business", business)
+        ons = any(isinstance(tr, On) for tr in (self.start_on, *self.stop_on, *self.restart_on))
+        object.__setattr__(self, "_ons", ons)
         object.__setattr__(self, "_delta", delta)
 
     @property

@@ -40,6 +40,8 @@ from ._validate import listing, validate
 #: What :meth:`Workflow.apply` does with an event stamped before the ticket's
 #: ``updated_at``: refuse it, or apply it at ``updated_at``.
 Late: TypeAlias = Literal["reject", "clamp"]
+_REJECT: Late = "reject"
+_LATE: frozenset[str] = frozenset(("reject", "clamp"))
 
 __all__ = [
     "CATEGORIES",
@@ -279,9 +281,11 @@ class Workflow:
             ArgumentError: ``max_steps`` is not an int from 1 to ``MAX_STEPS``,
                 or ``late`` is not ``"reject"`` or ``"clamp"``.
         """
-        if late not in {"reject", "clamp"}:
+        if late is not _REJECT and late not in _LATE:
             raise ArgumentError(f"late must be 'reject' or 'clamp', got {show(late)}", "late", late)
-        return _engine.apply(self._tables, ticket, event, at, actor, data, _steps(max_steps), late)
+        if max_steps is not MAX_STEPS:
+            max_steps = _steps(max_steps)
+        return _engine.apply(self._tables, ticket, event, at, actor, data, max_steps, late)
 
     def adopt(
         self,
