@@ -56,8 +56,9 @@ from ._limits import (
     MIN_INSTANT,
 )
 from ._loading import Registry
+from ._report import SlaReport, sla_report
 from ._sla import SLA, On, SlaClock, SlaStateName, Trigger
-from ._ticket import Context, Effect, Event, Outcome, SlaState, Step, Ticket
+from ._ticket import Context, Effect, Event, Outcome, SlaCycle, SlaState, Step, Ticket
 from ._workflow import CATEGORIES, Late, Status, Timer, Transition, Workflow
 
 try:
@@ -97,6 +98,9 @@ __all__ = [
     "Outcome",
     "SlaClock",
     "SlaState",
+    "SlaCycle",
+    "SlaReport",
+    "sla_report",
     "On",
     "Trigger",
     "SlaStateName",

@@ -23,6 +23,8 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from attrs import evolve
+
 from . import _sla
 from ._calendar import BusinessCalendar
 from ._checks import show
@@ -176,14 +178,7 @@ def _redefine(
     if not st.started:
         return SlaState(st.name, index, started=False)
     if st.running_since is None:  # paused, met, or breached and stopped
-        return SlaState(
-            st.name,
-            index,
-            elapsed=st.elapsed,
-            due_at=st.due_at,
-            breached=st.breached,
-            stopped=st.stopped,
-        )
+        return evolve(st, index=index)
     elapsed = _sla.elapsed_at(old, old_cal, st, at)
     if st.breached:
         due = st.due_at
@@ -191,9 +186,7 @@ def _redefine(
         due = at  # already exceeded: breached at this step
     else:
         due = _sla.due_from(new, cal, at, new.target_delta - elapsed)
-    return SlaState(
-        st.name, index, elapsed=elapsed, running_since=at, due_at=due, breached=st.breached
-    )
+    return evolve(st, index=index, elapsed=elapsed, running_since=at, due_at=due)
 
 
 def utc(at: datetime) -> datetime:
@@ -283,11 +276,17 @@ def _adopted(
     """One adopted clock from what the caller says of it."""
     target = sla.target_delta
     if value == "met":
-        return SlaState(sla.name, index, stopped=True)
+        return SlaState(sla.name, index, stopped=True, started_at=at, ended_at=at)
     if value == "breached":
         running = None if paused else at
         return SlaState(
-            sla.name, index, elapsed=target, running_since=running, due_at=at, breached=True
+            sla.name,
+            index,
+            elapsed=target,
+            running_since=running,
+            due_at=at,
+            breached=True,
+            started_at=at,
         )
     if not isinstance(value, timedelta) or not timedelta(0) <= value <= MAX_TIMEDELTA:
         raise ArgumentError(
@@ -297,6 +296,6 @@ def _adopted(
             value,
         )
     if paused:
-        return SlaState(sla.name, index, elapsed=value)
+        return SlaState(sla.name, index, elapsed=value, started_at=at)
     due = at if value >= target else _sla.due_from(sla, calendar(index), at, target - value)
-    return SlaState(sla.name, index, elapsed=value, running_since=at, due_at=due)
+    return SlaState(sla.name, index, elapsed=value, running_since=at, due_at=due, started_at=at)

@@ -326,7 +326,7 @@ def _move_slas(
                     or (ons and fires(restart_on, event, actor, ticket, at, data))
                 )
             ):
-                st = _sla.start_clock(sla, st.index, cal, at, pausing)
+                st = _sla.restart(sla, cal, st, at, pausing)
         if category == "closed":
             st = _sla.stop(sla, cal, st, at)
         elif pausing:

@@ -27,7 +27,7 @@ from attrs import field, frozen
 from ._checks import MAX_ITEMS, fail, items, show
 from ._durations import Duration, to_duration
 from ._errors import DurationError, WorkflowError
-from ._ticket import Context, SlaState, Ticket, make_context, make_sla_state
+from ._ticket import Context, SlaCycle, SlaState, Ticket, make_context, make_sla_state
 
 if TYPE_CHECKING:
     from ._calendar import BusinessCalendar
@@ -298,6 +298,8 @@ class SlaClock:
         elapsed: Working time counted so far.
         remaining: Time left before a breach (never below zero).
         due_at: When the breach falls (or fell) due; None while paused or met.
+        cycles: The clock's finished cycles, oldest first (the current one is
+            the clock itself).
     """
 
     name: str
@@ -306,6 +308,7 @@ class SlaClock:
     elapsed: timedelta
     remaining: timedelta
     due_at: datetime | None
+    cycles: tuple[SlaCycle, ...] = ()
 
 
 # --- memoized calendar arithmetic --------------------------------------------------------
@@ -414,9 +417,38 @@ def start_clock(
 ) -> SlaState:
     """A fresh clock started at ``at`` (paused if the status pauses it)."""
     if paused:
-        return make_sla_state(sla.name, index, _ZERO, None, None, False, False, True)
+        return make_sla_state(sla.name, index, _ZERO, None, None, False, False, True, at)
     due = due_from(sla, cal, at, sla._delta)
-    return make_sla_state(sla.name, index, _ZERO, at, due, False, False, True)
+    return make_sla_state(sla.name, index, _ZERO, at, due, False, False, True, at)
+
+
+def restart(
+    sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime, paused: bool
+) -> SlaState:
+    """A met or breached clock started afresh at ``at``, keeping the finished cycle."""
+    fresh = start_clock(sla, state.index, cal, at, paused)
+    if state.started_at is None:  # a snapshot written before cycles were kept
+        return fresh
+    cycle = SlaCycle(
+        state.started_at,
+        state.ended_at or at,
+        "breached" if state.breached else "met",
+        elapsed_at(sla, cal, state, at),
+        sla._delta,
+    )
+    return make_sla_state(
+        fresh.name,
+        fresh.index,
+        _ZERO,
+        fresh.running_since,
+        fresh.due_at,
+        False,
+        False,
+        True,
+        at,
+        None,
+        (*state.cycles, cycle),
+    )
 
 
 def unstarted(sla: SLA, index: int) -> SlaState:
@@ -455,6 +487,9 @@ def _halt(
         state.breached,
         stopped,
         True,
+        state.started_at,
+        at if stopped else None,
+        state.cycles,
     )
 
 
@@ -475,7 +510,17 @@ def resume(sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime) -> Sl
         # a target already exceeded (it changed while paused) is breached on resuming
         due = due_from(sla, cal, at, left) if left > _ZERO else at
     return make_sla_state(
-        state.name, state.index, state.elapsed, at, due, state.breached, False, True
+        state.name,
+        state.index,
+        state.elapsed,
+        at,
+        due,
+        state.breached,
+        False,
+        True,
+        state.started_at,
+        None,
+        state.cycles,
     )
 
 
@@ -489,7 +534,17 @@ def stop(sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime) -> SlaS
 def breach(state: SlaState) -> SlaState:
     """Record that the target was reached at ``state.due_at``."""
     return make_sla_state(
-        state.name, state.index, state.elapsed, state.running_since, state.due_at, True, False, True
+        state.name,
+        state.index,
+        state.elapsed,
+        state.running_since,
+        state.due_at,
+        True,
+        False,
+        True,
+        state.started_at,
+        None,
+        state.cycles,
     )
 
 
@@ -504,4 +559,5 @@ def clock(sla: SLA, cal: BusinessCalendar, state: SlaState, now: datetime) -> Sl
         elapsed=elapsed,
         remaining=max(target - elapsed, timedelta(0)),
         due_at=state.due_at if (state.breached or state.running_since is not None) else None,
+        cycles=state.cycles,
     )

@@ -379,6 +379,27 @@ class Due:
 
 
 @frozen
+class SlaCycle:
+    """One finished cycle of an SLA clock (a restart begins the next).
+
+    Attributes:
+        started_at: When the cycle began counting (its start or restart).
+        ended_at: When it stopped (met or closed), or when the restart ended
+            it while a breached clock was still counting.
+        state: ``met`` or ``breached``.
+        elapsed: Working time counted in the cycle.
+        target: The time allowed in the cycle, as a ``timedelta`` of the
+            SLA's measure.
+    """
+
+    started_at: datetime
+    ended_at: datetime
+    state: Literal["met", "breached"]
+    elapsed: timedelta
+    target: timedelta
+
+
+@frozen
 class SlaState:
     """The stored state of one SLA clock of a ticket.
 
@@ -393,6 +414,9 @@ class SlaState:
         breached: The target was reached before the clock stopped.
         stopped: The clock stopped for good (stop event or closing).
         started: The clock has started (False until its ``start_on`` event).
+        started_at: When the current cycle began (None until it starts).
+        ended_at: When the current cycle stopped for good (None until then).
+        cycles: The finished cycles, oldest first: a restart keeps them.
     """
 
     name: str
@@ -403,6 +427,9 @@ class SlaState:
     breached: bool = False
     stopped: bool = False
     started: bool = True
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    cycles: tuple[SlaCycle, ...] = ()
 
     @property
     def state(self) -> Literal["running", "paused", "met", "breached"]:
@@ -518,6 +545,18 @@ class Ticket:
                     "breached": s.breached,
                     "stopped": s.stopped,
                     "started": s.started,
+                    "started_at": _dt_out(s.started_at) if s.started_at else None,
+                    "ended_at": _dt_out(s.ended_at) if s.ended_at else None,
+                    "cycles": [
+                        [
+                            _dt_out(c.started_at),
+                            _dt_out(c.ended_at),
+                            c.state,
+                            c.elapsed.total_seconds(),
+                            c.target.total_seconds(),
+                        ]
+                        for c in s.cycles
+                    ],
                 }
                 for s in self.slas
             ],
@@ -728,11 +767,32 @@ def _check_sla(st: SlaState, where: str, parsed: bool) -> None:
             f"must be a duration between 0 and {_MAX_ELAPSED.days} days, got {_short(elapsed)}",
             f"{where}.elapsed",
         )
-    for name in ("running_since", "due_at"):
+    for name in ("running_since", "due_at", "started_at", "ended_at"):
         value = getattr(st, name)
         if value is not None:
             _instant(value, f"{where}.{name}")
+    _check_cycles(st.cycles, f"{where}.cycles")
     _check_clock(st, where)
+
+
+def _check_cycles(cycles: object, where: str) -> None:
+    """A bounded tuple of SlaCycle values (their fields as ``to_dict`` can write them)."""
+    if not isinstance(cycles, tuple):
+        raise SnapshotError(f"expected a tuple, got {_short(cycles)}", where)
+    if len(cycles) > MAX_AGENDA:
+        raise SnapshotError(f"{len(cycles)} cycles, more than MAX_AGENDA ({MAX_AGENDA})", where)
+    for i, c in enumerate(cycles):
+        if not isinstance(c, SlaCycle):
+            raise SnapshotError(f"expected an SlaCycle, got {_short(c)}", f"{where}[{i}]")
+        at = f"{where}[{i}]"
+        _instant(c.started_at, f"{at}.started_at")
+        _instant(c.ended_at, f"{at}.ended_at")
+        if c.state not in ("met", "breached"):
+            raise SnapshotError(f"state must be 'met' or 'breached', got {_short(c.state)}", at)
+        for name in ("elapsed", "target"):
+            value = getattr(c, name)
+            if not isinstance(value, timedelta) or not timedelta(0) <= value <= _MAX_ELAPSED:
+                raise SnapshotError(f"expected a duration, got {_short(value)}", f"{at}.{name}")
 
 
 def _check_clock(st: SlaState, where: str) -> None:
@@ -845,7 +905,57 @@ def _sla_in(raw: object, where: str) -> SlaState:
         breached=_get(raw, "breached", bool, where),
         stopped=_get(raw, "stopped", bool, where),
         started=_get(raw, "started", bool, where),
+        started_at=_opt_dt(raw, "started_at", where),
+        ended_at=_opt_dt(raw, "ended_at", where),
+        cycles=_cycles_in(raw.get("cycles", []), f"{where}.cycles"),
     )
+
+
+def _opt_dt(raw: Mapping[str, Any], key: str, where: str) -> datetime | None:
+    """An optional instant (absent in snapshots written before it existed)."""
+    value = raw.get(key)
+    return None if value is None else _dt_in(value, f"{where}.{key}")
+
+
+def _seconds_in(value: object, where: str) -> timedelta:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SnapshotError(f"expected a number of seconds, got {_short(value)}", where)
+    if not (math.isfinite(value) and 0 <= value <= _MAX_ELAPSED.total_seconds()):
+        raise SnapshotError(
+            f"must be between 0 and {_MAX_ELAPSED.total_seconds():.0f} seconds, "
+            f"got {_short(value)}",
+            where,
+        )
+    return timedelta(seconds=value)
+
+
+def _cycles_in(raw: object, where: str) -> tuple[SlaCycle, ...]:
+    """Finished cycles, each ``[started_at, ended_at, state, elapsed, target]``."""
+    if not isinstance(raw, list):
+        raise SnapshotError(f"expected a list, got {_short(raw)}", where)
+    if len(raw) > MAX_AGENDA:
+        raise SnapshotError(f"{len(raw)} cycles, more than MAX_AGENDA ({MAX_AGENDA})", where)
+    out: list[SlaCycle] = []
+    for i, item in enumerate(raw):
+        at = f"{where}[{i}]"
+        if not isinstance(item, list) or len(item) != _CYCLE_LEN:
+            raise SnapshotError(f"expected a list of {_CYCLE_LEN} values, got {_short(item)}", at)
+        started, ended, state, elapsed, target = item
+        if state not in ("met", "breached"):
+            raise SnapshotError(f"state must be 'met' or 'breached', got {_short(state)}", at)
+        out.append(
+            SlaCycle(
+                _dt_in(started, f"{at}[0]"),
+                _dt_in(ended, f"{at}[1]"),
+                state,
+                _seconds_in(elapsed, f"{at}[3]"),
+                _seconds_in(target, f"{at}[4]"),
+            )
+        )
+    return tuple(out)
+
+
+_CYCLE_LEN = 5
 
 
 def _get(
@@ -915,9 +1025,24 @@ _c_event, _c_at, _c_actor, _c_data = _setters(Context, ("event", "at", "actor", 
     _l_breached,
     _l_stopped,
     _l_started,
+    _l_started_at,
+    _l_ended_at,
+    _l_cycles,
 ) = _setters(
     SlaState,
-    ("name", "index", "elapsed", "running_since", "due_at", "breached", "stopped", "started"),
+    (
+        "name",
+        "index",
+        "elapsed",
+        "running_since",
+        "due_at",
+        "breached",
+        "stopped",
+        "started",
+        "started_at",
+        "ended_at",
+        "cycles",
+    ),
 )
 
 
@@ -1022,7 +1147,7 @@ def make_context(
     return c
 
 
-def make_sla_state(
+def make_sla_state(  # noqa: PLR0913, PLR0917 - one positional argument per field, on the hot path
     name: str,
     index: int,
     elapsed: timedelta,
@@ -1031,6 +1156,9 @@ def make_sla_state(
     breached: bool,
     stopped: bool,
     started: bool,
+    started_at: datetime | None = None,
+    ended_at: datetime | None = None,
+    cycles: tuple[SlaCycle, ...] = (),
 ) -> SlaState:
     """An :class:`SlaState` from checked parts."""
     s: SlaState = _new(SlaState)
@@ -1042,4 +1170,7 @@ def make_sla_state(
     _l_breached(s, breached)
     _l_stopped(s, stopped)
     _l_started(s, started)
+    _l_started_at(s, started_at)
+    _l_ended_at(s, ended_at)
+    _l_cycles(s, cycles)
     return s
