@@ -471,13 +471,17 @@ _TIMER_AMOUNTS: dict[str, tuple[int, int]] = {
 }
 
 
+#: The smallest timer amount with room for a reminder a whole unit before its deadline.
+_MIN_REMINDED_AMOUNT = 2
+
+
 @st.composite
 def _timer_durations(draw: st.DrawFn) -> tuple[Duration, list[Duration], list[Duration]]:
     unit = draw(st.sampled_from(list(_TIMER_AMOUNTS)))
     lo, hi = _TIMER_AMOUNTS[unit]
     amount = draw(st.integers(lo, hi))
     after = Duration(amount, unit)  # type: ignore[arg-type]
-    if amount < 2:
+    if amount < _MIN_REMINDED_AMOUNT:
         return after, [], []
     offsets = st.integers(1, amount - 1).map(lambda n: Duration(n, unit))  # type: ignore[arg-type]
     reminders = draw(st.lists(offsets, max_size=2, unique=True))
