@@ -10,8 +10,9 @@ from datetime import timedelta
 import pytest
 
 import ticketflow as tf
+import ticketflow.testing as kit
 from tests.helpers import support_flow
-from ticketflow.testing import check_liveness
+from ticketflow.testing import _machine, _strategies, check_liveness
 
 
 def ping_pong() -> tf.Workflow:
@@ -114,9 +115,6 @@ class TestWithoutHypothesis:
 class TestLazyNames:
     def test_every_public_name_comes_from_one_kit_module(self) -> None:
         """Each name of __all__ is bound at import or found, by that name, in a lazy module."""
-        import ticketflow.testing as kit
-        from ticketflow.testing import _machine, _strategies
-
         for name in kit.__all__:
             owners = [m for m in (_strategies, _machine) if name in m.__all__]
             value = getattr(kit, name)
@@ -128,8 +126,6 @@ class TestLazyNames:
 
     def test_an_unknown_name_is_an_attribute_error(self) -> None:
         """A name outside __all__ raises AttributeError naming the module, hypothesis or not."""
-        import ticketflow.testing as kit
-
         with pytest.raises(AttributeError) as caught:
             _ = kit.TIMEZONES
         assert str(caught.value) == "module 'ticketflow.testing' has no attribute 'TIMEZONES'"

@@ -69,7 +69,7 @@ def __getattr__(name: str) -> Any:
     if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     try:
-        import hypothesis  # noqa: F401
+        import hypothesis  # noqa: F401, PLC0415 - hypothesis is optional: only the lazy names need it
     except ImportError:
         raise ImportError(
             f"ticketflow.testing.{name} needs hypothesis; install the testing extra: "

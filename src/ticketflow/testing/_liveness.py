@@ -26,6 +26,9 @@ from ticketflow.testing._errors import KitArgumentError, brief
 
 __all__ = ["LivenessReport", "StatusLiveness", "TimedExit", "check_liveness"]
 
+#: How many status names the error for an unknown status lists before "...".
+_LISTED_STATUSES = 20
+
 
 @frozen
 class TimedExit:
@@ -166,8 +169,8 @@ class LivenessReport:
         for entry in self.statuses:
             if entry.status == name:
                 return entry
-        known = ", ".join(s.status for s in self.statuses[:20])
-        more = ", ..." if len(self.statuses) > 20 else ""
+        known = ", ".join(s.status for s in self.statuses[:_LISTED_STATUSES])
+        more = ", ..." if len(self.statuses) > _LISTED_STATUSES else ""
         raise KitArgumentError(
             "name",
             name,

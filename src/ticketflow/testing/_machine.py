@@ -314,6 +314,20 @@ class WorkflowMachine(RuleBasedStateMachine):
         self._check_outcome(before, done, at, manual=False)
         self.ticket = done.ticket
 
+    def _at(self, when: timedelta | str) -> datetime:
+        """The instant a rule acts at: a pause after the machine's clock, or the ticket's next
+        deadline (or a minute before it), in the ticket's time zone."""
+        ticket = self._ticket()
+        now = _utc(self.now)
+        if isinstance(when, timedelta):
+            at = now + when if now < LAST_INSTANT - when else LAST_INSTANT
+        else:
+            due = ticket.next_deadline
+            at = now if due is None else max(now, _utc(due))
+            if when == _JUST_BEFORE_DUE and due is not None:
+                at = max(now, at - timedelta(minutes=1))
+        return at.astimezone(ticket.created_at.tzinfo)
+
     # --- checks ---------------------------------------------------------------------------------
 
     def adoptable(self) -> bool:
@@ -348,6 +362,13 @@ class WorkflowMachine(RuleBasedStateMachine):
             )
 
     def _check_outcome(self, before: Ticket, out: Outcome, at: datetime, *, manual: bool) -> None:
+        self._check_statuses(before, out)
+        self._check_reminders(out, manual=manual)
+        _check_version(before, out, manual=manual)
+        _check_times(before, out, at)
+
+    def _check_statuses(self, before: Ticket, out: Outcome) -> None:
+        """The status is always known, and a terminal one is never left."""
         wf, after = self.workflow, out.ticket
         known = {s.name for s in wf.statuses}
         terminal = {s.name for s in wf.statuses if s.terminal}
@@ -371,44 +392,6 @@ class WorkflowMachine(RuleBasedStateMachine):
             raise InvariantFailed(
                 "status is known", f"the last step {out.steps[-1]} disagrees with {after.status!r}"
             )
-        self._check_reminders(out, manual=manual)
-        # the version strictly grows, by one per recorded change at least
-        changes = len(out.steps) + sum(e.kind in ("reminder", "sla_breach") for e in out.effects)
-        if after.version < before.version + changes or (manual and after.version <= before.version):
-            raise InvariantFailed(
-                "version grows",
-                f"version went from {before.version} to {after.version} over "
-                f"{len(out.steps)} step(s) and {changes - len(out.steps)} reminder(s)/breach(es)",
-            )
-        # time never goes back
-        low, high = _utc(before.updated_at), _utc(at)
-        if _utc(after.updated_at) < low or _utc(after.updated_at) > high:
-            raise InvariantFailed(
-                "time never goes back",
-                f"updated_at went from {before.updated_at.isoformat()} to "
-                f"{after.updated_at.isoformat()} in a call at {at.isoformat()}",
-            )
-        if after.created_at != before.created_at or _utc(after.status_since) > _utc(
-            after.updated_at
-        ):
-            raise InvariantFailed(
-                "time never goes back",
-                f"created_at {after.created_at.isoformat()}, status_since "
-                f"{after.status_since.isoformat()}, updated_at {after.updated_at.isoformat()}",
-            )
-        last = low
-        stamps: list[tuple[object, datetime | None]] = [(s, s.at) for s in out.steps]
-        stamps += [(e, e.at) for e in out.effects]
-        for item, when in stamps:
-            if when is None or not low <= _utc(when) <= high:
-                raise InvariantFailed(
-                    "time never goes back",
-                    f"{item} is dated outside [{before.updated_at.isoformat()}, {at.isoformat()}]",
-                )
-        for step in out.steps:
-            if _utc(step.at) < last:
-                raise InvariantFailed("time never goes back", f"step {step} is out of order")
-            last = _utc(step.at)
 
     def _check_reminders(self, out: Outcome, *, manual: bool) -> None:
         wf = self.workflow
@@ -550,6 +533,49 @@ class WorkflowMachine(RuleBasedStateMachine):
                 raise
 
 
+def _check_version(before: Ticket, out: Outcome, *, manual: bool) -> None:
+    """The version strictly grows, by one per recorded change at least."""
+    after = out.ticket
+    changes = len(out.steps) + sum(e.kind in ("reminder", "sla_breach") for e in out.effects)
+    if after.version < before.version + changes or (manual and after.version <= before.version):
+        raise InvariantFailed(
+            "version grows",
+            f"version went from {before.version} to {after.version} over "
+            f"{len(out.steps)} step(s) and {changes - len(out.steps)} reminder(s)/breach(es)",
+        )
+
+
+def _check_times(before: Ticket, out: Outcome, at: datetime) -> None:
+    """Time never goes back: updates, steps and effects fall between the last change and ``at``."""
+    after = out.ticket
+    low, high = _utc(before.updated_at), _utc(at)
+    if _utc(after.updated_at) < low or _utc(after.updated_at) > high:
+        raise InvariantFailed(
+            "time never goes back",
+            f"updated_at went from {before.updated_at.isoformat()} to "
+            f"{after.updated_at.isoformat()} in a call at {at.isoformat()}",
+        )
+    if after.created_at != before.created_at or _utc(after.status_since) > _utc(after.updated_at):
+        raise InvariantFailed(
+            "time never goes back",
+            f"created_at {after.created_at.isoformat()}, status_since "
+            f"{after.status_since.isoformat()}, updated_at {after.updated_at.isoformat()}",
+        )
+    last = low
+    stamps: list[tuple[object, datetime | None]] = [(s, s.at) for s in out.steps]
+    stamps += [(e, e.at) for e in out.effects]
+    for item, when in stamps:
+        if when is None or not low <= _utc(when) <= high:
+            raise InvariantFailed(
+                "time never goes back",
+                f"{item} is dated outside [{before.updated_at.isoformat()}, {at.isoformat()}]",
+            )
+    for step in out.steps:
+        if _utc(step.at) < last:
+            raise InvariantFailed("time never goes back", f"step {step} is out of order")
+        last = _utc(step.at)
+
+
 def _settle(wf: Workflow, ticket: Ticket, now: datetime) -> Ticket:
     """``advance(now)``, resumed at every stop at the engine's step limit."""
     while True:
@@ -642,32 +668,12 @@ def workflow_state_machine(
     data_st: st.SearchStrategy[Any] | None = (
         None if given_data is None else given_data.map(drawn_data)
     )
-
-    def data_of(event: str, at: datetime) -> st.SearchStrategy[Any]:
-        if data_st is not None:
-            return data_st
-        return data_for(wf, event, at)
-
-    statuses = [s.name for s in wf.statuses]
-    sets_attrs = {t.event for t in wf.transitions if t.set_attrs is not None}
-    reads = {tm.status: tm.at for tm in wf.timers if tm.at is not None}
+    draws = _Draws(wf, data_st, max_gap)
     # a pause, or time running to the next deadline (or to a minute before it)
     moments: st.SearchStrategy[timedelta | str] = st.one_of(
         gaps(max_gap), st.sampled_from((_DUE, _JUST_BEFORE_DUE))
     )
-    roles = roles_of(wf)
-    timed = timer_events(wf)
-    names = [*wf.events(), "no_such_event"]
-    # every (event, actor) pair, but system never sends a timer's event directly
-    pairs = [(e, r) for e in names for r in roles if not (r == "system" and e in timed)]
-    terminal = {s.name for s in wf.statuses if s.terminal}
-    ending = {
-        (src.name, t.event)
-        for t in wf.transitions
-        if t.target in terminal
-        for src in wf.statuses
-        if src.name in t.source or ("*" in t.source and not src.terminal)
-    }
+    pairs = _sendable_pairs(wf)
 
     class Machine(WorkflowMachine):
         workflow = wf
@@ -681,16 +687,7 @@ def workflow_state_machine(
         @rule(pick=st.data())
         def was_adopted(self, pick: st.DataObject) -> None:
             """Take over, instead, a ticket that has sat in some status since a past instant."""
-            first = self.log[0]
-            at = max(first["at"], self.now, key=_utc)
-            status = pick.draw(st.sampled_from(statuses), label="adopted status")
-            back = pick.draw(gaps(max_gap), label="time in that status")
-            since = max(_utc(at) - back, MIN_INSTANT).astimezone(at.tzinfo)
-            given = dict(first["data"])
-            attr = reads.get(status)
-            if attr is not None:
-                given[attr] = pick.draw(deadlines_near(since), label=attr)
-            self.do_adopt(status, since, at, given)
+            draws.adopt(self, pick)
 
         @rule(pair=st.sampled_from(pairs), when=moments, pick=st.data())
         def send(
@@ -700,31 +697,13 @@ def workflow_state_machine(
             pick: st.DataObject,
         ) -> None:
             at = self._at(when)
-            drawn = data_of(pair[0], at)
-            if data_st is None:
-                drawn = st.one_of(drawn, st.none())  # sometimes without the data it needs
-            self.do_apply(pair[0], pair[1], at, pick.draw(drawn, label="data"))
+            self.do_apply(
+                pair[0], pair[1], at, pick.draw(draws.sent_data(pair[0], at), label="data")
+            )
 
         @rule(when=moments, pick=st.data())
         def send_allowed(self, when: timedelta | str, pick: st.DataObject) -> None:
-            at = self._at(when)
-            ticket = self._ticket()
-            allowed = self._call(
-                f"allowed(at={at.isoformat()}) for each role on the {_show(ticket)}",
-                lambda: direct_pairs(self.workflow, ticket, at),
-            )
-            # explore before ending: events that end the ticket are picked one time in four
-            onward = [(e, r) for e, r in allowed if (ticket.status, e) not in ending]
-            if onward and (len(onward) == len(allowed) or pick.draw(st.integers(0, 3)) > 0):
-                allowed = onward
-            if allowed:
-                event, actor = pick.draw(st.sampled_from(allowed), label="event and actor")
-                payload = None
-                if event in sets_attrs:
-                    payload = pick.draw(data_of(event, at), label="data")
-                self.do_apply(event, actor, at, payload)
-            else:
-                self.do_advance(at)
+            draws.send_allowed(self, self._at(when), pick)
 
         @rule(when=moments)
         def wait(self, when: timedelta | str) -> None:
@@ -741,20 +720,87 @@ def workflow_state_machine(
             if self.ticket is not None:
                 self.check_snapshot()
 
-        def _at(self, when: timedelta | str) -> datetime:
-            ticket = self._ticket()
-            now = _utc(self.now)
-            if isinstance(when, timedelta):
-                at = now + when if now < LAST_INSTANT - when else LAST_INSTANT
-            else:
-                due = ticket.next_deadline
-                at = now if due is None else max(now, _utc(due))
-                if when == _JUST_BEFORE_DUE and due is not None:
-                    at = max(now, at - timedelta(minutes=1))
-            return at.astimezone(ticket.created_at.tzinfo)
-
     Machine.__name__ = Machine.__qualname__ = f"{_ident(wf.name)}Machine"
     return Machine
+
+
+def _sendable_pairs(wf: Workflow) -> list[tuple[str, str | None]]:
+    """Every (event, actor) pair, an unknown event too; but system never sends a timer's
+    event directly."""
+    roles = roles_of(wf)
+    timed = timer_events(wf)
+    names = [*wf.events(), "no_such_event"]
+    return [(e, r) for e in names for r in roles if not (r == "system" and e in timed)]
+
+
+class _Draws:
+    """What the rules of one workflow's machine draw, and the rules that draw as they go."""
+
+    def __init__(
+        self, wf: Workflow, data_st: st.SearchStrategy[Any] | None, max_gap: timedelta
+    ) -> None:
+        self.wf = wf
+        #: the user's data strategy (None: data for the keys the event sets)
+        self.data_st = data_st
+        self.max_gap = max_gap
+        self.statuses = [s.name for s in wf.statuses]
+        self.sets_attrs = {t.event for t in wf.transitions if t.set_attrs is not None}
+        #: status -> the attribute its ``at=`` timer reads
+        self.reads = {tm.status: tm.at for tm in wf.timers if tm.at is not None}
+        terminal = {s.name for s in wf.statuses if s.terminal}
+        #: (status, event) pairs that end the ticket
+        self.ending = {
+            (src.name, t.event)
+            for t in wf.transitions
+            if t.target in terminal
+            for src in wf.statuses
+            if src.name in t.source or ("*" in t.source and not src.terminal)
+        }
+
+    def data_of(self, event: str, at: datetime) -> st.SearchStrategy[Any]:
+        if self.data_st is not None:
+            return self.data_st
+        return data_for(self.wf, event, at)
+
+    def sent_data(self, event: str, at: datetime) -> st.SearchStrategy[Any]:
+        """The data of an event sent at random: sometimes without the data it needs."""
+        drawn = self.data_of(event, at)
+        if self.data_st is None:
+            drawn = st.one_of(drawn, st.none())
+        return drawn
+
+    def adopt(self, machine: WorkflowMachine, pick: st.DataObject) -> None:
+        """Take over, instead, a ticket that has sat in some status since a past instant."""
+        first = machine.log[0]
+        at = max(first["at"], machine.now, key=_utc)
+        status = pick.draw(st.sampled_from(self.statuses), label="adopted status")
+        back = pick.draw(gaps(self.max_gap), label="time in that status")
+        since = max(_utc(at) - back, MIN_INSTANT).astimezone(at.tzinfo)
+        given = dict(first["data"])
+        attr = self.reads.get(status)
+        if attr is not None:
+            given[attr] = pick.draw(deadlines_near(since), label=attr)
+        machine.do_adopt(status, since, at, given)
+
+    def send_allowed(self, machine: WorkflowMachine, at: datetime, pick: st.DataObject) -> None:
+        """Send an event some role may send now, or let time pass when none may."""
+        ticket = machine._ticket()
+        allowed = machine._call(
+            f"allowed(at={at.isoformat()}) for each role on the {_show(ticket)}",
+            lambda: direct_pairs(self.wf, ticket, at),
+        )
+        # explore before ending: events that end the ticket are picked one time in four
+        onward = [(e, r) for e, r in allowed if (ticket.status, e) not in self.ending]
+        if onward and (len(onward) == len(allowed) or pick.draw(st.integers(0, 3)) > 0):
+            allowed = onward
+        if allowed:
+            event, actor = pick.draw(st.sampled_from(allowed), label="event and actor")
+            payload = None
+            if event in self.sets_attrs:
+                payload = pick.draw(self.data_of(event, at), label="data")
+            machine.do_apply(event, actor, at, payload)
+        else:
+            machine.do_advance(at)
 
 
 _DUE = "to the next deadline"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 try:
@@ -471,13 +471,17 @@ _TIMER_AMOUNTS: dict[str, tuple[int, int]] = {
 }
 
 
+#: The smallest timer amount with room for a reminder a whole unit before its deadline.
+_MIN_REMINDED_AMOUNT = 2
+
+
 @st.composite
 def _timer_durations(draw: st.DrawFn) -> tuple[Duration, list[Duration], list[Duration]]:
     unit = draw(st.sampled_from(list(_TIMER_AMOUNTS)))
     lo, hi = _TIMER_AMOUNTS[unit]
     amount = draw(st.integers(lo, hi))
     after = Duration(amount, unit)  # type: ignore[arg-type]
-    if amount < 2:
+    if amount < _MIN_REMINDED_AMOUNT:
         return after, [], []
     offsets = st.integers(1, amount - 1).map(lambda n: Duration(n, unit))  # type: ignore[arg-type]
     reminders = draw(st.lists(offsets, max_size=2, unique=True))
@@ -611,161 +615,29 @@ def workflows(
     if not isinstance(name, str) or not name.strip():
         raise KitArgumentError("name", name, f"name={brief(name)} must be a non-empty string")
 
-    roles_st = st.one_of(st.none(), st.frozensets(st.sampled_from(_ROLES), min_size=1))
+    plan = _WorkflowPlan(
+        lo=lo,
+        hi=hi,
+        timers=timers,
+        slas=slas,
+        guards=guards,
+        changes=changes,
+        cal_st=cal_st,
+        roles_st=st.one_of(st.none(), st.frozensets(st.sampled_from(_ROLES), min_size=1)),
+    )
 
     @st.composite
     def build(draw: st.DrawFn) -> Workflow:
-        n = draw(st.integers(lo, hi), label="statuses")
-        statuses = [
-            Status("s0", category=draw(st.sampled_from(("new", *CATEGORIES[1:]))), initial=True)
-        ]
-        for i in range(1, n):
-            terminal = draw(st.booleans())
-            category = draw(
-                st.sampled_from(("closed", *CATEGORIES[:-1]) if terminal else CATEGORIES[:-1])
-            )
-            statuses.append(Status(f"s{i}", category=category, terminal=terminal))
-        names = [s.name for s in statuses]
+        statuses = _draw_statuses(draw, plan)
         live = [s.name for s in statuses if not s.terminal]
         # statuses whose timer takes its deadline from an attribute (never the initial one)
-        deadlines: dict[str, str] = {}
-        if changes and timers:
-            for home in live[1:]:
-                if draw(st.integers(0, 2), label="at= timer") == 1:
-                    deadlines[home] = draw(st.sampled_from(_DEADLINE_ATTRS))
+        deadlines = _draw_deadlines(draw, live) if changes and timers else {}
         b = _Builder(statuses, deadlines)
-        set_attrs_st: st.SearchStrategy[Any] = st.one_of(
-            st.none(),
-            st.lists(
-                st.sampled_from((*_ATTR_VALUES, *_DEADLINE_ATTRS)),
-                min_size=1,
-                max_size=2,
-                unique=True,
-            ).map(tuple),
-        )
-        words = st.sampled_from(_EVENT_WORDS)
-        has_exit: set[str] = set()
-        # a spanning tree from s0 makes every status reachable
-        for i in range(1, n):
-            parents = [p for p in names[:i] if p in live]
-            parent = draw(st.sampled_from(parents))
-            b.add(draw(words), parent, target=names[i], roles=draw(roles_st))
-            has_exit.add(parent)
-        # every non-terminal status needs a way out
-        for name_ in live:
-            others = [o for o in names if o != name_]
-            if name_ not in has_exit and others:
-                b.add(
-                    draw(words), name_, target=draw(st.sampled_from(others)), roles=draw(roles_st)
-                )
-        # extra moves, internal events, guards and effects
-        for _ in range(draw(st.integers(0, n), label="extra transitions")):
-            src: str | list[str] = draw(
-                st.one_of(
-                    st.sampled_from(live),
-                    st.just("*"),
-                    st.lists(st.sampled_from(live), min_size=1, max_size=3, unique=True),
-                )
-            )
-            target = draw(st.one_of(st.none(), st.sampled_from(names)))
-            if target is not None and target in (src if isinstance(src, list) else [src]):
-                target = None
-            kw: dict[str, Any] = {"target": target, "roles": draw(roles_st)}
-            if guards and draw(st.booleans()):
-                kw["guard"] = vip_only
-            kw["effects"] = draw(st.lists(st.sampled_from(("notify", "survey")), max_size=2))
-            if changes:
-                kw["set_attrs"] = draw(set_attrs_st, label="set_attrs")
-            b.add(draw(words), src, **kw)
-        # an agent moves the deadline of an at= timer while the ticket waits
-        for home, key in deadlines.items():
-            if draw(st.booleans()):
-                b.add(f"move_{key}", home, target=None, roles={"agent"}, set_attrs=(key,))
-        # a closed ticket that answers with a follow-up case
-        for s in statuses:
-            if s.terminal and draw(st.booleans()):
-                b.add("reply", s.name, target=None, roles={"customer"}, effects=["follow_up"])
-        timer_list: list[Timer] = []
-        if timers:
-            for home in live:
-                attr = deadlines.get(home)
-                if attr is None and not draw(st.booleans()):
-                    continue
-                after, reminders, before = draw(_timer_durations())
-                # a timer sends no data, so it never enters a status that needs some
-                others = [o for o in names if o != home and o not in deadlines]
-                target = draw(st.one_of(st.sampled_from(others), st.none())) if others else None
-                # a timer that stays in its status fires again after each restart, or once
-                # per arming (always once when its deadline is an attribute)
-                restarts = target is None and attr is None and not (changes and draw(st.booleans()))
-                event = b.add(
-                    f"expire_{home}",
-                    home,
-                    target=target,
-                    roles=draw(st.sampled_from((None, frozenset({"system"})))),
-                    restarts_timers=restarts,
-                    effects=draw(st.lists(st.just("notify"), max_size=1)),
-                )
-                if attr is None:
-                    timer = Timer(
-                        home,
-                        after=after,
-                        event=event,
-                        reminders=reminders,
-                        remind_before=before,
-                        calendar=draw(cal_st),
-                    )
-                else:
-                    timer = Timer(
-                        home,
-                        at=attr,
-                        event=event,
-                        reminders=reminders[:1],
-                        remind_before=before,
-                        calendar=draw(cal_st),
-                    )
-                timer_list.append(timer)
-        sla_list: list[SLA] = []
-        if slas:
-            events = sorted({t.event for t in b.transitions})
-            for k in range(draw(st.integers(0, 2), label="SLAs")):
-                unit = draw(
-                    st.sampled_from(("hours", "minutes", "business_hours", "business_minutes"))
-                )
-                amount = draw(st.integers(1, 8 if unit.endswith("hours") else 480))
-                shared: dict[str, Any] = {
-                    "start_on": draw(st.one_of(st.none(), st.sampled_from(events))),
-                    "stop_on": draw(st.frozensets(st.sampled_from(events), max_size=2)),
-                    "restart_on": draw(st.frozensets(st.sampled_from(events), max_size=2)),
-                    "pause_in": draw(
-                        st.one_of(
-                            st.just(frozenset({"pending", "on_hold"})),
-                            st.frozensets(st.sampled_from(CATEGORIES), max_size=3),
-                        )
-                    ),
-                }
-                when = draw(_sla_when()) if changes else None
-                if when is not None:
-                    # the policy for some attribute values, then maybe one for the others
-                    sla_list.append(
-                        SLA(
-                            f"sla{k}",
-                            target=Duration(max(1, amount // 4), unit),  # type: ignore[arg-type]
-                            when=when,
-                            calendar=draw(cal_st),
-                            **shared,
-                        )
-                    )
-                    if not draw(st.booleans()):
-                        continue
-                sla_list.append(
-                    SLA(
-                        f"sla{k}",
-                        target=Duration(amount, unit),  # type: ignore[arg-type]
-                        calendar=draw(cal_st),
-                        **shared,
-                    )
-                )
+        _add_ways(draw, plan, b)
+        _add_extras(draw, plan, b)
+        _add_waiting_events(draw, b)
+        timer_list = _draw_timers(draw, plan, b) if timers else []
+        sla_list = _draw_slas(draw, plan, b) if slas else []
         return Workflow(
             name=name,
             statuses=statuses,
@@ -776,6 +648,205 @@ def workflows(
         )
 
     return build()
+
+
+class _WorkflowPlan(NamedTuple):
+    """The options of one :func:`workflows` strategy, checked."""
+
+    lo: int
+    hi: int
+    timers: bool
+    slas: bool
+    guards: bool
+    changes: bool
+    cal_st: st.SearchStrategy[BusinessCalendar | None]
+    roles_st: st.SearchStrategy[frozenset[str] | None]
+
+
+def _draw_statuses(draw: st.DrawFn, plan: _WorkflowPlan) -> list[Status]:
+    """``s0`` (initial) to ``s<n-1>``, each with a category, some terminal."""
+    n = draw(st.integers(plan.lo, plan.hi), label="statuses")
+    statuses = [
+        Status("s0", category=draw(st.sampled_from(("new", *CATEGORIES[1:]))), initial=True)
+    ]
+    for i in range(1, n):
+        terminal = draw(st.booleans())
+        category = draw(
+            st.sampled_from(("closed", *CATEGORIES[:-1]) if terminal else CATEGORIES[:-1])
+        )
+        statuses.append(Status(f"s{i}", category=category, terminal=terminal))
+    return statuses
+
+
+def _draw_deadlines(draw: st.DrawFn, live: list[str]) -> dict[str, str]:
+    """Status -> the attribute its ``at=`` timer reads, for some live statuses but the first."""
+    deadlines: dict[str, str] = {}
+    for home in live[1:]:
+        if draw(st.integers(0, 2), label="at= timer") == 1:
+            deadlines[home] = draw(st.sampled_from(_DEADLINE_ATTRS))
+    return deadlines
+
+
+def _names(b: _Builder) -> tuple[list[str], list[str]]:
+    """Every status name, and the names of the non-terminal ones."""
+    return [s.name for s in b.statuses], [s.name for s in b.statuses if s.name not in b.terminal]
+
+
+def _add_ways(draw: st.DrawFn, plan: _WorkflowPlan, b: _Builder) -> None:
+    """A transition into every status but the first, and one out of every live status."""
+    names, live = _names(b)
+    words = st.sampled_from(_EVENT_WORDS)
+    has_exit: set[str] = set()
+    # a spanning tree from s0 makes every status reachable
+    for i in range(1, len(names)):
+        parents = [p for p in names[:i] if p in live]
+        parent = draw(st.sampled_from(parents))
+        b.add(draw(words), parent, target=names[i], roles=draw(plan.roles_st))
+        has_exit.add(parent)
+    # every non-terminal status needs a way out
+    for name_ in live:
+        others = [o for o in names if o != name_]
+        if name_ not in has_exit and others:
+            b.add(
+                draw(words), name_, target=draw(st.sampled_from(others)), roles=draw(plan.roles_st)
+            )
+
+
+def _add_extras(draw: st.DrawFn, plan: _WorkflowPlan, b: _Builder) -> None:
+    """Extra moves, internal events, guards and effects."""
+    names, live = _names(b)
+    words = st.sampled_from(_EVENT_WORDS)
+    set_attrs_st: st.SearchStrategy[Any] = st.one_of(
+        st.none(),
+        st.lists(
+            st.sampled_from((*_ATTR_VALUES, *_DEADLINE_ATTRS)),
+            min_size=1,
+            max_size=2,
+            unique=True,
+        ).map(tuple),
+    )
+    for _ in range(draw(st.integers(0, len(names)), label="extra transitions")):
+        src: str | list[str] = draw(
+            st.one_of(
+                st.sampled_from(live),
+                st.just("*"),
+                st.lists(st.sampled_from(live), min_size=1, max_size=3, unique=True),
+            )
+        )
+        target = draw(st.one_of(st.none(), st.sampled_from(names)))
+        if target is not None and target in (src if isinstance(src, list) else [src]):
+            target = None
+        kw: dict[str, Any] = {"target": target, "roles": draw(plan.roles_st)}
+        if plan.guards and draw(st.booleans()):
+            kw["guard"] = vip_only
+        kw["effects"] = draw(st.lists(st.sampled_from(("notify", "survey")), max_size=2))
+        if plan.changes:
+            kw["set_attrs"] = draw(set_attrs_st, label="set_attrs")
+        b.add(draw(words), src, **kw)
+
+
+def _add_waiting_events(draw: st.DrawFn, b: _Builder) -> None:
+    """Events that keep the status: deadline moves and follow-ups to closed tickets."""
+    # an agent moves the deadline of an at= timer while the ticket waits
+    for home, key in b.deadlines.items():
+        if draw(st.booleans()):
+            b.add(f"move_{key}", home, target=None, roles={"agent"}, set_attrs=(key,))
+    # a closed ticket that answers with a follow-up case
+    for s in b.statuses:
+        if s.terminal and draw(st.booleans()):
+            b.add("reply", s.name, target=None, roles={"customer"}, effects=["follow_up"])
+
+
+def _draw_timers(draw: st.DrawFn, plan: _WorkflowPlan, b: _Builder) -> list[Timer]:
+    """A timer on some live statuses (always on those whose deadline is an attribute)."""
+    _, live = _names(b)
+    timer_list: list[Timer] = []
+    for home in live:
+        if b.deadlines.get(home) is None and not draw(st.booleans()):
+            continue
+        timer_list.append(_draw_timer(draw, plan, b, home))
+    return timer_list
+
+
+def _draw_timer(draw: st.DrawFn, plan: _WorkflowPlan, b: _Builder, home: str) -> Timer:
+    """The timer of status ``home`` and the transition its event takes."""
+    names, _ = _names(b)
+    attr = b.deadlines.get(home)
+    after, reminders, before = draw(_timer_durations())
+    # a timer sends no data, so it never enters a status that needs some
+    others = [o for o in names if o != home and o not in b.deadlines]
+    target = draw(st.one_of(st.sampled_from(others), st.none())) if others else None
+    # a timer that stays in its status fires again after each restart, or once
+    # per arming (always once when its deadline is an attribute)
+    restarts = target is None and attr is None and not (plan.changes and draw(st.booleans()))
+    event = b.add(
+        f"expire_{home}",
+        home,
+        target=target,
+        roles=draw(st.sampled_from((None, frozenset({"system"})))),
+        restarts_timers=restarts,
+        effects=draw(st.lists(st.just("notify"), max_size=1)),
+    )
+    if attr is None:
+        return Timer(
+            home,
+            after=after,
+            event=event,
+            reminders=reminders,
+            remind_before=before,
+            calendar=draw(plan.cal_st),
+        )
+    return Timer(
+        home,
+        at=attr,
+        event=event,
+        reminders=reminders[:1],
+        remind_before=before,
+        calendar=draw(plan.cal_st),
+    )
+
+
+def _draw_slas(draw: st.DrawFn, plan: _WorkflowPlan, b: _Builder) -> list[SLA]:
+    """Up to two SLAs on the workflow's events; one with a ``when`` may have a fallback."""
+    events = sorted({t.event for t in b.transitions})
+    sla_list: list[SLA] = []
+    for k in range(draw(st.integers(0, 2), label="SLAs")):
+        unit = draw(st.sampled_from(("hours", "minutes", "business_hours", "business_minutes")))
+        amount = draw(st.integers(1, 8 if unit.endswith("hours") else 480))
+        shared: dict[str, Any] = {
+            "start_on": draw(st.one_of(st.none(), st.sampled_from(events))),
+            "stop_on": draw(st.frozensets(st.sampled_from(events), max_size=2)),
+            "restart_on": draw(st.frozensets(st.sampled_from(events), max_size=2)),
+            "pause_in": draw(
+                st.one_of(
+                    st.just(frozenset({"pending", "on_hold"})),
+                    st.frozensets(st.sampled_from(CATEGORIES), max_size=3),
+                )
+            ),
+        }
+        when = draw(_sla_when()) if plan.changes else None
+        if when is not None:
+            # the policy for some attribute values, then maybe one for the others
+            sla_list.append(
+                SLA(
+                    f"sla{k}",
+                    target=Duration(max(1, amount // 4), unit),  # type: ignore[arg-type]
+                    when=when,
+                    calendar=draw(plan.cal_st),
+                    **shared,
+                )
+            )
+            if not draw(st.booleans()):
+                continue
+        sla_list.append(
+            SLA(
+                f"sla{k}",
+                target=Duration(amount, unit),  # type: ignore[arg-type]
+                calendar=draw(plan.cal_st),
+                **shared,
+            )
+        )
+    return sla_list
 
 
 # --- events -------------------------------------------------------------------------------
