@@ -177,3 +177,63 @@ class TestFiles:
             "roles": ["customer"],
             "guard": "first_reply_met",
         }
+
+
+def vendor_flow() -> tf.Workflow:
+    """Resolution pauses while a vendor is asked, whatever the status."""
+    return tf.Workflow(
+        name="vendor",
+        statuses=[
+            tf.Status("open", category="open", initial=True),
+            tf.Status("closed", category="closed", terminal=True),
+        ],
+        transitions=[
+            tf.Transition("ask_vendor", source="open", roles={"agent"}),
+            tf.Transition("vendor_replied", source="open", roles={"agent", "vendor"}),
+            tf.Transition("close", source="open", target="closed", roles={"agent"}),
+        ],
+        slas=[
+            tf.SLA(
+                "resolution",
+                target=tf.hours(8),
+                pause_on={"ask_vendor"},
+                resume_on={tf.On("vendor_replied", roles={"vendor"})},
+            )
+        ],
+    )
+
+
+class TestPauseOn:
+    def test_an_event_pauses_the_clock_until_its_resume_event(self) -> None:
+        """Paused from 60 to 180 minutes by events, in a status that never pauses."""
+        wf = vendor_flow()
+        t = wf.start(at=T0).ticket
+        t = wf.apply(t, "ask_vendor", at=minutes(60), actor="agent").ticket
+        held = clocks(wf, t, minutes(120))["resolution"]
+        assert (held.state, held.elapsed, held.due_at) == ("paused", timedelta(hours=1), None)
+        assert wf.next_deadline(t) is None
+        # the agent's note is not the vendor's reply: still paused
+        t = wf.apply(t, "vendor_replied", at=minutes(150), actor="agent").ticket
+        assert clocks(wf, t, minutes(150))["resolution"].state == "paused"
+        t = wf.apply(t, "vendor_replied", at=minutes(180), actor="vendor").ticket
+        back = clocks(wf, t, minutes(180))["resolution"]
+        assert (back.state, back.elapsed, back.due_at) == (
+            "running",
+            timedelta(hours=1),
+            minutes(600),
+        )
+
+    def test_the_hold_survives_a_snapshot_round_trip(self) -> None:
+        wf = vendor_flow()
+        t = wf.start(at=T0).ticket
+        t = wf.apply(t, "ask_vendor", at=minutes(60), actor="agent").ticket
+        back = tf.Ticket.from_dict(t.to_dict())
+        assert back == t
+        assert back.slas[0].held
+
+    @pytest.mark.parametrize("suffix", [".toml", ".json", ".yaml"])
+    def test_pause_on_and_resume_on_round_trip(self, tmp_path: Path, suffix: str) -> None:
+        wf = vendor_flow()
+        path = tmp_path / f"vendor{suffix}"
+        tf.dump(wf, path)
+        assert tf.load(path) == wf

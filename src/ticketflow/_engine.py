@@ -299,8 +299,10 @@ def _move_slas(
         i = st.index
         sla = c.slas[i]
         cal = c.sla_calendars[i] or _calendar(c, sla.calendar, ticket.attrs)
-        pausing = category in c.pausing[i]
         ons = sla._ons  # On triggers need their roles and guards checked
+        if sla.pause_on or sla.resume_on:
+            st = _held(sla, st, event, actor, ticket, at, data)
+        pausing = st.held or category in c.pausing[i]
         if not st.started:
             start_on = sla.start_on
             if start_on is not None and (
@@ -335,6 +337,24 @@ def _move_slas(
             st = _sla.resume(sla, cal, st, at)
         out.append(st)
     return tuple(out)
+
+
+def _held(
+    sla: _sla.SLA,
+    st: SlaState,
+    event: str,
+    actor: str | None,
+    ticket: Ticket,
+    at: datetime,
+    data: Mapping[str, Any] | None,
+) -> SlaState:
+    """``st`` held by a ``pause_on`` event, or released by a ``resume_on`` one."""
+    held = st.held
+    if not held and sla.pause_on and _sla.fires(sla.pause_on, event, actor, ticket, at, data):
+        held = True
+    elif held and sla.resume_on and _sla.fires(sla.resume_on, event, actor, ticket, at, data):
+        held = False
+    return st if held == st.held else _sla.hold(st, held)
 
 
 def _sla_items(slas: tuple[SlaState, ...]) -> list[Due]:

@@ -535,6 +535,8 @@ class _Reader:
             else None,
             stop_on=self.triggers(t.get("stop_on", []), _join(where, "stop_on")),
             restart_on=self.triggers(t.get("restart_on", []), _join(where, "restart_on")),
+            pause_on=self.triggers(t.get("pause_on", []), _join(where, "pause_on")),
+            resume_on=self.triggers(t.get("resume_on", []), _join(where, "resume_on")),
             pause_in=pause,
         )
 
@@ -872,7 +874,7 @@ def _sla_dict(sla: SLA, where: str, w: _Writer) -> dict[str, Any]:
         out["calendar"] = w.calendar(sla.calendar, f"{where}.calendar")
     if sla.start_on is not None:
         out["start_on"] = _trigger_out(sla.start_on, f"{where}.start_on", w)
-    for key in ("stop_on", "restart_on"):
+    for key in ("stop_on", "restart_on", "pause_on", "resume_on"):
         triggers = sorted(getattr(sla, key), key=_trigger_order)
         if triggers:
             out[key] = [_trigger_out(tr, f"{where}.{key}", w) for tr in triggers]

@@ -117,6 +117,14 @@ def _restart_on(value: Trigger | Iterable[Trigger] | None) -> frozenset[Trigger]
     return _triggers("SLA restart_on", value)
 
 
+def _pause_on(value: Trigger | Iterable[Trigger] | None) -> frozenset[Trigger]:
+    return _triggers("SLA pause_on", value)
+
+
+def _resume_on(value: Trigger | Iterable[Trigger] | None) -> frozenset[Trigger]:
+    return _triggers("SLA resume_on", value)
+
+
 def trigger_event(trigger: Trigger) -> str:
     """The event name a trigger waits for."""
     return trigger if isinstance(trigger, str) else trigger.event
@@ -217,6 +225,10 @@ class SLA:
         pause_in: Every status category in which the clock pauses
             (``pending``, ``on_hold`` and ``solved`` by default); it stops on
             ``closed``.
+        pause_on: Events (names or :class:`On` triggers) that pause the clock
+            whatever the status, until one of ``resume_on``.
+        resume_on: Events (names or :class:`On` triggers) that end a pause
+            begun by ``pause_on`` (the status may still pause it).
 
     Raises:
         DurationError: naming a target that is not a duration.
@@ -233,6 +245,8 @@ class SLA:
     pause_in: frozenset[str] = field(
         default=frozenset({"pending", "on_hold", "solved"}), converter=_pause_in
     )
+    pause_on: frozenset[Trigger] = field(default=frozenset(), converter=_pause_on)
+    resume_on: frozenset[Trigger] = field(default=frozenset(), converter=_resume_on)
     # derived once, read on every event
     _ons: bool = field(init=False, repr=False, eq=False)
     _business: bool = field(init=False, repr=False, eq=False)
@@ -258,7 +272,16 @@ class SLA:
         else:
             business, delta = target.is_business, timedelta(minutes=target.total_minutes)
         object.__setattr__(self, "_business", business)
-        ons = any(isinstance(tr, On) for tr in (self.start_on, *self.stop_on, *self.restart_on))
+        ons = any(
+            isinstance(tr, On)
+            for tr in (
+                self.start_on,
+                *self.stop_on,
+                *self.restart_on,
+                *self.pause_on,
+                *self.resume_on,
+            )
+        )
         object.__setattr__(self, "_ons", ons)
         object.__setattr__(self, "_delta", delta)
 
@@ -422,6 +445,24 @@ def start_clock(
     return make_sla_state(sla.name, index, _ZERO, at, due, False, False, True, at)
 
 
+def hold(state: SlaState, held: bool) -> SlaState:
+    """``state`` marked as held by a ``pause_on`` event (or released by ``resume_on``)."""
+    return make_sla_state(
+        state.name,
+        state.index,
+        state.elapsed,
+        state.running_since,
+        state.due_at,
+        state.breached,
+        state.stopped,
+        state.started,
+        state.started_at,
+        state.ended_at,
+        state.cycles,
+        held,
+    )
+
+
 def restart(
     sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime, paused: bool
 ) -> SlaState:
@@ -448,6 +489,7 @@ def restart(
         at,
         None,
         (*state.cycles, cycle),
+        state.held,
     )
 
 
@@ -490,6 +532,7 @@ def _halt(
         state.started_at,
         at if stopped else None,
         state.cycles,
+        state.held,
     )
 
 
@@ -521,6 +564,7 @@ def resume(sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime) -> Sl
         state.started_at,
         None,
         state.cycles,
+        state.held,
     )
 
 
@@ -545,6 +589,7 @@ def breach(state: SlaState) -> SlaState:
         state.started_at,
         None,
         state.cycles,
+        state.held,
     )
 
 

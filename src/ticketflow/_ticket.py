@@ -417,6 +417,8 @@ class SlaState:
         started_at: When the current cycle began (None until it starts).
         ended_at: When the current cycle stopped for good (None until then).
         cycles: The finished cycles, oldest first: a restart keeps them.
+        held: A ``pause_on`` event paused the clock, until a ``resume_on``
+            event.
     """
 
     name: str
@@ -430,6 +432,7 @@ class SlaState:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     cycles: tuple[SlaCycle, ...] = ()
+    held: bool = False
 
     @property
     def state(self) -> Literal["running", "paused", "met", "breached"]:
@@ -557,6 +560,7 @@ class Ticket:
                         ]
                         for c in s.cycles
                     ],
+                    "held": s.held,
                 }
                 for s in self.slas
             ],
@@ -756,7 +760,7 @@ def _check_sla(st: SlaState, where: str, parsed: bool) -> None:
     if not isinstance(st.name, str):
         raise SnapshotError(f"expected a string, got {_short(st.name)}", f"{where}.name")
     _index(st.index, f"{where}.index")
-    for flag in ("breached", "stopped", "started"):
+    for flag in ("breached", "stopped", "started", "held"):
         if not isinstance(getattr(st, flag), bool):
             raise SnapshotError(
                 f"expected a bool, got {_short(getattr(st, flag))}", f"{where}.{flag}"
@@ -908,7 +912,14 @@ def _sla_in(raw: object, where: str) -> SlaState:
         started_at=_opt_dt(raw, "started_at", where),
         ended_at=_opt_dt(raw, "ended_at", where),
         cycles=_cycles_in(raw.get("cycles", []), f"{where}.cycles"),
+        held=_held_in(raw.get("held", False), f"{where}.held"),
     )
+
+
+def _held_in(value: object, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise SnapshotError(f"expected a bool, got {_short(value)}", where)
+    return value
 
 
 def _opt_dt(raw: Mapping[str, Any], key: str, where: str) -> datetime | None:
@@ -1028,6 +1039,7 @@ _c_event, _c_at, _c_actor, _c_data = _setters(Context, ("event", "at", "actor", 
     _l_started_at,
     _l_ended_at,
     _l_cycles,
+    _l_held,
 ) = _setters(
     SlaState,
     (
@@ -1042,6 +1054,7 @@ _c_event, _c_at, _c_actor, _c_data = _setters(Context, ("event", "at", "actor", 
         "started_at",
         "ended_at",
         "cycles",
+        "held",
     ),
 )
 
@@ -1159,6 +1172,7 @@ def make_sla_state(  # noqa: PLR0913, PLR0917 - one positional argument per fiel
     started_at: datetime | None = None,
     ended_at: datetime | None = None,
     cycles: tuple[SlaCycle, ...] = (),
+    held: bool = False,
 ) -> SlaState:
     """An :class:`SlaState` from checked parts."""
     s: SlaState = _new(SlaState)
@@ -1173,4 +1187,5 @@ def make_sla_state(  # noqa: PLR0913, PLR0917 - one positional argument per fiel
     _l_started_at(s, started_at)
     _l_ended_at(s, ended_at)
     _l_cycles(s, cycles)
+    _l_held(s, held)
     return s

@@ -298,7 +298,8 @@ def _sla_problems(sla: SLA, events: set[str]) -> Iterator[str]:
         yield f"{where}: target {sla.target} is not positive"
     named = [("start_on", trigger_event(sla.start_on))] if sla.start_on is not None else []
     named += [("stop_on", e) for e in sorted(map(trigger_event, sla.stop_on))]
-    named += [("restart_on", e) for e in sorted(map(trigger_event, sla.restart_on))]
+    for key in ("restart_on", "pause_on", "resume_on"):
+        named += [(key, e) for e in sorted(map(trigger_event, getattr(sla, key)))]
     for what, name in dict.fromkeys(named):
         if name not in events:
             yield f"{where}: {what} names unknown event {show(name)}"
