@@ -1027,16 +1027,16 @@ def _event_fields(entry: object, position: int) -> tuple[Any, Any, Any, Any, Any
     return entry["name"], entry["at"], entry.get("actor"), entry.get("data"), entry.get("id")
 
 
-def _event_at(text: str, position: int) -> datetime:
-    """An event's ``at`` read from ISO text with a UTC offset."""
+def _event_at(text: str, position: int, what: str = "at") -> datetime:
+    """An instant of a log entry (``what``) read from ISO text with a UTC offset."""
     try:
         at = datetime.fromisoformat(text) if len(text) <= _ISO_TEXT_MAX else None
     except ValueError:
         at = None
     if at is None:
-        raise EventLogError(f"at={_short(text)} is not an ISO datetime", position)
+        raise EventLogError(f"{what}={_short(text)} is not an ISO datetime", position)
     if at.tzinfo is None:
-        raise EventLogError(f"at={text!r} has no UTC offset", position)
+        raise EventLogError(f"{what}={text!r} has no UTC offset", position)
     return at
 
 
@@ -1078,15 +1078,7 @@ def _adopt_entry(c: Tables, ev: Event, ident: str | None, position: int) -> Outc
 def _instant_in(value: object, what: str, position: int) -> datetime:
     """An aware datetime given as one or as ISO 8601 text with an offset."""
     if isinstance(value, str):
-        text = value
-        try:
-            value = datetime.fromisoformat(text) if len(text) <= _ISO_TEXT_MAX else None
-        except ValueError:
-            value = None
-        if value is None:
-            raise EventLogError(f"{what}={_short(text)} is not an ISO datetime", position)
-        if value.tzinfo is None:
-            raise EventLogError(f"{what}={text!r} has no UTC offset", position)
+        value = _event_at(value, position, what)
     try:
         return check_aware(value, what)
     except InstantError as exc:
