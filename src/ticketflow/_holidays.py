@@ -23,6 +23,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from datetime import MAXYEAR, date, datetime, timedelta
+from itertools import islice
 from math import gcd
 from typing import Any, Protocol
 
@@ -30,6 +31,7 @@ import attrs
 import holidays as _holidays_pkg
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, rruleset, rrulestr
 
+from ._checks import MAX_ITEMS, show
 from ._errors import CalendarError
 
 __all__ = [
@@ -459,9 +461,11 @@ def to_sources(value: object) -> tuple[HolidaySource, ...]:
     if isinstance(value, str | date | CountryHolidays) or hasattr(value, "dates"):
         items = [value]
     elif isinstance(value, Iterable):
-        items = list(value)
+        items = list(islice(value, MAX_ITEMS + 1))  # an endless iterator is never drained
+        if len(items) > MAX_ITEMS:
+            raise CalendarError(f"holidays hold more than {MAX_ITEMS} items")
     else:
-        raise CalendarError(f"holidays must be dates, RRULE strings or sources, got {value!r}")
+        raise CalendarError(f"holidays must be dates, RRULE strings or sources, got {show(value)}")
     sources: list[HolidaySource] = []
     explicit: list[date] = []
     for item in items:

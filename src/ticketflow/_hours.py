@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import time
+from itertools import islice
 from typing import Any, TypeAlias
 
 from ._errors import CalendarError
@@ -62,6 +63,10 @@ def parse_time(value: object, where: str, *, end: bool) -> int:
     raise CalendarError(f"{where}: bad time {value!r} (expected 'HH:MM' from '00:00' to '24:00')")
 
 
+#: Intervals of one day: whole minutes that do not overlap, so at most one per minute.
+_MAX_INTERVALS = 24 * 60
+
+
 def parse_intervals(value: object, where: str) -> tuple[Interval, ...]:
     """Sorted, validated, merged intervals of one day."""
     if value is None:
@@ -74,8 +79,14 @@ def parse_intervals(value: object, where: str) -> tuple[Interval, ...]:
         value = [value]  # a single ("09:00", "18:00") pair
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise CalendarError(f"{where}: expected a list of (start, end) pairs, got {value!r}")
+    pairs = list(islice(value, _MAX_INTERVALS + 1))  # an endless iterator is never drained
+    if len(pairs) > _MAX_INTERVALS:
+        raise CalendarError(
+            f"{where}: more than {_MAX_INTERVALS} intervals; a day holds at most "
+            f"{_MAX_INTERVALS} that do not overlap"
+        )
     parsed: list[Interval] = []
-    for pair in value:
+    for pair in pairs:
         if not isinstance(pair, tuple | list) or len(pair) != _PAIR:
             raise CalendarError(f"{where}: expected a (start, end) pair, got {pair!r}")
         start = parse_time(pair[0], where, end=False)

@@ -7,6 +7,7 @@ message (the bad value or part). Every call runs under the time bound of
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -329,6 +330,24 @@ BAD_DEFINITIONS: list[tuple[str, Callable[[], object], str]] = [
         "override bad hours",
         lambda: tf.BusinessCalendar("UTC", overrides={date(2026, 12, 24): [("09:00", "31:00")]}),
         "override for 2026-12-24",
+    ),
+    # endless iterators are never drained
+    (
+        "holidays an endless iterator",
+        lambda: tf.BusinessCalendar("UTC", holidays=itertools.repeat(date(2026, 12, 25))),
+        "holidays hold more than",
+    ),
+    (
+        "hours an endless iterator",
+        lambda: tf.BusinessCalendar("UTC", hours={"mon": itertools.repeat(("09:00", "10:00"))}),
+        "more than 1440 intervals",
+    ),
+    (
+        "override hours an endless iterator",
+        lambda: tf.BusinessCalendar(
+            "UTC", overrides={date(2026, 12, 24): itertools.cycle([("09:00", "10:00")])}
+        ),
+        "more than 1440 intervals",
     ),
     # holidays of wrong types
     ("holiday a float", lambda: tf.BusinessCalendar("UTC", holidays=3.5), "3.5"),
