@@ -6,8 +6,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import run_state_machine_as_test
 
 import ticketflow as tf
+from tests.bounds import examples
+from ticketflow.testing import workflow_state_machine
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -237,3 +241,39 @@ class TestPauseOn:
         path = tmp_path / f"vendor{suffix}"
         tf.dump(wf, path)
         assert tf.load(path) == wf
+
+
+class TestTheKitWithTriggers:
+    def test_the_state_machine_knows_restarts_given_as_on_triggers(self) -> None:
+        """A restart by an On trigger lowers elapsed time without a false invariant failure."""
+        wf = tf.Workflow(
+            name="on-restarts",
+            statuses=[
+                tf.Status("open", initial=True),
+                tf.Status("closed", category="closed", terminal=True),
+            ],
+            transitions=[
+                tf.Transition("answer", source="open", roles={"agent"}),
+                tf.Transition("ask", source="open", roles={"customer"}),
+                tf.Transition("close", source="open", target="closed", roles={"agent"}),
+            ],
+            slas=[
+                tf.SLA(
+                    "reply",
+                    target=tf.hours(1),
+                    stop_on=tf.On("answer", roles={"agent"}),
+                    restart_on=tf.On("ask", roles={"customer"}),
+                )
+            ],
+        )
+        machine = workflow_state_machine(wf)
+        run_state_machine_as_test(
+            machine,
+            settings=settings(
+                max_examples=examples(30),
+                stateful_step_count=20,
+                deadline=None,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            ),
+        )

@@ -459,7 +459,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         elapsed: dict[str, timedelta] = {}
         for clock in clocks:
             defs = [s for s in wf.slas if s.name == clock.name]
-            restart = set().union(*(s.restart_on for s in defs))
+            restart = {t if isinstance(t, str) else t.event for s in defs for t in s.restart_on}
             # a name every definition of which has a `when` may be dropped and start anew
             droppable = changed and all(s.when for s in defs)
             old = self.elapsed.get(clock.name)
