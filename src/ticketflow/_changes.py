@@ -36,6 +36,7 @@ from ._ticket import Context, Due, FrozenDict, SlaState, Ticket, freeze_attrs, m
 __all__ = [
     "adopted_clocks",
     "adopted_items",
+    "applying",
     "changed_keys",
     "deadline_of",
     "reselect",
@@ -126,6 +127,15 @@ def deadline_of(tm: Timer, attrs: Mapping[str, Any], status: str, event: str) ->
     )
 
 
+def applying(slas: tuple[_sla.SLA, ...], attrs: Mapping[str, Any]) -> dict[str, int]:
+    """SLA name -> index of its first definition whose ``when`` matches ``attrs``."""
+    chosen: dict[str, int] = {}
+    for index, sla in enumerate(slas):
+        if sla.name not in chosen and sla.matches(attrs):
+            chosen[sla.name] = index
+    return chosen
+
+
 def reselect(
     slas: tuple[_sla.SLA, ...],
     clocks: tuple[SlaState, ...],
@@ -141,10 +151,7 @@ def reselect(
     ``paused(index)`` says whether the ticket's status pauses SLA ``index``;
     ``closed`` whether it stops every clock.
     """
-    chosen: dict[str, int] = {}
-    for index, sla in enumerate(slas):
-        if sla.name not in chosen and sla.matches(new_attrs):
-            chosen[sla.name] = index
+    chosen = applying(slas, new_attrs)
     by_name = {st.name: st for st in clocks}
     out: list[SlaState] = []
     for name, index in chosen.items():
@@ -241,15 +248,12 @@ def adopted_clocks(
         raise ArgumentError(
             f"slas must be a mapping of SLA names, got {show(given)}", "slas", given
         )
-    chosen: dict[str, int] = {}
-    for index, sla in enumerate(slas):
-        if sla.name not in chosen and sla.matches(attrs):
-            chosen[sla.name] = index
+    chosen = applying(slas, attrs)
     for name in given:
         if name not in chosen:
-            applying = ", ".join(repr(n) for n in chosen) or "none"
+            names = ", ".join(repr(n) for n in chosen) or "none"
             raise ArgumentError(
-                f"slas: no SLA {show(name)} applies to this ticket (applying: {applying})",
+                f"slas: no SLA {show(name)} applies to this ticket (applying: {names})",
                 "slas",
                 name,
             )

@@ -436,13 +436,19 @@ def state_name(state: SlaState) -> SlaStateName:
 
 
 def start_clock(
-    sla: SLA, index: int, cal: BusinessCalendar, at: datetime, paused: bool
+    sla: SLA,
+    index: int,
+    cal: BusinessCalendar,
+    at: datetime,
+    paused: bool,
+    cycles: tuple[SlaCycle, ...] = (),
+    held: bool = False,
 ) -> SlaState:
-    """A fresh clock started at ``at`` (paused if the status pauses it)."""
-    if paused:
-        return make_sla_state(sla.name, index, _ZERO, None, None, False, False, True, at)
-    due = due_from(sla, cal, at, sla._delta)
-    return make_sla_state(sla.name, index, _ZERO, at, due, False, False, True, at)
+    """A fresh clock started at ``at`` (paused if the status pauses it), after ``cycles``."""
+    running, due = (None, None) if paused else (at, due_from(sla, cal, at, sla._delta))
+    return make_sla_state(
+        sla.name, index, _ZERO, running, due, False, False, True, at, None, cycles, held
+    )
 
 
 def hold(state: SlaState, held: bool) -> SlaState:
@@ -467,30 +473,17 @@ def restart(
     sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime, paused: bool
 ) -> SlaState:
     """A met or breached clock started afresh at ``at``, keeping the finished cycle."""
-    fresh = start_clock(sla, state.index, cal, at, paused)
-    if state.started_at is None:  # a snapshot written before cycles were kept
-        return fresh
-    cycle = SlaCycle(
-        state.started_at,
-        state.ended_at or at,
-        "breached" if state.breached else "met",
-        elapsed_at(sla, cal, state, at),
-        sla._delta,
-    )
-    return make_sla_state(
-        fresh.name,
-        fresh.index,
-        _ZERO,
-        fresh.running_since,
-        fresh.due_at,
-        False,
-        False,
-        True,
-        at,
-        None,
-        (*state.cycles, cycle),
-        state.held,
-    )
+    cycles = state.cycles
+    if state.started_at is not None:  # None: a snapshot written before cycles were kept
+        cycle = SlaCycle(
+            state.started_at,
+            state.ended_at or at,
+            "breached" if state.breached else "met",
+            elapsed_at(sla, cal, state, at),
+            sla._delta,
+        )
+        cycles = (*cycles, cycle)
+    return start_clock(sla, state.index, cal, at, paused, cycles, state.held)
 
 
 def unstarted(sla: SLA, index: int) -> SlaState:
