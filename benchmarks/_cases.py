@@ -685,22 +685,23 @@ def mass_tickets(wf: tf.Workflow, count: int) -> list[tf.Ticket]:
     One in five of each: new, assigned, waiting (a 2-business-day timer),
     resolved (a 3-business-day timer) and closed; all carry the SLA clock.
     """
-    out: list[tf.Ticket] = []
-    apply = wf.apply
-    for i in range(count):
-        at = START_UTC + timedelta(minutes=(i * 863) % (60 * 24 * 60))
-        t = wf.start(at=at, id=f"T-{i}").ticket
-        kind = i % 5
-        if kind:
-            t = apply(t, "assign", at=at + timedelta(minutes=10), actor="agent").ticket
-        if kind == 2:
-            t = apply(t, "ask", at=at + timedelta(minutes=30), actor="agent").ticket
-        elif kind == 3:
-            t = apply(t, "resolve", at=at + timedelta(minutes=30), actor="agent").ticket
-        elif kind == 4:
-            t = apply(t, "close", at=at + timedelta(minutes=30), actor="agent").ticket
-        out.append(t)
-    return out
+    return [
+        _mixed_ticket(wf, i, START_UTC + timedelta(minutes=(i * 863) % (60 * 24 * 60)), 10, 30)
+        for i in range(count)
+    ]
+
+
+def _mixed_ticket(wf: tf.Workflow, i: int, at: datetime, assign: int, then: int) -> tf.Ticket:
+    """Ticket ``T-i`` started at ``at``, by ``i % 5``: new, or assigned ``assign`` minutes
+    later and then, ``then`` minutes after ``at``, left there, asked, resolved or closed."""
+    t = wf.start(at=at, id=f"T-{i}").ticket
+    kind = i % 5
+    if kind:
+        t = wf.apply(t, "assign", at=at + timedelta(minutes=assign), actor="agent").ticket
+    event = {2: "ask", 3: "resolve", 4: "close"}.get(kind)
+    if event is not None:
+        t = wf.apply(t, event, at=at + timedelta(minutes=then), actor="agent").ticket
+    return t
 
 
 @dataclass(frozen=True)
@@ -831,17 +832,7 @@ def due_tickets(wf: tf.Workflow, count: int) -> list[tf.Ticket]:
             t = apply(t, "assign", at=at + timedelta(minutes=10), actor="agent").ticket
             t = apply(t, "resolve", at=at + timedelta(minutes=30), actor="agent").ticket
         else:
-            at = today + timedelta(minutes=(i * 7) % 360)
-            t = wf.start(at=at, id=f"T-{i}").ticket
-            kind = i % 5
-            if kind:
-                t = apply(t, "assign", at=at + timedelta(minutes=5), actor="agent").ticket
-            if kind == 2:
-                t = apply(t, "ask", at=at + timedelta(minutes=10), actor="agent").ticket
-            elif kind == 3:
-                t = apply(t, "resolve", at=at + timedelta(minutes=10), actor="agent").ticket
-            elif kind == 4:
-                t = apply(t, "close", at=at + timedelta(minutes=10), actor="agent").ticket
+            t = _mixed_ticket(wf, i, today + timedelta(minutes=(i * 7) % 360), 5, 10)
         out.append(t)
     return out
 
