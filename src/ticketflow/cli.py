@@ -17,8 +17,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import ticketflow as tf
 
@@ -30,6 +30,13 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 DEFAULT_PRESET = "case-portal"
+
+# Each further command lives in a module of its own that exposes
+# ``add_command(commands)``: it adds its subparser and sets ``run`` (a
+# function of the parsed arguments returning the exit status) as a default.
+# ``commands`` is argparse's subparsers action (typed loosely: its parser
+# class is this module's private one).
+COMMANDS: tuple[Callable[[Any], None], ...] = ()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ticketflow {tf.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("presets", help="list the preset workflows")
+    listing = commands.add_parser("presets", help="list the preset workflows")
+    listing.set_defaults(run=lambda args: _presets())
     demo = commands.add_parser("demo", help="play a scripted ticket through a preset")
     demo.add_argument(
         "preset",
@@ -55,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_PRESET,
         help=f"the preset's name (default: {DEFAULT_PRESET}; '-' or '_' both work)",
     )
+    demo.set_defaults(run=lambda args: _demo_command(args.preset))
+    for add_command in COMMANDS:
+        add_command(commands)
     return parser
 
 
@@ -82,12 +93,11 @@ def _run(argv: Sequence[str] | None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else 2
-    if args.command == "presets":
-        return _presets()
-    if args.command == "demo":
-        return _demo_command(args.preset)
-    parser.print_help()
-    return 2
+    run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    if run is None:
+        parser.print_help()
+        return 2
+    return run(args)
 
 
 def _silence_stdout() -> None:
