@@ -11,7 +11,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,testing,yaml,transitions]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,testing,yaml,transitions,sql]'
 	touch $(STAMP)
 
 demo: $(STAMP)
