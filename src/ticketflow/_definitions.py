@@ -14,8 +14,8 @@ from typing import Any, Literal, TypeAlias, get_args
 from attrs import evolve, field, frozen
 
 from ._checks import copy_json, fail, items, json_problem, show
-from ._durations import Duration, describe, to_duration
-from ._errors import DurationError, WorkflowError
+from ._durations import Duration, describe, named_duration, named_durations
+from ._errors import WorkflowError
 from ._sla import CalendarSpec
 from ._ticket import Context, Effect, Ticket
 
@@ -260,33 +260,18 @@ class Transition:
         return self.roles is None or actor in self.roles
 
 
-def _duration(what: str, value: object) -> Duration | timedelta:
-    """``value`` as a duration, or a ``DurationError`` naming ``what``."""
-    try:
-        return to_duration(value)
-    except DurationError as exc:
-        raise DurationError(f"{what}: {exc}") from None
-
-
 def _after(value: Duration | timedelta | str | None) -> Duration | timedelta | None:
-    return None if value is None else _duration("timer after", value)
-
-
-def _durations(what: str, value: object) -> tuple[Duration | timedelta, ...]:
-    """One duration or a list of them, each checked and named by ``what``."""
-    if isinstance(value, Duration | timedelta | str) or not isinstance(value, Iterable):
-        return (_duration(what, value),)
-    return tuple(_duration(f"{what}[{i}]", v) for i, v in enumerate(items(value, what)))
+    return None if value is None else named_duration("timer after", value)
 
 
 def _reminders(value: Iterable[Duration | timedelta | str]) -> tuple[Duration | timedelta, ...]:
-    return _durations("timer reminders", value)
+    return named_durations("timer reminders", value)
 
 
 def _remind_before(
     value: Iterable[Duration | timedelta | str],
 ) -> tuple[Duration | timedelta, ...]:
-    return _durations("timer remind_before", value)
+    return named_durations("timer remind_before", value)
 
 
 @frozen

@@ -15,12 +15,13 @@ time is only known once a calendar applies it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Literal, TypeAlias, get_args
 
 import attrs
 
-from ._checks import show
+from ._checks import items, show
 from ._errors import DurationError
 
 __all__ = [
@@ -276,6 +277,21 @@ def to_duration(value: object) -> Duration | timedelta:
     if isinstance(value, str):
         return parse_duration(value)
     raise DurationError(f"expected a duration, got {show(value)}")
+
+
+def named_duration(what: str, value: object) -> Duration | timedelta:
+    """``value`` as a duration, or a ``DurationError`` naming ``what``."""
+    try:
+        return to_duration(value)
+    except DurationError as exc:
+        raise DurationError(f"{what}: {exc}") from None
+
+
+def named_durations(what: str, value: object) -> tuple[Duration | timedelta, ...]:
+    """One duration or a list of them, each checked and named by ``what``."""
+    if isinstance(value, Duration | timedelta | str) or not isinstance(value, Iterable):
+        return (named_duration(what, value),)
+    return tuple(named_duration(f"{what}[{i}]", v) for i, v in enumerate(items(value, what)))
 
 
 def _comparable(d: Duration | timedelta) -> tuple[str, float]:

@@ -84,6 +84,9 @@ _LAST_YEAR = MAX_INSTANT.year - 1
 _FIRST_YEAR = MIN_INSTANT.year
 _SAFE_TZ = (ZoneInfo, timezone)
 _NO_EFFECTS: tuple[Effect, ...] = ()
+# agenda items an SLA clock arms, and those a status's timers arm
+_SLA_KINDS = frozenset({"sla_warning", "sla_breach", "sla_escalation"})
+_TIMER_KINDS = frozenset({"timer", "reminder"})
 
 
 def _utc(at: datetime) -> datetime:
@@ -206,7 +209,7 @@ def _rearm(
     ``at=`` timer whose attribute changed is armed again, never resending a reminder
     already sent."""
     status = ticket.status
-    kept = [d for d in ticket.agenda if d.kind != "sla_breach"]
+    kept = [d for d in ticket.agenda if d.kind in _TIMER_KINDS]
     changed = _changes.changed_keys(ticket.attrs, attrs)
     since = ticket.timers_since
     limit = _utc(at)
@@ -357,16 +360,37 @@ def _held(
     return st if held == st.held else _sla.hold(st, held)
 
 
-def _sla_items(slas: tuple[SlaState, ...]) -> list[Due]:
+def _sla_items(
+    c: Tables,
+    slas: tuple[SlaState, ...],
+    attrs: Mapping[str, Any],
+    now: datetime,
+    old: tuple[SlaState, ...] = (),
+    old_agenda: tuple[Due, ...] = (),
+) -> list[Due]:
+    """The agenda items of the SLA clocks ``slas`` at ``now``: each running clock's breach
+    and warnings still to send, each breached one's escalations still to send.
+
+    A clock unchanged from the snapshot replaced (``old``, in the same slot) keeps
+    its items from ``old_agenda``, so warnings are computed only when a clock moves.
+    """
     items: list[Due] = []
     for slot, st in enumerate(slas):
-        due = st.due_at
-        if due is None:
+        if st.running_since is None or st.stopped:
             continue
-        if due.year >= _LAST_YEAR:
+        if slot < len(old) and old[slot] is st:
+            items.extend(d for d in old_agenda if d.index == slot and d.kind in _SLA_KINDS)
+            continue
+        due = st.due_at
+        if due is not None and due.year >= _LAST_YEAR:
             check_aware(due, f"the due_at of SLA {st.name!r}")
-        if st.running_since is not None and not st.breached and not st.stopped:
-            items.append(make_due(due, "sla_breach", st.name, slot))
+        sla = c.slas[st.index]
+        if not st.breached:
+            items.append(make_due(due, "sla_breach", st.name, slot))  # type: ignore[arg-type]
+            if sla._warnings:
+                items += _sla.warning_items(sla, _sla_cal(c, st, attrs), st, slot, now)
+        elif st.escalated < len(sla._escalations):
+            items += _sla.escalation_items(sla, _sla_cal(c, st, attrs), st, slot, now)
     return items
 
 
@@ -429,7 +453,7 @@ def _check_ticket(c: Tables, ticket: object) -> Ticket:
 
 
 def _check_clocks(c: Tables, ticket: Ticket) -> None:
-    """Each SLA clock is one of the workflow's, in its slot, once."""
+    """Each SLA clock is one of the workflow's, in its slot, once, with the levels it has."""
     slas = c.slas
     seen: set[str] = set()
     for i, st in enumerate(ticket.slas):
@@ -441,15 +465,30 @@ def _check_clocks(c: Tables, ticket: Ticket) -> None:
         if st.name in seen:
             raise SnapshotError(f"SLA clock {st.name!r} appears twice", f"slas[{i}]")
         seen.add(st.name)
+        sla = slas[st.index]
+        if st.warned and max(st.warned) > len(sla._warnings):
+            raise SnapshotError(
+                f"warning level {max(st.warned)} sent, but SLA {st.name!r} has "
+                f"{len(sla._warnings)} warning(s)",
+                f"slas[{i}].warned",
+            )
+        if st.escalated > len(sla._escalations):
+            raise SnapshotError(
+                f"{st.escalated} escalation(s) sent, but SLA {st.name!r} has "
+                f"{len(sla._escalations)}",
+                f"slas[{i}].escalated",
+            )
 
 
 def _check_agenda_items(c: Tables, ticket: Ticket) -> None:
-    """The agenda holds what the status arms: its timers' items and one breach per running clock."""
+    """The agenda holds what the status arms: its timers' items, and each running clock's
+    breach, warnings and escalations."""
     timers = c.timers
     armed = c.timers_by_status[ticket.status]
-    room = len(ticket.slas) + sum(
-        1 + len(timers[i].reminders) + len(timers[i].remind_before) for i in armed
-    )
+    room = sum(1 + len(timers[i].reminders) + len(timers[i].remind_before) for i in armed)
+    for st in ticket.slas:
+        sla = c.slas[st.index]
+        room += 1 + len(sla._warnings) + len(sla._escalations)
     if len(ticket.agenda) > room:
         raise SnapshotError(
             f"{len(ticket.agenda)} items, but status {ticket.status!r} of workflow "
@@ -459,9 +498,9 @@ def _check_agenda_items(c: Tables, ticket: Ticket) -> None:
     breaches = 0
     for i, d in enumerate(ticket.agenda):
         where = f"agenda[{i}]"
-        if d.kind == "sla_breach":
-            breaches += 1
-            _check_breach_item(ticket, d, where)
+        if d.kind in _SLA_KINDS:
+            breaches += d.kind == "sla_breach"
+            _check_clock_item(c, ticket, d, where)
         else:
             _check_timer_item(c, ticket, d, where, armed)
     running = sum(1 for st in ticket.slas if st.running_since is not None and not st.breached)
@@ -471,14 +510,25 @@ def _check_agenda_items(c: Tables, ticket: Ticket) -> None:
         )
 
 
-def _check_breach_item(ticket: Ticket, d: Due, where: str) -> None:
-    """An sla_breach item matches its running clock."""
+def _check_clock_item(c: Tables, ticket: Ticket, d: Due, where: str) -> None:
+    """An SLA item matches its clock: a breach or a warning still to send of a running
+    clock, or an escalation still to send of a breached one."""
     clock = ticket.slas[d.index] if d.index < len(ticket.slas) else None
     if clock is None or clock.name != d.name:
         raise SnapshotError(f"no SLA clock {d.name!r} at slot {d.index}", where)
-    if clock.running_since is None or clock.breached or clock.stopped or clock.due_at != d.at:
+    sla = c.slas[clock.index]
+    level = d.sub + 1
+    counting = clock.running_since is not None and not clock.stopped
+    if d.kind == "sla_breach":
+        ok = counting and not clock.breached and clock.due_at == d.at
+    elif d.kind == "sla_warning":
+        ok = counting and not clock.breached and level <= len(sla._warnings)
+        ok = ok and level not in clock.warned
+    else:
+        ok = counting and clock.breached and clock.escalated < level <= len(sla._escalations)
+    if not ok:
         raise SnapshotError(
-            f"sla_breach {d.name!r} at {d.at.isoformat()} does not match its clock",
+            f"{d.kind} {d.name!r} (level {level}) at {d.at.isoformat()} does not match its clock",
             where,
         )
 
@@ -522,12 +572,13 @@ def _short(value: object) -> str:
 # --- catching up -----------------------------------------------------------------------
 
 
-def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticket:  # noqa: C901, PLR0912 - hot: one loop over due items, no call per item
+def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticket:  # noqa: C901, PLR0912, PLR0915 - hot: one loop over due items, no call per item
     """Fire every agenda item due at or before ``now``, in order, at most ``max_steps``.
 
-    Reminders and breaches are consumed by position; the ticket (and its
-    agenda tuple) is rebuilt once per run of them, and a timer rebuilds the
-    agenda from the workflow, so the cost is linear in the items fired.
+    Reminders, warnings, breaches and escalations are consumed by position; the
+    ticket (and its agenda tuple) is rebuilt once per run of them, and a timer
+    rebuilds the agenda from the workflow (as a breach does when escalations
+    follow it), so the cost is linear in the items fired.
     """
     limit = _utc(now)
     agenda = ticket.agenda
@@ -540,6 +591,7 @@ def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticke
         version, updated, slas = ticket.version, ticket.updated_at, ticket.slas
         deadlines: dict[int, datetime] | None = None
         timer: Due | None = None
+        escalations: list[Due] = []
         stop = False
         while pos < n:
             item = agenda[pos]
@@ -550,10 +602,11 @@ def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticke
                 break
             fired += 1
             pos += 1
-            if item.kind == "timer":
+            kind = item.kind
+            if kind == "timer":
                 timer = item
                 break
-            if item.kind == "reminder":
+            if kind == "reminder":
                 if deadlines is None:
                     deadlines = {d.index: d.at for d in agenda if d.kind == "timer"}
                 run.effects.append(
@@ -565,12 +618,29 @@ def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticke
                     )
                 )
             else:
-                state = _sla.breach(slas[item.index])
-                slas = (*slas[: item.index], state, *slas[item.index + 1 :])
-                target = run.c.slas[state.index].target
-                run.effects.append(
-                    make_effect("sla_breach", item.name, item.at, {"target": target})
-                )
+                slot = item.index
+                state = slas[slot]
+                sla = c.slas[state.index]
+                level = item.sub + 1
+                if kind == "sla_breach":
+                    state = _sla.breach(state)
+                    data: dict[str, Any] = {"target": sla.target}
+                elif kind == "sla_warning":
+                    state = _sla.warned(state, level)
+                    data = {"level": level, "due_at": state.due_at}
+                else:
+                    state = _sla.escalated(state)
+                    data = {"level": level, "breached_at": state.due_at}
+                slas = (*slas[:slot], state, *slas[slot + 1 :])
+                run.effects.append(make_effect(kind, item.name, item.at, data))
+                if kind == "sla_breach" and sla._escalations:
+                    # its escalations join the agenda, which is sorted again
+                    escalations = _sla.escalation_items(
+                        sla, _sla_cal(c, state, ticket.attrs), state, slot, item.at
+                    )
+                    version += 1
+                    updated = item.at
+                    break
             version += 1
             updated = item.at
         if timer is not None and pos == 1:
@@ -578,6 +648,9 @@ def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticke
             ticket = _fire_timer(run, ticket, timer, agenda[1:])
         else:
             if pos:
+                rest = agenda[pos:]
+                if escalations:
+                    rest = _agenda([*rest, *escalations])
                 ticket = make_ticket(
                     ticket.id,
                     ticket.workflow,
@@ -589,15 +662,16 @@ def _catch_up(run: _Run, ticket: Ticket, now: datetime, max_steps: int) -> Ticke
                     ticket.status_since,
                     ticket.timers_since,
                     ticket.attrs,
-                    agenda[pos:],
+                    rest,
                     slas,
                     c,
                 )
             if stop:
                 raise StepLimitError(run.outcome(ticket), max_steps)
-            if timer is None:
+            if timer is not None:
+                ticket = _fire_timer(run, ticket, timer, ticket.agenda)
+            elif not escalations:
                 return ticket
-            ticket = _fire_timer(run, ticket, timer, ticket.agenda)
         agenda = ticket.agenda
         if not agenda or _utc(agenda[0].at) > limit:
             return ticket
@@ -728,9 +802,9 @@ def _perform(  # noqa: C901, PLR0912, PLR0913, PLR0917 - hot: one frame per even
     elif attrs is not ticket.attrs and c.timers_by_status[status]:
         timers = _rearm(c, ticket, attrs, at, t.event)
     else:
-        timers = [d for d in ticket.agenda if d.kind != "sla_breach"]
+        timers = [d for d in ticket.agenda if d.kind in _TIMER_KINDS]
     if slas:
-        timers.extend(_sla_items(slas))
+        timers.extend(_sla_items(c, slas, attrs, at, ticket.slas, ticket.agenda))
     new = make_ticket(
         ticket.id,
         ticket.workflow,
@@ -820,7 +894,9 @@ def start(
     run = _Run(c)
     status = c.initial
     slas = _new_slas(c, at, status, frozen)
-    agenda = _agenda([*_timer_items(c, status, at, frozen, "start"), *_sla_items(slas)])
+    agenda = _agenda(
+        [*_timer_items(c, status, at, frozen, "start"), *_sla_items(c, slas, frozen, at)]
+    )
     ticket = make_ticket(id, c.name, status, None, 1, at, at, at, at, frozen, agenda, slas, c)
     run.steps.append(make_step("start", None, status, at, None))
     return run.outcome(ticket)
@@ -907,7 +983,11 @@ def adopt(
         c.pausing,
         lambda index: c.sla_calendars[index] or _calendar(c, c.slas[index].calendar, frozen),
     )
-    agenda = _agenda([*_changes.adopted_items(items, at), *_sla_items(clocks)])
+    # warnings that fell before the takeover are not sent late
+    clocks = tuple(
+        _sla.skip_passed(c.slas[st.index], _sla_cal(c, st, frozen), st, at) for st in clocks
+    )
+    agenda = _agenda([*_changes.adopted_items(items, at), *_sla_items(c, clocks, frozen, at)])
     ticket = make_ticket(
         id, c.name, status, None, 1, created, at, since, since, frozen, agenda, clocks, c
     )

@@ -17,7 +17,7 @@ running or paused one alone (next-reply semantics).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from zoneinfo import ZoneInfo
@@ -25,9 +25,25 @@ from zoneinfo import ZoneInfo
 from attrs import field, frozen
 
 from ._checks import MAX_ITEMS, fail, items, show
-from ._durations import Duration, to_duration
+from ._durations import (
+    Duration,
+    compare_durations,
+    describe,
+    is_positive,
+    named_durations,
+    to_duration,
+)
 from ._errors import DurationError, WorkflowError
-from ._ticket import Context, SlaCycle, SlaState, Ticket, make_context, make_sla_state
+from ._ticket import (
+    Context,
+    Due,
+    SlaCycle,
+    SlaState,
+    Ticket,
+    make_context,
+    make_due,
+    make_sla_state,
+)
 
 if TYPE_CHECKING:
     from ._calendar import BusinessCalendar
@@ -162,6 +178,61 @@ def _pause_in(value: str | Iterable[str] | None) -> frozenset[str]:
     return _names("SLA pause_in", value)
 
 
+def _warn_at(value: object) -> tuple[float, ...]:
+    """Fractions of the target, each strictly between 0 and 1, each once."""
+    if value is None:
+        return ()
+    got = (value,) if isinstance(value, int | float) else items(value, "SLA warn_at")
+    out: list[float] = []
+    for f in got:
+        if isinstance(f, bool) or not isinstance(f, int | float) or not 0 < f < 1:
+            raise fail(f"SLA warn_at: {show(f)} is not a fraction strictly between 0 and 1")
+        if f in out:
+            raise fail(f"SLA warn_at: {show(f)} appears twice")
+        out.append(float(f))
+    return tuple(out)
+
+
+def _warn_before(value: object) -> tuple[Duration | timedelta, ...]:
+    return _positive("SLA warn_before", value)
+
+
+def _escalate_after(value: object) -> tuple[Duration | timedelta, ...]:
+    got = _positive("SLA escalate_after", value)
+    for i, d in enumerate(got):
+        if isinstance(d, Duration) and d.unit in ("days", "business_days"):
+            raise fail(
+                f"SLA escalate_after[{i}]: {d} has no fixed length; "
+                "use minutes or hours (counted in the target's measure)"
+            )
+        if i and _length(d) <= _length(got[i - 1]):
+            raise fail(
+                f"SLA escalate_after: {describe(d)} does not come after "
+                f"{describe(got[i - 1])}; escalations must be strictly increasing"
+            )
+    return got
+
+
+def _positive(what: str, value: object) -> tuple[Duration | timedelta, ...]:
+    if value is None:
+        return ()
+    got = named_durations(what, value)
+    for i, d in enumerate(got):
+        if not is_positive(d):
+            raise fail(f"{what}[{i}]: {describe(d)} is not a positive duration")
+    return got
+
+
+def _fixed(d: Duration | timedelta) -> bool:
+    """True for a duration of fixed length: anything but days and business days."""
+    return isinstance(d, timedelta) or d.unit not in ("days", "business_days")
+
+
+def _length(d: Duration | timedelta) -> timedelta:
+    """A duration of fixed length as a ``timedelta`` (business time for business units)."""
+    return d if isinstance(d, timedelta) else timedelta(minutes=d.total_minutes)
+
+
 def _target(value: Duration | timedelta | str) -> Duration | timedelta:
     try:
         return to_duration(value)
@@ -229,10 +300,29 @@ class SLA:
             whatever the status, until one of ``resume_on``.
         resume_on: Events (names or :class:`On` triggers) that end a pause
             begun by ``pause_on`` (the status may still pause it).
+        warn_at: Fractions of the target, each strictly between 0 and 1, at
+            which an ``sla_warning`` effect is sent.
+        warn_before: Durations before the due time at which an
+            ``sla_warning`` is sent, measured as each says: an absolute
+            ``minutes(30)`` is 30 real minutes before ``due_at``, a
+            ``business_minutes(30)`` is counted on the SLA's calendar.
+        escalate_after: Durations after the breach, counted in the target's
+            measure and strictly increasing, at which an ``sla_escalation``
+            effect is sent.
+
+    Warnings are numbered 1, 2, ... by their place before the breach (a
+    fraction ``f`` at ``f`` x target, a ``warn_before`` ``d`` at target - ``d``),
+    escalations by their order. Both move with pauses, fire at most once per
+    cycle and are cancelled when the clock stops; a warning that would fall
+    at or after the breach is dropped, and one that would fall before the
+    clock started counting falls due as it starts.
 
     Raises:
         DurationError: naming a target that is not a duration.
-        WorkflowError: naming each other field of the wrong type.
+        WorkflowError: naming each other field of the wrong type, a
+            ``warn_at`` fraction outside (0, 1), a ``warn_before`` not shorter
+            than the target (where the two compare), or ``escalate_after``
+            durations that are not positive and strictly increasing.
     """
 
     name: str
@@ -247,10 +337,20 @@ class SLA:
     )
     pause_on: frozenset[Trigger] = field(default=frozenset(), converter=_pause_on)
     resume_on: frozenset[Trigger] = field(default=frozenset(), converter=_resume_on)
+    warn_at: tuple[float, ...] = field(default=(), converter=_warn_at)
+    warn_before: tuple[Duration | timedelta, ...] = field(default=(), converter=_warn_before)
+    escalate_after: tuple[Duration | timedelta, ...] = field(default=(), converter=_escalate_after)
     # derived once, read on every event
     _ons: bool = field(init=False, repr=False, eq=False)
     _business: bool = field(init=False, repr=False, eq=False)
     _delta: timedelta = field(init=False, repr=False, eq=False)
+    # the warnings in level order, each (True, working time counted when it falls due) or
+    # (False, duration to go back from the due time on the calendar); then the escalations
+    # as working time counted when each falls due
+    _warnings: tuple[tuple[bool, timedelta | Duration], ...] = field(
+        init=False, repr=False, eq=False
+    )
+    _escalations: tuple[timedelta, ...] = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         problems: list[str] = []
@@ -284,6 +384,31 @@ class SLA:
         )
         object.__setattr__(self, "_ons", ons)
         object.__setattr__(self, "_delta", delta)
+        object.__setattr__(self, "_warnings", self._levels(delta))
+        object.__setattr__(
+            self, "_escalations", tuple(delta + _length(e) for e in self.escalate_after)
+        )
+
+    def _levels(self, delta: timedelta) -> tuple[tuple[bool, timedelta | Duration], ...]:
+        """The warnings in level order (see :attr:`_warnings`)."""
+        placed: list[tuple[timedelta, bool, timedelta | Duration]] = [
+            (delta * f, True, delta * f) for f in self.warn_at
+        ]
+        for i, d in enumerate(self.warn_before):
+            if not (delta and _fixed(d) and compare_durations(d, self.target) is not None):
+                # measured on the calendar back from the due time; placed for numbering
+                # as if its days were 24 hours
+                nominal = _length(d) if _fixed(d) else timedelta(days=d.amount)  # type: ignore[union-attr]
+                placed.append((delta - nominal, False, d))
+                continue
+            if _length(d) >= delta:
+                raise fail(
+                    f"SLA {self.name!r}: warn_before[{i}] {describe(d)} is not shorter "
+                    f"than the target {describe(self.target)}"
+                )
+            placed.append((delta - _length(d), True, delta - _length(d)))
+        placed.sort(key=lambda p: p[0])
+        return tuple((counted, value) for _, counted, value in placed)
 
     @property
     def is_business(self) -> bool:
@@ -466,6 +591,8 @@ def hold(state: SlaState, held: bool) -> SlaState:
         state.ended_at,
         state.cycles,
         held,
+        state.warned,
+        state.escalated,
     )
 
 
@@ -526,6 +653,8 @@ def _halt(
         at if stopped else None,
         state.cycles,
         state.held,
+        state.warned,
+        state.escalated,
     )
 
 
@@ -558,6 +687,8 @@ def resume(sla: SLA, cal: BusinessCalendar, state: SlaState, at: datetime) -> Sl
         None,
         state.cycles,
         state.held,
+        state.warned,
+        state.escalated,
     )
 
 
@@ -583,7 +714,122 @@ def breach(state: SlaState) -> SlaState:
         None,
         state.cycles,
         state.held,
+        state.warned,
+        state.escalated,
     )
+
+
+def warned(state: SlaState, level: int) -> SlaState:
+    """``state`` after its warning ``level`` was sent."""
+    return make_sla_state(
+        state.name,
+        state.index,
+        state.elapsed,
+        state.running_since,
+        state.due_at,
+        state.breached,
+        state.stopped,
+        state.started,
+        state.started_at,
+        state.ended_at,
+        state.cycles,
+        state.held,
+        state.warned | {level},
+        state.escalated,
+    )
+
+
+def escalated(state: SlaState) -> SlaState:
+    """``state`` after its next escalation was sent."""
+    return make_sla_state(
+        state.name,
+        state.index,
+        state.elapsed,
+        state.running_since,
+        state.due_at,
+        state.breached,
+        state.stopped,
+        state.started,
+        state.started_at,
+        state.ended_at,
+        state.cycles,
+        state.held,
+        state.warned,
+        state.escalated + 1,
+    )
+
+
+def _utc(at: datetime) -> datetime:
+    return at.astimezone(UTC)
+
+
+def _warning_instants(
+    sla: SLA, cal: BusinessCalendar, st: SlaState
+) -> Iterator[tuple[int, datetime, datetime]]:
+    """Each warning level of running clock ``st`` still to send, with its instant (and that
+    instant in UTC); those at or after the breach are left out."""
+    since, due = st.running_since, st.due_at
+    if since is None or due is None:
+        return
+    end = _utc(due)
+    for level, (counted, value) in enumerate(sla._warnings, 1):
+        if level in st.warned:
+            continue
+        if counted:
+            left = value - st.elapsed  # type: ignore[operator]
+            when = due_from(sla, cal, since, left) if left > _ZERO else since
+        else:
+            when = cal_subtract(cal, due, value)
+        instant = _utc(when)
+        if instant < end:
+            yield level, when, instant
+
+
+def warning_items(
+    sla: SLA, cal: BusinessCalendar, st: SlaState, slot: int, now: datetime
+) -> list[Due]:
+    """The warnings still to send of running clock ``st`` (in ``slot``), none before ``now``.
+
+    A warning at or after the breach is dropped; one that falls before ``now``
+    (the clock started or resumed, or its target changed) falls due at ``now``.
+    """
+    floor = _utc(now)
+    return [
+        make_due(now if instant <= floor else when, "sla_warning", st.name, slot, level - 1)
+        for level, when, instant in _warning_instants(sla, cal, st)
+    ]
+
+
+def skip_passed(sla: SLA, cal: BusinessCalendar, st: SlaState, now: datetime) -> SlaState:
+    """``st`` with the warnings that fell before ``now`` marked as sent (they are not sent
+    late); one exactly at ``now`` is still to send."""
+    if not sla._warnings:
+        return st
+    floor = _utc(now)
+    passed = [level for level, _, instant in _warning_instants(sla, cal, st) if instant < floor]
+    for level in passed:
+        st = warned(st, level)
+    return st
+
+
+def escalation_items(
+    sla: SLA, cal: BusinessCalendar, st: SlaState, slot: int, now: datetime
+) -> list[Due]:
+    """The escalations still to send of breached, counting clock ``st``, none before ``now``."""
+    since = st.running_since
+    if since is None:
+        return []
+    out: list[Due] = []
+    floor = _utc(now)
+    for level in range(st.escalated + 1, len(sla._escalations) + 1):
+        left = sla._escalations[level - 1] - st.elapsed
+        when = due_from(sla, cal, since, left) if left > _ZERO else since
+        out.append(
+            make_due(
+                now if _utc(when) <= floor else when, "sla_escalation", st.name, slot, level - 1
+            )
+        )
+    return out
 
 
 def clock(sla: SLA, cal: BusinessCalendar, state: SlaState, now: datetime) -> SlaClock:

@@ -12,7 +12,7 @@ nothing.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any, Literal, TypeAlias, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -43,10 +43,18 @@ __all__ = [
 #: Version of the dict layout written by :meth:`Ticket.to_dict`.
 SCHEMA_VERSION = 1
 
-DueKind: TypeAlias = Literal["reminder", "sla_breach", "timer"]
-# Order of items due at the same instant: reminders, then breaches, then timers
-# (a timer moves the ticket on and drops the reminders of the status it leaves).
-_DUE_ORDER: dict[str, int] = {"reminder": 0, "sla_breach": 1, "timer": 2}
+DueKind: TypeAlias = Literal["reminder", "sla_warning", "sla_breach", "sla_escalation", "timer"]
+# Order of items due at the same instant: reminders, SLA warnings, breaches, escalations,
+# then timers (a timer moves the ticket on and drops the reminders of the status it leaves).
+_DUE_ORDER: dict[str, int] = {
+    "reminder": 0,
+    "sla_warning": 1,
+    "sla_breach": 2,
+    "sla_escalation": 3,
+    "timer": 4,
+}
+# the kinds whose ``sub`` numbers a level or a reminder (it is 0 for the others)
+_SUB_KINDS = frozenset({"reminder", "sla_warning", "sla_escalation"})
 
 
 def check_aware(value: object, argument: str = "at") -> datetime:
@@ -360,10 +368,13 @@ class Due:
 
     Attributes:
         at: The instant.
-        kind: ``"reminder"``, ``"sla_breach"`` or ``"timer"``.
+        kind: ``"reminder"``, ``"sla_warning"``, ``"sla_breach"``,
+            ``"sla_escalation"`` or ``"timer"``.
         name: The timer's event or the SLA's name.
-        index: The timer's or SLA clock's position in the workflow.
-        sub: The reminder's position within its timer (0 otherwise).
+        index: The timer's position in the workflow, or the SLA clock's
+            position in the ticket's ``slas``.
+        sub: The reminder's position within its timer, or the warning's or
+            escalation's level minus one (0 otherwise).
     """
 
     at: datetime
@@ -374,7 +385,8 @@ class Due:
 
     @property
     def sort_key(self) -> tuple[datetime, int, int, int]:
-        """Time order (absolute, in UTC), then reminders, breaches, timers."""
+        """Time order (absolute, in UTC), then reminders, warnings, breaches, escalations,
+        timers."""
         return (self.at.astimezone(UTC), _DUE_ORDER[self.kind], self.index, self.sub)
 
 
@@ -399,6 +411,11 @@ class SlaCycle:
     target: timedelta
 
 
+def _level_set(value: Any) -> Any:
+    """Levels given as any collection, frozen (anything else is left for the check)."""
+    return frozenset(value) if isinstance(value, set | list | tuple) else value
+
+
 @frozen
 class SlaState:
     """The stored state of one SLA clock of a ticket.
@@ -419,6 +436,8 @@ class SlaState:
         cycles: The finished cycles, oldest first: a restart keeps them.
         held: A ``pause_on`` event paused the clock, until a ``resume_on``
             event.
+        warned: The levels of the warnings sent in the current cycle.
+        escalated: How many escalations were sent in the current cycle.
     """
 
     name: str
@@ -433,6 +452,8 @@ class SlaState:
     ended_at: datetime | None = None
     cycles: tuple[SlaCycle, ...] = ()
     held: bool = False
+    warned: frozenset[int] = field(default=frozenset(), converter=_level_set)
+    escalated: int = 0
 
     @property
     def state(self) -> Literal["running", "paused", "met", "breached"]:
@@ -561,6 +582,8 @@ class Ticket:
                         for c in s.cycles
                     ],
                     "held": s.held,
+                    "warned": sorted(s.warned),
+                    "escalated": s.escalated,
                 }
                 for s in self.slas
             ],
@@ -749,7 +772,7 @@ def _check_due(d: Due, where: str) -> None:
         raise SnapshotError(f"expected a string, got {_short(d.name)}", f"{where}.name")
     _index(d.index, f"{where}.index")
     _index(d.sub, f"{where}.sub")
-    if d.kind != "reminder" and d.sub != 0:
+    if d.kind not in _SUB_KINDS and d.sub != 0:
         raise SnapshotError(f"a {d.kind} item has sub 0, got {d.sub}", f"{where}.sub")
 
 
@@ -776,6 +799,10 @@ def _check_sla(st: SlaState, where: str, parsed: bool) -> None:
         if value is not None:
             _instant(value, f"{where}.{name}")
     _check_cycles(st.cycles, f"{where}.cycles")
+    if not isinstance(st.warned, frozenset):
+        raise SnapshotError(f"expected a frozenset, got {_short(st.warned)}", f"{where}.warned")
+    _levels(st.warned, f"{where}.warned")
+    _index(st.escalated, f"{where}.escalated")
     _check_clock(st, where)
 
 
@@ -882,7 +909,7 @@ def _due_in(item: object, where: str) -> Due:
     when = _dt_in(at, f"{where}.at")
     index = _index(index, f"{where}.index")
     sub = _index(sub, f"{where}.sub")
-    if kind != "reminder" and sub != 0:
+    if kind not in _SUB_KINDS and sub != 0:
         raise SnapshotError(f"a {kind} item has sub 0, got {sub}", f"{where}.sub")
     return Due(when, cast(DueKind, kind), name, index, sub)
 
@@ -913,7 +940,31 @@ def _sla_in(raw: object, where: str) -> SlaState:
         ended_at=_opt_dt(raw, "ended_at", where),
         cycles=_cycles_in(raw.get("cycles", []), f"{where}.cycles"),
         held=_held_in(raw.get("held", False), f"{where}.held"),
+        warned=_levels_in(raw.get("warned", []), f"{where}.warned"),
+        escalated=_index(raw.get("escalated", 0), f"{where}.escalated"),
     )
+
+
+def _levels_in(raw: object, where: str) -> frozenset[int]:
+    """Warning levels sent: a list of distinct positive ints."""
+    if not isinstance(raw, list):
+        raise SnapshotError(f"expected a list, got {_short(raw)}", where)
+    return _levels(raw, where)
+
+
+def _levels(raw: Iterable[object], where: str) -> frozenset[int]:
+    out: set[int] = set()
+    for i, level in enumerate(raw):
+        if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= MAX_AGENDA:
+            raise SnapshotError(
+                f"a level is an int from 1 to {MAX_AGENDA}, got {_short(level)}", f"{where}[{i}]"
+            )
+        if level in out:
+            raise SnapshotError(f"level {level} appears twice", where)
+        out.add(level)
+        if len(out) > MAX_AGENDA:
+            break
+    return frozenset(out)
 
 
 def _held_in(value: object, where: str) -> bool:
@@ -1040,6 +1091,8 @@ _c_event, _c_at, _c_actor, _c_data = _setters(Context, ("event", "at", "actor", 
     _l_ended_at,
     _l_cycles,
     _l_held,
+    _l_warned,
+    _l_escalated,
 ) = _setters(
     SlaState,
     (
@@ -1055,6 +1108,8 @@ _c_event, _c_at, _c_actor, _c_data = _setters(Context, ("event", "at", "actor", 
         "ended_at",
         "cycles",
         "held",
+        "warned",
+        "escalated",
     ),
 )
 
@@ -1173,6 +1228,8 @@ def make_sla_state(  # noqa: PLR0913, PLR0917 - one positional argument per fiel
     ended_at: datetime | None = None,
     cycles: tuple[SlaCycle, ...] = (),
     held: bool = False,
+    warned: frozenset[int] = frozenset(),
+    escalated: int = 0,
 ) -> SlaState:
     """An :class:`SlaState` from checked parts."""
     s: SlaState = _new(SlaState)
@@ -1188,4 +1245,6 @@ def make_sla_state(  # noqa: PLR0913, PLR0917 - one positional argument per fiel
     _l_ended_at(s, ended_at)
     _l_cycles(s, cycles)
     _l_held(s, held)
+    _l_warned(s, warned)
+    _l_escalated(s, escalated)
     return s
