@@ -356,6 +356,15 @@ def _durations(value: object, where: str) -> list[Duration]:
     return [_duration(v, f"{where}[{i}]") for i, v in enumerate(_list(value, where))]
 
 
+def _fractions(value: object, where: str) -> list[float]:
+    out: list[float] = []
+    for i, v in enumerate(_list(value, where)):
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            _fail(f"{where}[{i}]", f"expected a fraction such as 0.75, got {kind_of(v)}")
+        out.append(v)
+    return out
+
+
 def _registered(registry: Registry) -> str:
     return ", ".join(sorted(registry)) or "none"
 
@@ -538,6 +547,9 @@ class _Reader:
             pause_on=self.triggers(t.get("pause_on", []), _join(where, "pause_on")),
             resume_on=self.triggers(t.get("resume_on", []), _join(where, "resume_on")),
             pause_in=pause,
+            warn_at=_fractions(t.get("warn_at", []), _join(where, "warn_at")),
+            warn_before=_durations(t.get("warn_before", []), _join(where, "warn_before")),
+            escalate_after=_durations(t.get("escalate_after", []), _join(where, "escalate_after")),
         )
 
 
@@ -880,6 +892,12 @@ def _sla_dict(sla: SLA, where: str, w: _Writer) -> dict[str, Any]:
             out[key] = [_trigger_out(tr, f"{where}.{key}", w) for tr in triggers]
     if sla.pause_in != _DEFAULT_PAUSE:
         out["pause_in"] = sorted(sla.pause_in)
+    if sla.warn_at:
+        out["warn_at"] = list(sla.warn_at)
+    for key in ("warn_before", "escalate_after"):
+        values = getattr(sla, key)
+        if values:
+            out[key] = [_duration_text(d, f"{where}.{key}[{i}]") for i, d in enumerate(values)]
     return out
 
 
