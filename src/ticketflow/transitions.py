@@ -25,6 +25,7 @@ Theory of operation:
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, cast
@@ -54,6 +55,8 @@ __all__ = ["BridgeError", "TicketView", "from_machine", "machine_config"]
 
 #: The keywords a trigger of a machine built by :func:`machine_config` takes.
 TRIGGER_KEYWORDS = ("actor", "at", "data")
+#: The keywords ``Machine`` takes, and so the keys a config may have.
+_MACHINE_KEYWORDS = frozenset(inspect.signature(Machine).parameters) - {"kwargs"}
 _MACHINE_CALLBACKS = (
     "prepare_event",
     "before_state_change",
@@ -284,17 +287,21 @@ def _machine(source: object) -> Machine:
             ]
         )
     config = {k: v for k, v in source.items() if k != "model"}
+    unknown = [k for k in config if k not in _MACHINE_KEYWORDS]
+    if unknown:
+        raise BridgeError([f"config key {show(k)} is not a Machine argument" for k in unknown])
     try:
         return _Reader(model=None, **config)
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
         raise BridgeError([f"the config does not build a machine: {exc}"]) from None
 
 
-def _machine_name(machine: Machine, name: str | None) -> str:
+def _machine_name(machine: Machine, name: str | None) -> str | None:
+    """``name``, else the machine's own name (None when it has none)."""
     if name is not None:
         return name
     prefix: str = machine.name  # pytransitions keeps "name: " as a log prefix
-    return prefix.removesuffix(": ") or "machine"
+    return prefix.removesuffix(": ") or None
 
 
 def _auto_events(machine: Machine) -> frozenset[str]:
@@ -490,13 +497,6 @@ def from_machine(
             event, nested machines, and whatever the workflow's own checks find.
         ArgumentError: when ``machine_or_config`` is neither a machine nor a mapping.
     """
-    machine = _machine(machine_or_config)
-    if isinstance(machine, HierarchicalMachine):
-        raise BridgeError(["hierarchical (nested) machines cannot be carried over"])
-    wf_name = _machine_name(machine, name)
-    problems = Problems()
-    for p in _callback_problems(machine):
-        problems.add(p)
     if categories is not None and not isinstance(categories, Mapping):
         raise ArgumentError(
             f"categories must be a mapping, got {show(categories)}", "categories", categories
@@ -505,16 +505,26 @@ def from_machine(
         raise ArgumentError(
             f"registry must be a mapping, got {show(registry)}", "registry", registry
         )
+    machine = _machine(machine_or_config)
+    if isinstance(machine, HierarchicalMachine):
+        raise BridgeError(["hierarchical (nested) machines cannot be carried over"])
+    wf_name = _machine_name(machine, name)
+    problems = Problems()
+    for p in _callback_problems(machine):
+        problems.add(p)
     statuses = _statuses(machine, categories or {}, problems)
     skip = _auto_events(machine)
     transitions = _transitions(machine, _Carrier(registry or {}, problems), skip)
     timers = _timers(machine, frozenset(machine.events) - skip, problems)
+    wf: Workflow | None = None
     try:
-        wf = Workflow(name=wf_name, statuses=statuses, transitions=transitions, timers=timers)
+        wf = Workflow(
+            name=wf_name or "machine", statuses=statuses, transitions=transitions, timers=timers
+        )
     except WorkflowError as exc:
         for p in exc.problems:
             problems.add(p)
-    if problems:
+    if wf is None or problems:
         listed = list(problems.listed)
         if problems.total > len(listed):
             listed.append(f"... and {problems.total - len(listed)} more problem(s)")
