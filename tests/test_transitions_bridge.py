@@ -133,7 +133,7 @@ class TestMachineConfig:
         assert ctx == tf.Context("go", T0, "agent", {"note": "x"})
         assert ctx.data == {"note": "x"}
         with pytest.raises(TypeError):
-            view.attrs["tier"] = "basic"  # type: ignore[index]
+            view.attrs["tier"] = "basic"
 
     def test_no_transition_from_state_raises_machine_error(self) -> None:
         """An event with no move from the model's state raises MachineError (the engine's
