@@ -317,7 +317,7 @@ class TestFromMachine:
             "transition 'go' from 'a': before=['log']",
             "transition 'go' from 'a': after=['log']",
             "transition 'go' from 'a' to 'c' is never taken",
-            "transition 'back' from 'b': condition <function",
+            "transition 'back': condition '<lambda>' is not in the registry",
             "status 'c' has unknown category 'bogus'",
             "status 'c' is unreachable",
             "status 'c' is a dead end",

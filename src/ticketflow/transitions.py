@@ -393,8 +393,8 @@ class _Carrier:
                 self.problems.add(f"{where}: {attr}={show(found)} cannot be carried over")
         conds = tuple((_condition_name(c.func), bool(c.target), c.func) for c in tr.conditions)
         key = ("plain", tr.dest, tuple((n, t) for n, t, _ in conds))
-        if key not in self.guards:
-            self.guards[key] = self._guard(where, conds)
+        if key not in self.guards:  # one guard (and one problem) for all its sources
+            self.guards[key] = self._guard(f"transition {event!r}", conds)
         return key, Transition(event, source=(state,), target=tr.dest, guard=self.guards[key])
 
     @staticmethod
@@ -422,8 +422,9 @@ class _Carrier:
             guard = self.registry.get(name) if name is not None else None
             if not callable(guard):
                 kind = "condition" if target else "unless"
+                named = show(name) if name is not None else show(func)
                 self.problems.add(
-                    f"{where}: {kind} {show(func)} is not in the registry "
+                    f"{where}: {kind} {named} is not in the registry "
                     "(register a (ticket, context) guard under its name)"
                 )
                 guard = _unregistered
