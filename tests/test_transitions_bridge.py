@@ -326,6 +326,61 @@ class TestFromMachine:
         assert error.total == len(error.problems) == 10
         assert str(error).startswith("machine 'broken' cannot become a workflow (10 problem(s))")
 
+    def test_an_unregistered_condition_is_named_for_each_event(self) -> None:
+        """A condition the registry lacks is one problem per event that uses it, however many
+        sources that event has."""
+        machine = Machine(
+            states=["a", "b", {"name": "c", "final": True}],
+            initial="a",
+            transitions=[
+                {"trigger": "go", "source": ["a", "b"], "dest": "c", "conditions": "ok"},
+                {"trigger": "run", "source": ["a", "b"], "dest": "c", "conditions": "ok"},
+                ["step", "a", "b"],
+            ],
+        )
+        with pytest.raises(BridgeError) as info:
+            from_machine(machine)
+        assert info.value.problems == (
+            "transition 'go': condition 'ok' is not in the registry "
+            "(register a (ticket, context) guard under its name)",
+            "transition 'run': condition 'ok' is not in the registry "
+            "(register a (ticket, context) guard under its name)",
+        )
+        wf = from_machine(machine, registry={"ok": is_vip})
+        assert [(t.event, t.source) for t in wf.transitions][:2] == [
+            ("go", ("a", "b")),
+            ("run", ("a", "b")),
+        ]
+
+    def test_candidate_order_kept_per_state(self) -> None:
+        """Where one transition per condition would change some state's candidate order,
+        each state keeps its own, so the first passing condition wins as in pytransitions."""
+        machine = Machine(
+            states=["a", "b", {"name": "c", "final": True}, {"name": "d", "final": True}],
+            initial="a",
+            transitions=[
+                {"trigger": "go", "source": "a", "dest": "c", "conditions": "x"},
+                {"trigger": "go", "source": ["a", "b"], "dest": "d", "conditions": "y"},
+                {"trigger": "go", "source": "b", "dest": "c", "conditions": "x"},
+                ["step", "a", "b"],
+            ],
+        )
+
+        def yes(ticket: Any, ctx: tf.Context) -> bool:
+            return True
+
+        wf = from_machine(machine, registry={"x": yes, "y": yes})
+        assert [(t.source, t.target) for t in wf.transitions if t.event == "go"] == [
+            (("a",), "c"),
+            (("a",), "d"),
+            (("b",), "d"),
+            (("b",), "c"),
+        ]
+        ticket = wf.start(at=T0).ticket
+        assert wf.apply(ticket, "go", at=T0).ticket.status == "c"
+        ticket = wf.apply(ticket, "step", at=T0).ticket
+        assert wf.apply(ticket, "go", at=T0).ticket.status == "d"
+
     def test_callable_condition_by_name(self) -> None:
         """A callable condition is carried when the registry has a guard under its name."""
 

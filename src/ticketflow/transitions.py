@@ -392,7 +392,7 @@ class _Carrier:
             if found:
                 self.problems.add(f"{where}: {attr}={show(found)} cannot be carried over")
         conds = tuple((_condition_name(c.func), bool(c.target), c.func) for c in tr.conditions)
-        key = ("plain", tr.dest, tuple((n, t) for n, t, _ in conds))
+        key = ("plain", event, tr.dest, tuple((n, t) for n, t, _ in conds))
         if key not in self.guards:  # one guard (and one problem) for all its sources
             self.guards[key] = self._guard(f"transition {event!r}", conds)
         return key, Transition(event, source=(state,), target=tr.dest, guard=self.guards[key])
