@@ -235,8 +235,107 @@ def test_generated_machine_and_engine_agree(data: st.DataObject) -> None:
     play(wf, data.draw(initial_attrs(wf)), data.draw(steps(wf)))
 
 
+# --- plain pytransitions machines read by from_machine -------------------------------------
+
+FLAGS = ("vip", "gold")
+PLAIN_EVENTS = ("go", "back", "poke")
+
+
+def flag_guard(flag: str) -> Any:
+    def guard(ticket: Any, ctx: tf.Context) -> bool:
+        return bool(ticket.attrs.get(flag))
+
+    guard.__name__ = flag
+    return guard
+
+
+REGISTRY = {flag: flag_guard(flag) for flag in FLAGS}
+
+
+class Flagged:
+    """A model whose conditions are its methods, as pytransitions users write them."""
+
+    state: str
+
+    def __init__(self, attrs: Mapping[str, Any]) -> None:
+        self.attrs = attrs
+
+    def vip(self) -> bool:
+        return bool(self.attrs.get("vip"))
+
+    def gold(self) -> bool:
+        return bool(self.attrs.get("gold"))
+
+
+@st.composite
+def plain_configs(draw: st.DrawFn) -> dict[str, Any]:
+    """Machine configs: a ring of ``next`` moves (every state reachable, none a dead end),
+    moves with conditions and ``unless`` by name from one state, several or ``"*"``, to a
+    state, ``"="`` or None, and at most one unconditional fallback per event, added last
+    so that it shadows nothing."""
+    states = [f"s{i}" for i in range(draw(st.integers(2, 5)))]
+    n = len(states)
+    sources = st.one_of(
+        st.sampled_from(states),
+        st.just("*"),
+        st.lists(st.sampled_from(states), min_size=1, max_size=3, unique=True),
+    )
+    dests = st.one_of(st.sampled_from(states), st.none(), st.just("="))
+    names = st.lists(st.sampled_from(FLAGS), max_size=2, unique=True)
+    transitions: list[Any] = [["next", states[i], states[(i + 1) % n]] for i in range(n)]
+    for _ in range(draw(st.integers(0, 8))):
+        conditions, unless = draw(names), draw(names)
+        transitions.append(
+            {
+                "trigger": draw(st.sampled_from(PLAIN_EVENTS)),
+                "source": draw(sources),
+                "dest": draw(dests),
+                "conditions": conditions or ([] if unless else ["vip"]),
+                "unless": unless,
+            }
+        )
+    for event in PLAIN_EVENTS:
+        if draw(st.booleans()):
+            transitions.append([event, draw(sources), draw(dests)])
+    return {"states": states, "initial": states[0], "transitions": transitions}
+
+
+def plain_says(machine: Machine, model: Flagged, event: str) -> str:
+    try:
+        return "true" if model.trigger(event) else "false"  # type: ignore[attr-defined]
+    except MachineError:
+        return "no transition"
+    except AttributeError as exc:
+        # pytransitions' answer to an event the machine does not know at all
+        return "no transition" if event not in machine.events else repr(exc)
+
+
+@settings(max_examples=examples(200))
+@given(data=st.data())
+def test_from_machine_behaves_as_the_machine(data: st.DataObject) -> None:
+    """A workflow read from a plain machine (conditions by name, ``unless``, wildcards,
+    internal and reflexive moves) accepts and refuses what the machine does, and ends each
+    event in the same status."""
+    config = data.draw(plain_configs())
+    attrs = data.draw(st.fixed_dictionaries({flag: st.booleans() for flag in FLAGS}))
+    model = Flagged(attrs)
+    machine = Machine(model, **config)
+    wf = from_machine(config, registry=REGISTRY)
+    ticket = wf.start(at=T0, attrs=attrs).ticket
+    COUNTS["plain streams"] += 1
+    names = [*PLAIN_EVENTS, "next", UNKNOWN]
+    for event in data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=12)):
+        said, ticket = engine_says(wf, ticket, event, None, None)
+        assert plain_says(machine, model, event) == said, event
+        assert model.state == ticket.status
+        COUNTS["plain events"] += 1
+        COUNTS["plain agreements"] += 1
+        COUNTS[f"plain agreed {said}"] += 1
+
+
 if __name__ == "__main__":
     for name in sorted(PRESETS):
         test_presets_machine_and_engine_agree(name)
     test_generated_machine_and_engine_agree()
+    test_from_machine_behaves_as_the_machine()
     print(", ".join(f"{key}: {COUNTS[key]}" for key in sorted(COUNTS)))
