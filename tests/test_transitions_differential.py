@@ -7,7 +7,10 @@ the engine. After every event both have accepted it or both refused it
 (each refusal of the kind the bridge documents), and they are in the same
 status with the same attributes; the events each actor may send agree too.
 The workflow ``from_machine`` reads back from that machine has the same
-statuses and moves, and its engine agrees with the original's.
+statuses and moves, and its engine agrees with the original's. The other way
+round, plain pytransitions machines (conditions by name, ``unless``,
+wildcards, internal and reflexive moves) and the workflows ``from_machine``
+reads from them agree as well.
 
 Timers are left out: every event happens at one instant, and the deadlines
 the data carries lie after it, so no timer, reminder or breach falls due.
