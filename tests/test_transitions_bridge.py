@@ -76,8 +76,9 @@ class TestMachineConfig:
         """The config names the states (terminal ones final), the initial state, and asks
         for send_event and no automatic to_<state> events."""
         config = machine_config(desk())
-        assert config["states"][0] == {"name": "new", "final": False}
-        assert config["states"][-1] == {"name": "closed", "final": True}
+        assert config["states"][0]["name"] == "new"
+        assert config["states"][0]["final"] is False
+        assert config["states"][-1]["final"] is True
         assert config["initial"] == "new"
         assert config["send_event"] is True
         assert config["auto_transitions"] is False
@@ -147,6 +148,16 @@ class TestMachineConfig:
         assert (model.state, quiet.state) == ("new", "new")
         with pytest.raises(tf.TransitionError):
             desk().apply(desk().start(at=T0).ticket, "reply", at=T0, actor="customer")
+
+    def test_one_config_serves_several_machines(self) -> None:
+        """A config used for two machines leaves each its own ignore_invalid_triggers."""
+        config = machine_config(desk())
+        quiet, loud = Model(), Model()
+        Machine(quiet, **config, ignore_invalid_triggers=True)
+        Machine(loud, **config)
+        assert quiet.send("reply", actor="customer") is False
+        with pytest.raises(MachineError):
+            loud.send("reply", actor="customer")
 
     def test_unknown_event_raises_attribute_error(self) -> None:
         """An event the workflow does not have is unknown to the machine as well."""

@@ -227,7 +227,12 @@ def machine_config(wf: Workflow) -> dict[str, Any]:
             entry["before"] = [_SetAttrs(t, wf.name)]
         transitions.append(entry)
     return {
-        "states": [{"name": s.name, "final": s.terminal} for s in wf.statuses],
+        # ignore_invalid_triggers=None defers to the machine's own setting; without the key,
+        # pytransitions would write the first machine's setting into these dicts
+        "states": [
+            {"name": s.name, "final": s.terminal, "ignore_invalid_triggers": None}
+            for s in wf.statuses
+        ],
         "initial": wf.initial,
         "transitions": transitions,
         "send_event": True,
