@@ -54,7 +54,7 @@ except ImportError as exc:  # pragma: no cover - the extra is missing
 __all__ = ["BridgeError", "TicketView", "from_machine", "machine_config"]
 
 #: The keywords a trigger of a machine built by :func:`machine_config` takes.
-TRIGGER_KEYWORDS = ("actor", "at", "data")
+_TRIGGER_KEYWORDS = ("actor", "at", "data")
 #: The keywords ``Machine`` takes, and so the keys a config may have.
 _MACHINE_KEYWORDS = frozenset(inspect.signature(Machine).parameters) - {"kwargs"}
 _MACHINE_CALLBACKS = (
@@ -126,7 +126,7 @@ def _context(event_data: EventData) -> Context:
             "args",
             args,
         )
-    unknown = sorted(k for k in kwargs if k not in TRIGGER_KEYWORDS)
+    unknown = sorted(k for k in kwargs if k not in _TRIGGER_KEYWORDS)
     if unknown:
         raise ArgumentError(
             f"event {event!r} takes the keywords actor=, at= and data=, not {', '.join(unknown)}",
@@ -207,8 +207,14 @@ def machine_config(wf: Workflow) -> dict[str, Any]:
     >>> wf = tf.Workflow(name="mini", statuses=[tf.Status("new", category="new", initial=True),
     ...     tf.Status("done", category="closed", terminal=True)],
     ...     transitions=[tf.Transition("close", source="new", target="done", roles={"agent"})])
-    >>> sorted(machine_config(wf))
-    ['auto_transitions', 'initial', 'name', 'send_event', 'states', 'transitions']
+    >>> from types import SimpleNamespace
+    >>> from transitions import Machine
+    >>> case = SimpleNamespace()
+    >>> _ = Machine(case, **machine_config(wf))
+    >>> case.close(actor="customer"), case.state
+    (False, 'new')
+    >>> case.close(actor="agent"), case.state
+    (True, 'done')
     """
     if not isinstance(wf, Workflow):
         raise ArgumentError(f"expected a Workflow, got {show(wf)}", "wf", wf)
