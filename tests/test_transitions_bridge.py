@@ -294,6 +294,34 @@ class TestFromMachine:
         with pytest.raises(BridgeError, match="'nope', which is not a state"):
             from_machine(plain_machine(), registry=REGISTRY, categories={"nope": "open"})
 
+    def test_category_not_a_string(self) -> None:
+        """A category that is not a string is one problem, naming the state."""
+        with pytest.raises(BridgeError) as info:
+            from_machine(plain_machine(), registry=REGISTRY, categories={"open": 3})
+        assert info.value.problems == ("categories['open'] must be a category name, got 3",)
+
+    def test_problems_beyond_the_limit_are_counted(self) -> None:
+        """Past MAX_PROBLEMS the problems (the bridge's and the workflow's) are counted,
+        not listed."""
+        states = [f"s{i}" for i in range(tf.MAX_PROBLEMS + 20)]
+        machine = Machine(
+            states=states,
+            initial="s0",
+            transitions=[["go", states, "s0"]],
+            after_state_change="log",
+            auto_transitions=False,
+        )
+        for name in states:
+            machine.get_state(name).add_callback("exit", "log")
+        with pytest.raises(BridgeError) as info:
+            from_machine(machine)
+        error = info.value
+        # the machine callback, 120 on_exit callbacks, s1 to s119 unreachable, and s0 a
+        # dead end (its one move stays in it)
+        assert error.total == 1 + 120 + 119 + 1
+        assert len(error.problems) == tf.MAX_PROBLEMS + 1
+        assert error.problems[-1] == f"... and {241 - tf.MAX_PROBLEMS} more problem(s)"
+
     def test_every_problem_listed_at_once(self) -> None:
         """Callbacks, unregistered conditions, shadowed moves and the workflow's own
         problems come in one BridgeError, a WorkflowError."""
@@ -460,6 +488,10 @@ class TestFromMachine:
             from_machine(["a"])
         with pytest.raises(BridgeError, match="config key 'bogus' is not a Machine argument"):
             from_machine({"states": ["a"], "initial": "a", "bogus": 1})
+        with pytest.raises(BridgeError, match="requires 'on_timeout'"):
+            from_machine({"states": [{"name": "a", "timeout": 5}], "initial": "a"})
+        with pytest.raises(tf.ArgumentError, match="categories must be a mapping"):
+            from_machine(plain_machine(), categories=["open"])  # type: ignore[arg-type]
         with pytest.raises(tf.ArgumentError, match="registry must be a mapping"):
             from_machine(plain_machine(), registry=["is_vip"])  # type: ignore[arg-type]
 

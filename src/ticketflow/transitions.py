@@ -347,16 +347,11 @@ def _statuses(machine: Machine, categories: Mapping[str, str], problems: Problem
         name = state.name
         initial = name == machine.initial
         final = bool(getattr(state, "final", False))
-        default = "new" if initial else "closed" if final else "open"
-        try:
-            out.append(
-                Status(
-                    name, category=categories.get(name, default), initial=initial, terminal=final
-                )
-            )
-        except WorkflowError as exc:
-            for p in exc.problems:
-                problems.add(p)
+        category = categories.get(name, "new" if initial else "closed" if final else "open")
+        if not isinstance(category, str):
+            problems.add(f"categories[{name!r}] must be a category name, got {show(category)}")
+            category = "open"
+        out.append(Status(name, category=category, initial=initial, terminal=final))
     return out
 
 
@@ -534,8 +529,11 @@ def from_machine(
             name=wf_name or "machine", statuses=statuses, transitions=transitions, timers=timers
         )
     except WorkflowError as exc:
-        for p in exc.problems:
+        # past MAX_PROBLEMS its last line counts the rest: count them here too
+        shown = exc.problems if len(exc.problems) == exc.total else exc.problems[:-1]
+        for p in shown:
             problems.add(p)
+        problems.total += exc.total - len(shown)
     if wf is None or problems:
         listed = list(problems.listed)
         if problems.total > len(listed):
