@@ -297,7 +297,7 @@ class TestFromMachine:
     def test_category_not_a_string(self) -> None:
         """A category that is not a string is one problem, naming the state."""
         with pytest.raises(BridgeError) as info:
-            from_machine(plain_machine(), registry=REGISTRY, categories={"open": 3})
+            from_machine(plain_machine(), registry=REGISTRY, categories={"open": 3})  # type: ignore[dict-item]
         assert info.value.problems == ("categories['open'] must be a category name, got 3",)
 
     def test_problems_beyond_the_limit_are_counted(self) -> None:
