@@ -61,20 +61,35 @@ class TestTimersDoc:
         assert run(code, "timers-and-slas.md").splitlines() == expected
 
 
+def check_examples_in_order(page: str, at_least: int) -> None:
+    """Each python block of docs/``page``, run in order in one namespace, prints the text
+    block that follows it (and there are at least ``at_least`` of them)."""
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    pairs = re.findall(r"```python\n(.*?)```\n\n```text\n(.*?)```", text, flags=re.S)
+    assert len(pairs) == text.count("```python") >= at_least
+    namespace: dict[str, object] = {}
+    for code, expected in pairs:
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            exec(compile(code, page, "exec"), namespace)
+        assert buffer.getvalue() == expected, code
+
+
 class TestChangesDoc:
     def test_every_example_prints_the_text_under_it(self) -> None:
         """docs/changes.md: each python block, run in order in one namespace, prints the
         text block that follows it.
         """
-        text = (ROOT / "docs" / "changes.md").read_text(encoding="utf-8")
-        pairs = re.findall(r"```python\n(.*?)```\n\n```text\n(.*?)```", text, flags=re.S)
-        assert len(pairs) == text.count("```python") >= 8
-        namespace: dict[str, object] = {}
-        for code, expected in pairs:
-            buffer = io.StringIO()
-            with contextlib.redirect_stdout(buffer):
-                exec(compile(code, "changes.md", "exec"), namespace)
-            assert buffer.getvalue() == expected, code
+        check_examples_in_order("changes.md", 8)
+
+
+class TestPytransitionsDoc:
+    def test_every_example_prints_the_text_under_it(self) -> None:
+        """docs/pytransitions.md: each python block, run in order in one namespace, prints
+        the text block that follows it (both sides of the side-by-side example, and the
+        bridge both ways).
+        """
+        check_examples_in_order("pytransitions.md", 7)
 
 
 @pytest.mark.parametrize("page", sorted((ROOT / "docs").glob("*.md")), ids=lambda p: p.name)
