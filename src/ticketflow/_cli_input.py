@@ -17,6 +17,7 @@ import argparse
 import importlib
 import os
 import sys
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,7 +25,7 @@ from attrs import frozen
 
 from . import presets
 from ._checks import show
-from ._errors import LoadError, TicketflowError
+from ._errors import LoadError, TicketflowError, WorkflowError
 from ._files import read_file
 from ._loading import Registry, check_registry
 from ._workflow import Workflow
@@ -33,9 +34,12 @@ __all__ = [
     "PRESET_PREFIX",
     "OpaqueCallable",
     "OpaqueCallableError",
+    "add_file_command",
     "add_registry_option",
     "import_registry",
+    "read_failure",
     "read_workflow",
+    "say",
 ]
 
 #: What starts a preset's name where a FILE is taken: ``preset:help-center``.
@@ -111,6 +115,36 @@ def read_workflow(spec: str, registry: Registry | None = None) -> Workflow:
     if spec.startswith(PRESET_PREFIX):
         return presets.get(spec.removeprefix(PRESET_PREFIX))
     return read_file(spec, registry=registry, stand_in=OpaqueCallable)
+
+
+def read_failure(spec: str, exc: TicketflowError) -> str:
+    """One line on why ``spec`` gave no workflow: the place and the first problem."""
+    if isinstance(exc, LoadError):
+        return str(exc) if exc.path is not None else f"{spec}: {exc}"
+    if isinstance(exc, WorkflowError) and exc.problems:
+        more = exc.total - 1
+        tail = f" (and {more} more; see ticketflow check {spec})" if more > 0 else ""
+        return f"{spec}: invalid workflow: {exc.problems[0]}{tail}"
+    return f"{spec}: {exc}"
+
+
+def say(line: str) -> None:
+    """Write one error line, prefixed ``ticketflow:``, to standard error."""
+    print(f"ticketflow: {line}", file=sys.stderr)
+
+
+def add_file_command(
+    commands: Any, name: str, help: str, description: str, exits: str
+) -> argparse.ArgumentParser:
+    """Add a command's parser, with its exit statuses at the end of its ``--help``."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=help,
+        description=textwrap.fill(description, width=78),
+        epilog=f"exit status:\n{exits}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
 
 
 def add_registry_option(parser: argparse.ArgumentParser) -> None:
