@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import sys
 from collections.abc import Iterator
 from datetime import datetime
@@ -490,3 +492,29 @@ class TestSimulate:
         status, _, err = run(capsys, "simulate", str(broken), str(tmp_path / "none.jsonl"))
         assert status == 1
         assert err.startswith(f"ticketflow: {broken}: invalid workflow: ")
+
+
+class TestCliDoc:
+    def test_every_console_example_prints_what_the_page_shows(
+        self,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """docs/cli.md: with its titled files written out, each ``$ ticketflow ...``
+        prints (on standard output, then standard error) the lines under it."""
+        text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+        files = re.findall(r'```\w+ title="([^"]+)"\n(.*?)```', text, flags=re.S)
+        assert {name for name, _ in files} >= {"desk.toml", "broken.toml", "ticket.jsonl"}
+        for name, body in files:
+            (tmp_path / name).write_text(body, encoding="utf-8")
+        monkeypatch.chdir(tmp_path)
+        examples = re.findall(r"```console\n\$ ticketflow (.*?)\n(.*?)```", text, flags=re.S)
+        assert len(examples) == text.count("```console") >= 5
+        try:
+            for command, expected in examples:
+                main(shlex.split(command))
+                out, err = capsys.readouterr()
+                assert out + err == expected, command
+        finally:
+            sys.modules.pop("flows", None)
