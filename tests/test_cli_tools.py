@@ -84,6 +84,7 @@ def registry_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
         "    return bool(ticket.attrs.get('vip'))\n"
         "REGISTRY = {'is_vip': is_vip, 'waiting_for_entity': waiting_for_entity}\n"
         "NOT_A_MAPPING = [1, 2]\n"
+        "NUMBERED = {1: is_vip}\n"
         "BAD_GUARD = {'is_vip': 42}\n",
         encoding="utf-8",
     )
@@ -244,17 +245,23 @@ class TestCheck:
             ),
             ("tf_cli_registry:MISSING", "has no 'MISSING'"),
             ("tf_cli_registry:NOT_A_MAPPING", "expected a mapping of names, got [1, 2]"),
+            ("tf_cli_registry:NUMBERED", "registry name 1 is not a string"),
         ],
     )
     def test_a_bad_registry_is_a_usage_error(
         self, registry_module: str, target: str, says: str, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """Exit 2 and one line on standard error naming the --registry value."""
-        status, out, err = run(capsys, "check", "--registry", target, str(EXAMPLE))
-        assert (status, out) == (2, "")
-        assert err.count("\n") == 1
-        assert err.startswith(f"ticketflow: --registry {target!r}: ")
-        assert says in err
+        """Exit 2 and one line on standard error naming the --registry value, whichever
+        command is given it."""
+        for command in (["check"], ["diagram"], ["simulate"]):
+            args = [*command, "--registry", target, str(EXAMPLE)]
+            status, out, err = run(
+                capsys, *args, *(["log.jsonl"] if command == ["simulate"] else [])
+            )
+            assert (status, out) == (2, "")
+            assert err.count("\n") == 1
+            assert err.startswith(f"ticketflow: --registry {target!r}: ")
+            assert says in err
 
     def test_help_documents_the_exit_statuses(self, capsys: pytest.CaptureFixture[str]) -> None:
         for command in ("check", "diagram", "simulate"):
@@ -289,6 +296,21 @@ class TestDiagram:
             f"ticketflow: {broken}: invalid workflow: several initial statuses: new, open "
             f"(and 5 more; see ticketflow check {broken})\n"
         )
+
+    @pytest.mark.parametrize(
+        ("spec", "says"),
+        [
+            ("preset:nope", "preset:nope: unknown preset 'nope' (known: case-portal, "),
+            ("notes.txt", "notes.txt: unknown file type '.txt'"),
+        ],
+    )
+    def test_an_unknown_preset_or_file_type(
+        self, spec: str, says: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        status, out, err = run(capsys, "diagram", spec)
+        assert (status, out) == (1, "")
+        assert err.startswith(f"ticketflow: {says}")
+        assert err.count("\n") == 1
 
     def test_an_unknown_format_is_a_usage_error(self, capsys: pytest.CaptureFixture[str]) -> None:
         status, _, err = run(capsys, "diagram", str(EXAMPLE), "--format", "svg")
@@ -372,6 +394,29 @@ class TestSimulate:
         assert "'waiting_for_entity'" in err
         assert err.count("\n") == 1
 
+    def test_a_start_that_needs_an_opaque_calendar_is_a_clean_error(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A timer on the initial status counted on a per-ticket calendar ('office', which
+        no registry gives) needs the calendar as the ticket starts: line 1 is named."""
+        flow = tmp_path / "w.yaml"
+        flow.write_text(
+            "name: w\n"
+            "calendar: office\n"
+            "statuses: [{name: open, initial: true}, {name: done, terminal: true}]\n"
+            "transitions: [{event: expire, source: open, target: done}]\n"
+            "timers: [{status: open, after: 2 days, event: expire}]\n",
+            encoding="utf-8",
+        )
+        log = tmp_path / "log.jsonl"
+        log.write_text('{"name": "start", "at": "2026-12-01T10:00:00Z"}\n', encoding="utf-8")
+        status, out, err = run(capsys, "simulate", str(flow), str(log))
+        assert (status, out) == (1, "")
+        assert err == (
+            f"ticketflow: {log}:1: the calendar 'office' is needed but no registry gives it "
+            "(pass --registry MODULE:ATTR with a mapping that names it)\n"
+        )
+
     def test_a_guard_from_the_registry_decides(
         self, tmp_path: Path, registry_module: str, capsys: pytest.CaptureFixture[str]
     ) -> None:
@@ -437,6 +482,7 @@ class TestSimulate:
             (["[1, 2]"], ":1: expected a JSON object, got list"),
             (['{"name": "start"'], ":1: not valid JSON"),
             (['{"name": "start", "at": NaN}'], ":1: NaN is not a JSON number"),
+            (['{"data": ' + "[" * 100_000 + "]" * 100_000 + "}"], ":1: nested too deeply"),
             (
                 ['{"name": "start", "at": "2026-12-01T10:00:00Z"}', '{"name": "a", "name": "b"}'],
                 ":2: duplicate key 'name'",
