@@ -1,15 +1,19 @@
-"""The ``ticketflow`` command: list the presets and play their demos.
+"""The ``ticketflow`` command: presets, demos, and tools for workflow files.
 
 ``ticketflow presets`` lists the preset workflows; ``ticketflow demo
 [PRESET]`` plays a scripted ticket through one (``case-portal`` by default)
 and prints every step, effect and next deadline. The demo never reads the
-clock: every instant is written in its script.
+clock: every instant is written in its script. ``check``, ``diagram`` and
+``simulate`` (one module each, listed in ``COMMANDS``) work on any workflow
+file or ``preset:NAME``; each documents its own exit statuses in its
+``--help``.
 
 Exit status: 0 on success (and when the reader of the output goes away, as
 with ``ticketflow demo | head``), 1 when the output cannot be written (a full
 disk, ``> /dev/full``, a closed standard output), 2 for a usage error or an
-unknown preset. Every failure is one line on standard error, never a
-traceback.
+unknown preset; ``check``, ``diagram`` and ``simulate`` also exit 1 for a
+file with a problem (see their ``--help``). Every failure is one line on
+standard error, never a traceback.
 """
 
 from __future__ import annotations
@@ -118,8 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``ticketflow`` command with ``argv`` (``sys.argv[1:]`` by default).
 
     Returns the exit status: 0 on success (and when the reader goes away),
-    1 when the output cannot be written, 2 for a usage error or an unknown
-    preset.
+    1 when the output cannot be written (or, for ``check``, ``diagram`` and
+    ``simulate``, when a file has a problem), 2 for a usage error or an
+    unknown preset.
     """
     if sys.stdout is None:  # started with standard output closed (``ticketflow presets >&-``)
         _say("ticketflow: cannot write output: standard output is closed")
