@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-slow lint typecheck pytest bench clean
+.PHONY: demo test test-slow lint typecheck pytest bench clean docs mermaid
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +42,29 @@ test-slow: $(STAMP)
 
 test: lint typecheck pytest
 
+# the documentation site, built as CI builds it: any warning is an error
+DOCS_STAMP := $(VENV)/.docs-installed
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+$(DOCS_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $@
+
+# what the diagram tests render with: Debian's chromium and graphviz (installed when
+# missing, which needs root), and the npm mermaid package pinned in tools/mermaid
+MERMAID_STAMP := tools/mermaid/node_modules/.installed
+mermaid: $(MERMAID_STAMP)
+	@command -v chromium >/dev/null && command -v dot >/dev/null || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium graphviz; }
+
+$(MERMAID_STAMP): tools/mermaid/package.json tools/mermaid/package-lock.json
+	cd tools/mermaid && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .coverage .coverage.*
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .coverage .coverage.* site tools/mermaid/node_modules

@@ -122,11 +122,12 @@ class BusinessCalendar:
 
     Calendars compare and hash by identity, so they work as dict keys.
 
-    >>> from datetime import datetime
-    >>> from ticketflow import business_hours
-    >>> cal = BusinessCalendar("UTC", weekdays("09:00", "17:00"))
-    >>> cal.add(datetime(2026, 3, 6, 16, 0, tzinfo=cal.tz), business_hours(2))
-    datetime.datetime(2026, 3, 9, 10, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
+    Examples:
+        >>> from datetime import datetime
+        >>> from ticketflow import business_hours
+        >>> cal = BusinessCalendar("UTC", weekdays("09:00", "17:00"))
+        >>> cal.add(datetime(2026, 3, 6, 16, 0, tzinfo=cal.tz), business_hours(2))
+        datetime.datetime(2026, 3, 9, 10, 0, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
     """
 
     timezone: str
@@ -298,8 +299,9 @@ class BusinessCalendar:
     def is_business_day(self, d: date) -> bool:
         """True when local date ``d`` has any working interval (after holidays/overrides).
 
-        >>> ALWAYS_OPEN.is_business_day(date(2026, 12, 25))
-        True
+        Examples:
+            >>> ALWAYS_OPEN.is_business_day(date(2026, 12, 25))
+            True
         """
         if isinstance(d, datetime):
             d = d.date()
@@ -371,11 +373,12 @@ class BusinessCalendar:
     def add(self, at: datetime, duration: Duration | timedelta) -> datetime:
         """``at`` moved on by ``duration`` (any unit; negative moves back).
 
-        >>> from datetime import datetime
-        >>> from ticketflow import days
-        >>> ny = BusinessCalendar("America/New_York", weekdays("09:00", "17:00"))
-        >>> ny.add(datetime(2026, 3, 7, 10, 0, tzinfo=ny.tz), days(1))  # 23 real hours
-        datetime.datetime(2026, 3, 8, 10, 0, tzinfo=zoneinfo.ZoneInfo(key='America/New_York'))
+        Examples:
+            >>> from datetime import datetime
+            >>> from ticketflow import days
+            >>> ny = BusinessCalendar("America/New_York", weekdays("09:00", "17:00"))
+            >>> ny.add(datetime(2026, 3, 7, 10, 0, tzinfo=ny.tz), days(1))  # 23 real hours
+            datetime.datetime(2026, 3, 8, 10, 0, tzinfo=zoneinfo.ZoneInfo(key='America/New_York'))
         """
         try:
             result = self._add(at, duration)
@@ -428,10 +431,12 @@ class BusinessCalendar:
         The same as ``add(at, business_minutes(n))`` for whole minutes, but
         exact to the microsecond (SLA clocks resume with whatever is left).
 
-        >>> from datetime import datetime
-        >>> cal = BusinessCalendar("UTC", weekdays("09:00", "17:00"))
-        >>> cal.add_working(datetime(2026, 3, 6, 16, 59, 30, tzinfo=cal.tz), timedelta(seconds=45))
-        datetime.datetime(2026, 3, 9, 9, 0, 15, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
+        Examples:
+            >>> from datetime import datetime
+            >>> cal = BusinessCalendar("UTC", weekdays("09:00", "17:00"))
+            >>> friday = datetime(2026, 3, 6, 16, 59, 30, tzinfo=cal.tz)
+            >>> cal.add_working(friday, timedelta(seconds=45))
+            datetime.datetime(2026, 3, 9, 9, 0, 15, tzinfo=zoneinfo.ZoneInfo(key='UTC'))
         """
         if not isinstance(working, timedelta):
             raise DurationError(f"expected a timedelta of working time, got {short_repr(working)}")

@@ -38,8 +38,9 @@ for _limit in ("maxlist", "maxtuple", "maxset", "maxfrozenset", "maxdict", "maxd
 def show(value: object) -> str:
     """A short repr of ``value`` for a message (long strings and containers cut).
 
-    >>> show("x" * 200)[:12], len(show("x" * 200)) < 100
-    ("'xxxxxxxxxxx", True)
+    Examples:
+        >>> show("x" * 200)[:12], len(show("x" * 200)) < 100
+        ("'xxxxxxxxxxx", True)
     """
     if isinstance(value, int) and value.bit_length() > _MAX_INT_BITS:
         # too long for Python to write out as text

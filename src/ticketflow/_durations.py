@@ -114,10 +114,11 @@ class Duration:
         unit: One of ``minutes``, ``hours``, ``days``, ``business_minutes``,
             ``business_hours`` and ``business_days``.
 
-    >>> business_days(5)
-    business_days(5)
-    >>> str(parse_duration("15bm"))
-    '15 business minutes'
+    Examples:
+        >>> business_days(5)
+        business_days(5)
+        >>> str(parse_duration("15bm"))
+        '15 business minutes'
     """
 
     amount: int = attrs.field(validator=_check_amount)
@@ -166,10 +167,11 @@ class Duration:
         Raises:
             DurationError: naming ``unit`` when it is not one of :data:`UNITS`.
 
-        >>> Duration.max_amount("business_days")
-        36600
-        >>> Duration.max_amount("minutes") == MAX_DURATION_YEARS * 366 * 24 * 60
-        True
+        Examples:
+            >>> Duration.max_amount("business_days")
+            36600
+            >>> Duration.max_amount("minutes") == MAX_DURATION_YEARS * 366 * 24 * 60
+            True
         """
         return _unit_bound(unit)
 
@@ -244,8 +246,9 @@ def parse_duration(text: str) -> Duration:
     Raises:
         DurationError: naming the string when it is not a duration.
 
-    >>> parse_duration("48h")
-    hours(48)
+    Examples:
+        >>> parse_duration("48h")
+        hours(48)
     """
     if not isinstance(text, str):
         raise DurationError(f"expected a duration string, got {show(text)}")
@@ -310,10 +313,11 @@ def compare_durations(a: Duration | timedelta, b: Duration | timedelta) -> int |
     Absolute durations compare with each other, business minutes with business
     hours, and days or business days only with their own kind.
 
-    >>> compare_durations(hours(1), minutes(90))
-    -1
-    >>> compare_durations(days(1), hours(24)) is None
-    True
+    Examples:
+        >>> compare_durations(hours(1), minutes(90))
+        -1
+        >>> compare_durations(days(1), hours(24)) is None
+        True
     """
     ka, va = _comparable(a)
     kb, vb = _comparable(b)
@@ -325,8 +329,9 @@ def compare_durations(a: Duration | timedelta, b: Duration | timedelta) -> int |
 def describe(d: Duration | timedelta) -> str:
     """Words for a duration: ``"48 hours"`` for ``timedelta(hours=48)``.
 
-    >>> describe(timedelta(minutes=90))
-    '90 minutes'
+    Examples:
+        >>> describe(timedelta(minutes=90))
+        '90 minutes'
     """
     if isinstance(d, Duration):
         return str(d)

@@ -14,19 +14,21 @@ from ._checks import show
 from ._errors import LoadError
 from ._loading import (
     Registry,
+    StandIn,
     check_registry,
     decode,
     file_path,
     kind_of,
     parse_text,
     read_bytes,
+    read_definitions,
     to_toml,
     write_bytes,
     yaml_module,
 )
 from ._workflow import Workflow
 
-__all__ = ["dump", "load"]
+__all__ = ["dump", "load", "read_file"]
 
 
 def load(path: str | os.PathLike[str], *, registry: Registry | None = None) -> Workflow:
@@ -42,13 +44,28 @@ def load(path: str | os.PathLike[str], *, registry: Registry | None = None) -> W
             parsed or understood.
         WorkflowError: when the workflow read is not valid.
     """
+    return read_file(path, registry=registry)
+
+
+def read_file(
+    path: str | os.PathLike[str],
+    *,
+    registry: Registry | None = None,
+    stand_in: StandIn | None = None,
+) -> Workflow:
+    """:func:`load`, where ``stand_in(kind, name)`` stands for each name no registry gives.
+
+    Raises:
+        LoadError: as :func:`load` does.
+        WorkflowError: when the workflow read is not valid.
+    """
     file = file_path(path)
     reg = check_registry(registry)
     data = parse_text(file, decode(file, read_bytes(file)))
     if not isinstance(data, Mapping):
         raise LoadError(f"expected a table at the top, got {kind_of(data)}", path=str(file))
     try:
-        return Workflow.from_dict(data, registry=reg)
+        return Workflow(**read_definitions(data, registry=reg, stand_in=stand_in))
     except LoadError as exc:
         raise LoadError(exc.detail, key=exc.key, path=str(file)) from exc
 

@@ -109,8 +109,9 @@ class CountryHolidays:
     def dates(self, year: int) -> frozenset[date]:
         """The closed dates that fall in ``year``.
 
-        >>> date(2026, 7, 3) in country_holidays("US").dates(2026)
-        True
+        Examples:
+            >>> date(2026, 7, 3) in country_holidays("US").dates(2026)
+            True
         """
         found: set[date] = set()
         for y in (year - 1, year, year + 1):
@@ -146,12 +147,13 @@ def country_holidays(
     Raises:
         CalendarError: naming an unknown country, subdivision or market.
 
-    >>> country_holidays("ES", subdiv="MD")
-    country_holidays('ES', subdiv='MD')
-    >>> country_holidays("US", subdiv="XX")
-    Traceback (most recent call last):
-    ...
-    ticketflow._errors.CalendarError: unknown subdivision 'XX' of country 'US' ...
+    Examples:
+        >>> country_holidays("ES", subdiv="MD")
+        country_holidays('ES', subdiv='MD')
+        >>> country_holidays("US", subdiv="XX")
+        Traceback (most recent call last):
+        ...
+        ticketflow._errors.CalendarError: unknown subdivision 'XX' of country 'US' ...
     """
     if not isinstance(country, str) or not country:
         raise CalendarError(f"country must be a non-empty code string, got {country!r}")

@@ -141,8 +141,9 @@ def weekdays(start: str, end: str) -> dict[str, list[tuple[str, str]]]:
     Raises:
         CalendarError: naming a bad time, or an interval that ends before it starts.
 
-    >>> weekdays("09:00", "17:00")["fri"]
-    [('09:00', '17:00')]
+    Examples:
+        >>> weekdays("09:00", "17:00")["fri"]
+        [('09:00', '17:00')]
     """
     parse_intervals([(start, end)], "weekdays()")
     return {day: [(start, end)] for day in WEEKDAY_NAMES[:5]}

@@ -77,6 +77,7 @@ class Definitions(Protocol):
 __all__ = [
     "Definitions",
     "Registry",
+    "StandIn",
     "calendar_to_dict",
     "check_registry",
     "decode",
@@ -94,6 +95,11 @@ __all__ = [
 #: Names -> guards, ``sub_status`` callables and calendars (a ``BusinessCalendar``
 #: or a callable ``(attrs) -> BusinessCalendar``).
 Registry: TypeAlias = Mapping[str, object]
+
+#: Makes what stands for a name that no registry gives, from its kind ("guard",
+#: "sub_status function", "set_attrs function" or "calendar") and the name: so a file
+#: can be read without the code its names refer to.
+StandIn: TypeAlias = Callable[[str, str], Callable[..., Any]]
 
 #: The calendar name that is always known: ``ALWAYS_OPEN``.
 ALWAYS_OPEN_NAME = "always_open"
@@ -380,11 +386,23 @@ def _callable(name: object, what: str, where: str, registry: Registry) -> Callab
 
 
 class _Reader:
-    """Holds the registry and the calendars defined in the document."""
+    """Holds the registry, the calendars defined in the document and the stand-in maker."""
 
-    def __init__(self, registry: Registry, calendars: dict[str, BusinessCalendar]) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        calendars: dict[str, BusinessCalendar],
+        stand_in: StandIn | None = None,
+    ) -> None:
         self.registry = registry
         self.calendars = calendars
+        self.stand_in = stand_in
+
+    def named_callable(self, name: object, what: str, where: str) -> Callable[..., Any]:
+        """The registered callable ``name``, or its stand-in when unregistered and there is one."""
+        if self.stand_in is not None and isinstance(name, str) and name not in self.registry:
+            return self.stand_in(what, name)
+        return _callable(name, what, where, self.registry)
 
     def calendar(self, value: object, where: str) -> Any:
         name = _str(value, where)
@@ -397,6 +415,8 @@ class _Reader:
             _fail(where, f"calendar {name!r} is registered as {found!r}, not a calendar")
         if name == ALWAYS_OPEN_NAME:
             return ALWAYS_OPEN
+        if self.stand_in is not None:
+            return self.stand_in("calendar", name)
         defined = ", ".join(sorted(self.calendars)) or "none"
         _fail(
             where,
@@ -443,7 +463,7 @@ class _Reader:
         if "roles" in t:
             kw["roles"] = _names(t["roles"], _join(where, "roles"))
         if "guard" in t:
-            kw["guard"] = _callable(t["guard"], "guard", _join(where, "guard"), self.registry)
+            kw["guard"] = self.named_callable(t["guard"], "guard", _join(where, "guard"))
         if "effects" in t:
             effects_key = _join(where, "effects")
             items = [t["effects"]] if isinstance(t["effects"], str) else t["effects"]
@@ -459,7 +479,7 @@ class _Reader:
                 sub_table = _table(sub, sub_key, ("function",))
                 fn_key = _join(sub_key, "function")
                 function = _required(sub_table, "function", sub_key)
-                kw["sub_status"] = _callable(function, "sub_status function", fn_key, self.registry)
+                kw["sub_status"] = self.named_callable(function, "sub_status function", fn_key)
         if "set_attrs" in t:
             kw["set_attrs"] = self.set_attrs(t["set_attrs"], _join(where, "set_attrs"))
         return Transition(
@@ -474,7 +494,7 @@ class _Reader:
             table = _table(value, where, ("function",))
             fn_key = _join(where, "function")
             function = _required(table, "function", where)
-            return _callable(function, "set_attrs function", fn_key, self.registry)
+            return self.named_callable(function, "set_attrs function", fn_key)
         return _names(value, where)
 
     def timer(self, value: object, where: str) -> Timer:
@@ -503,7 +523,7 @@ class _Reader:
         t = _table(value, where, _ON_KEYS)
         roles = _names(t["roles"], _join(where, "roles")) if "roles" in t else None
         guard = (
-            _callable(t["guard"], "guard", _join(where, "guard"), self.registry)
+            self.named_callable(t["guard"], "guard", _join(where, "guard"))
             if "guard" in t
             else None
         )
@@ -648,13 +668,18 @@ def check_registry(registry: object) -> dict[str, object]:
 
 
 def read_definitions(
-    data: Mapping[str, Any], *, registry: Registry | None = None
+    data: Mapping[str, Any],
+    *,
+    registry: Registry | None = None,
+    stand_in: StandIn | None = None,
 ) -> dict[str, Any]:
     """A workflow's constructor arguments read from plain data (a workflow file's structure).
 
     Names of guards, ``sub_status`` functions and calendars are looked up in
     ``registry`` once, now; ``calendar`` names may also refer to the
-    document's own ``calendars`` table or to ``"always_open"``. ``data`` is
+    document's own ``calendars`` table or to ``"always_open"``. With
+    ``stand_in``, a name found in none of those is what ``stand_in(kind, name)``
+    makes, never an error. ``data`` is
     copied first, within ``MAX_DATA_NODES`` values and ``MAX_DEPTH`` levels,
     so nothing of it is kept or shared.
 
@@ -671,7 +696,7 @@ def read_definitions(
             if name in reg:
                 _fail(where, f"calendar {name!r} is both defined here and registered")
             calendars[name] = _calendar(definition, where)
-    reader = _Reader(reg, calendars)
+    reader = _Reader(reg, calendars, stand_in)
 
     def items(key: str, read: Callable[[object, str], Any]) -> list[Any]:
         return [read(v, f"{key}[{i}]") for i, v in enumerate(_list(top.get(key, []), key))]

@@ -1,15 +1,19 @@
-"""The ``ticketflow`` command: list the presets and play their demos.
+"""The ``ticketflow`` command: presets, demos, and tools for workflow files.
 
 ``ticketflow presets`` lists the preset workflows; ``ticketflow demo
 [PRESET]`` plays a scripted ticket through one (``case-portal`` by default)
 and prints every step, effect and next deadline. The demo never reads the
-clock: every instant is written in its script.
+clock: every instant is written in its script. ``check``, ``diagram`` and
+``simulate`` (one module each, listed in ``COMMANDS``) work on any workflow
+file or ``preset:NAME``; each documents its own exit statuses in its
+``--help``.
 
 Exit status: 0 on success (and when the reader of the output goes away, as
 with ``ticketflow demo | head``), 1 when the output cannot be written (a full
 disk, ``> /dev/full``, a closed standard output), 2 for a usage error or an
-unknown preset. Every failure is one line on standard error, never a
-traceback.
+unknown preset; ``check``, ``diagram`` and ``simulate`` also exit 1 for a
+file with a problem (see their ``--help``). Every failure is one line on
+standard error, never a traceback.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import ticketflow as tf
 
-from . import presets
+from . import _cli_check, _cli_diagram, _cli_simulate, presets
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -36,7 +40,11 @@ DEFAULT_PRESET = "case-portal"
 # function of the parsed arguments returning the exit status) as a default.
 # ``commands`` is argparse's subparsers action (typed loosely: its parser
 # class is this module's private one).
-COMMANDS: tuple[Callable[[Any], None], ...] = ()
+COMMANDS: tuple[Callable[[Any], None], ...] = (
+    _cli_check.add_command,
+    _cli_diagram.add_command,
+    _cli_simulate.add_command,
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -114,8 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``ticketflow`` command with ``argv`` (``sys.argv[1:]`` by default).
 
     Returns the exit status: 0 on success (and when the reader goes away),
-    1 when the output cannot be written, 2 for a usage error or an unknown
-    preset.
+    1 when the output cannot be written (or, for ``check``, ``diagram`` and
+    ``simulate``, when a file has a problem), 2 for a usage error or an
+    unknown preset.
     """
     if sys.stdout is None:  # started with standard output closed (``ticketflow presets >&-``)
         _say("ticketflow: cannot write output: standard output is closed")

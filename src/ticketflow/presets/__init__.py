@@ -5,11 +5,13 @@ Each preset is a factory function taking keyword overrides (at least
 built only from the public API, so each module doubles as an example of
 defining a policy in code.
 
->>> from ticketflow import presets
->>> presets.names()
-('case-portal', 'client-portal', 'help-center', 'hosting-support', 'pending-states', 'service-desk')
->>> presets.get("help_center").name
-'help-center'
+Examples:
+    >>> from ticketflow import presets
+    >>> presets.names()  # doctest: +NORMALIZE_WHITESPACE
+    ('case-portal', 'client-portal', 'help-center', 'hosting-support',
+     'pending-states', 'service-desk')
+    >>> presets.get("help_center").name
+    'help-center'
 """
 
 from __future__ import annotations
@@ -82,8 +84,9 @@ def get(name: str, **overrides: Any) -> tf.Workflow:
     Raises:
         UnknownPresetError: naming ``name`` when no preset has it.
 
-    >>> get("case_portal", timezone="Europe/Amsterdam").calendar.timezone
-    'Europe/Amsterdam'
+    Examples:
+        >>> get("case_portal", timezone="Europe/Amsterdam").calendar.timezone
+        'Europe/Amsterdam'
     """
     if not isinstance(name, str):
         raise UnknownPresetError(repr(name), names())
@@ -104,7 +107,8 @@ def demo_timeline(name: str) -> list[str]:
     Raises:
         UnknownPresetError: naming ``name`` when no preset has it.
 
-    >>> demo_timeline("help_center")[0].startswith("help-center: ")
-    True
+    Examples:
+        >>> demo_timeline("help_center")[0].startswith("help-center: ")
+        True
     """
     return _demo.play(name)

@@ -16,8 +16,9 @@ def around_the_clock(timezone: str) -> tf.BusinessCalendar:
     Business time on it is real elapsed time; what ``timezone`` changes is the
     zone of computed instants and the dates ``tf.days(n)`` counts.
 
-    >>> around_the_clock("UTC") is tf.ALWAYS_OPEN
-    True
+    Examples:
+        >>> around_the_clock("UTC") is tf.ALWAYS_OPEN
+        True
     """
     if timezone == "UTC":
         return tf.ALWAYS_OPEN
@@ -29,7 +30,8 @@ def around_the_clock(timezone: str) -> tf.BusinessCalendar:
 def canonical(name: str) -> str:
     """A preset's name as the registry keys it: trimmed, lower case, ``-`` for ``_``.
 
-    >>> canonical(" Help_Center ")
-    'help-center'
+    Examples:
+        >>> canonical(" Help_Center ")
+        'help-center'
     """
     return name.strip().lower().replace("_", "-")

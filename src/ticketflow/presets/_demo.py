@@ -8,18 +8,19 @@ its own row at the moment it fell due.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import attrs
 from attrs import field, frozen
 
 import ticketflow as tf
 
 from ._common import canonical
 
-__all__ = ["SCRIPTS", "Act", "Script", "play"]
+__all__ = ["SCRIPTS", "Act", "Row", "Script", "Timeline", "play", "run", "table"]
 
 
 @frozen
@@ -223,6 +224,50 @@ SCRIPTS: dict[str, Script] = {
 }
 
 _HEADER = ("time", "event", "actor", "status", "effects", "next deadline")
+#: The rejections a timeline shows as a row: the ticket refused the event. Any other
+#: error (a callable that fails, a step limit) ends the timeline.
+_REFUSALS = (tf.TransitionError, tf.EventDataError, tf.AttrsError, tf.OutOfOrderError)
+
+
+@frozen
+class Row:
+    """One row of a timeline: an event applied (or refused), or a reminder or breach.
+
+    Attributes:
+        at: When it happened.
+        event: The event, or "" for a reminder or an SLA breach.
+        actor: Who sent it ("-" for nobody named, "system" for what fell due).
+        status: The status after it (with the sub-status on an outcome's last row).
+        effects: The effects it emitted, as shown ("rejected" for a refused event).
+        last: The last row of an outcome, which shows the next deadline.
+        next_deadline: On an outcome's last row, the ticket's next deadline and
+            what falls due then (None when nothing is pending).
+    """
+
+    at: datetime
+    event: str
+    actor: str
+    status: str
+    effects: tuple[str, ...]
+    last: bool = False
+    next_deadline: tuple[datetime, str] | None = None
+
+
+@frozen
+class Timeline:
+    """A ticket's life played on the engine.
+
+    Attributes:
+        rows: What happened, in time order.
+        rejected: Each refused event's error, as ``Type: message``.
+        ticket: The ticket at the end.
+        clocks: Its SLA clocks at the end (as of its last change).
+    """
+
+    rows: tuple[Row, ...]
+    rejected: tuple[str, ...]
+    ticket: tf.Ticket
+    clocks: tuple[tf.SlaClock, ...]
 
 
 def _when(at: datetime, tz: ZoneInfo) -> str:
@@ -237,51 +282,106 @@ def _effect(e: tf.Effect) -> str:
     return e.kind
 
 
-def _next(ticket: tf.Ticket, tz: ZoneInfo) -> str:
+def _next(ticket: tf.Ticket) -> tuple[datetime, str] | None:
     if not ticket.agenda:
-        return "-"
+        return None
     due = ticket.agenda[0]
     what = {"timer": due.name, "reminder": "reminder", "sla_breach": f"SLA {due.name}"}[due.kind]
-    return f"{_when(due.at, tz)} {what}"
+    return due.at, what
 
 
-def _rows(out: tf.Outcome, status: str, tz: ZoneInfo) -> list[list[str]]:
+def _rows(out: tf.Outcome, status: str) -> list[Row]:
     """One row per step and per reminder or breach, in the order they happened."""
-    timed: list[tuple[datetime, int, int, list[str]]] = []
+    timed: list[tuple[datetime, int, int, Row]] = []
     for i, e in enumerate(out.effects):
         if e.kind in ("reminder", "sla_breach"):
             assert e.at is not None
-            timed.append((e.at.astimezone(UTC), 0, i, ["system", "", _effect(e)]))
+            timed.append(
+                (e.at.astimezone(UTC), 0, i, Row(e.at, "", "system", status, (_effect(e),)))
+            )
     for i, s in enumerate(out.steps):
-        effects = [
+        effects = tuple(
             _effect(e)
             for e in out.effects
             if e.kind not in ("reminder", "sla_breach") and e.name == s.event and e.at == s.at
-        ]
-        timed.append((s.at.astimezone(UTC), 1, i, [s.event, s.actor or "-", s.target, *effects]))
+        )
+        timed.append(
+            (s.at.astimezone(UTC), 1, i, Row(s.at, s.event, s.actor or "-", s.target, effects))
+        )
     timed.sort(key=lambda item: item[:3])
-    rows: list[list[str]] = []
-    for at, kind, _, cells in timed:
-        if kind == 0:
-            actor, _, effect = cells
-            rows.append([_when(at, tz), "", actor, status, effect, ""])
-        else:
-            event, actor, status, *effects = cells
-            rows.append([_when(at, tz), event, actor, status, ", ".join(effects), ""])
+    rows = [row for *_, row in timed]
     if rows:
-        if out.ticket.sub_status and rows[-1][3] == out.ticket.status:
-            rows[-1][3] = f"{out.ticket.status} ({out.ticket.sub_status})"
-        rows[-1][5] = _next(out.ticket, tz)
+        last = rows[-1]
+        shown = last.status
+        if out.ticket.sub_status and last.status == out.ticket.status:
+            shown = f"{out.ticket.status} ({out.ticket.sub_status})"
+        rows[-1] = attrs.evolve(last, status=shown, last=True, next_deadline=_next(out.ticket))
     return rows
 
 
-def _table(rows: Sequence[Sequence[str]]) -> list[str]:
-    widths = [max(len(r[i]) for r in [_HEADER, *rows]) for i in range(len(_HEADER))]
+def run(wf: tf.Workflow, first: tf.Outcome, acts: Iterable[Act]) -> Timeline:
+    """Play ``acts`` on the ticket ``first`` made, firing deadlines as they fall due.
 
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+    Before each act, every deadline up to its time fires at its own instant;
+    an event the ticket refuses is a "rejected" row and the play goes on.
 
-    return [line(_HEADER), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+    Raises:
+        TicketflowError: any error but a refusal of an event (a failing
+            callable, a step limit), and whatever a caller's callable raises.
+    """
+    rows = _rows(first, first.ticket.status)
+    ticket = first.ticket
+    rejected: list[str] = []
+    for act in acts:
+        limit = act.at.astimezone(UTC)
+        while ticket.next_deadline is not None and ticket.next_deadline.astimezone(UTC) <= limit:
+            out = wf.advance(ticket, now=ticket.next_deadline)
+            rows += _rows(out, ticket.status)
+            ticket = out.ticket
+        if act.event is None:
+            continue
+        try:
+            out = wf.apply(ticket, act.event, at=act.at, actor=act.actor, data=act.data)
+        except _REFUSALS as exc:
+            rows.append(Row(act.at, act.event, act.actor or "-", ticket.status, ("rejected",)))
+            rejected.append(f"{type(exc).__name__}: {exc}")
+            continue
+        rows += _rows(out, ticket.status)
+        ticket = out.ticket
+    clocks = wf.sla(ticket, now=ticket.updated_at) if ticket.slas else ()
+    return Timeline(tuple(rows), tuple(rejected), ticket, clocks)
+
+
+def _shown_next(row: Row, tz: ZoneInfo) -> str:
+    if not row.last:
+        return ""
+    if row.next_deadline is None:
+        return "-"
+    at, what = row.next_deadline
+    return f"{_when(at, tz)} {what}"
+
+
+def table(timeline: Timeline, tz: ZoneInfo) -> list[str]:
+    """The timeline as the lines ``ticketflow demo`` prints, times shown in ``tz``.
+
+    A table with a row for each event and each reminder or breach, then any
+    rejected event and the SLA clocks at the end.
+    """
+    cells = [
+        [_when(r.at, tz), r.event, r.actor, r.status, ", ".join(r.effects), _shown_next(r, tz)]
+        for r in timeline.rows
+    ]
+    widths = [max(len(r[i]) for r in [_HEADER, *cells]) for i in range(len(_HEADER))]
+
+    def line(row: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+
+    lines = [line(_HEADER), line(["-" * w for w in widths]), *(line(r) for r in cells)]
+    lines += [f"rejected: {r}" for r in timeline.rejected]
+    for c in timeline.clocks:
+        used = int(c.elapsed.total_seconds() // 60)
+        lines.append(f"SLA {c.name}: {c.state}, {used} of {c.target} counted")
+    return lines
 
 
 def play(name: str) -> list[str]:
@@ -297,34 +397,6 @@ def play(name: str) -> list[str]:
         get(name)  # raises UnknownPresetError naming it
     script = SCRIPTS[key]
     wf = get(key, **script.overrides)
-    tz = ZoneInfo(script.zone)
-    out = wf.start(at=script.start, id=script.ticket_id, attrs=script.attrs)
-    rows = _rows(out, out.ticket.status, tz)
-    ticket = out.ticket
-    rejected: list[str] = []
-    for act in script.acts:
-        limit = act.at.astimezone(UTC)
-        while ticket.next_deadline is not None and ticket.next_deadline.astimezone(UTC) <= limit:
-            out = wf.advance(ticket, now=ticket.next_deadline)
-            rows += _rows(out, ticket.status, tz)
-            ticket = out.ticket
-        if act.event is None:
-            continue
-        try:
-            out = wf.apply(ticket, act.event, at=act.at, actor=act.actor, data=act.data)
-        except tf.TicketflowError as exc:
-            rows.append(
-                [_when(act.at, tz), act.event, act.actor or "-", ticket.status, "rejected", ""]
-            )
-            rejected.append(f"{type(exc).__name__}: {exc}")
-            continue
-        rows += _rows(out, ticket.status, tz)
-        ticket = out.ticket
+    first = wf.start(at=script.start, id=script.ticket_id, attrs=script.attrs)
     lines = [f"{wf.name}: {wf.description}", f"{script.title}; times in {script.zone}.", ""]
-    lines += _table(rows)
-    lines += [f"rejected: {r}" for r in rejected]
-    clocks = wf.sla(ticket, now=ticket.updated_at) if ticket.slas else ()
-    for c in clocks:
-        used = int(c.elapsed.total_seconds() // 60)
-        lines.append(f"SLA {c.name}: {c.state}, {used} of {c.target} counted")
-    return lines
+    return lines + table(run(wf, first, script.acts), ZoneInfo(script.zone))

@@ -23,11 +23,12 @@ __all__ = ["case_portal", "waiting_for_entity"]
 def waiting_for_entity(ticket: tf.Ticket, ctx: tf.Context) -> str | None:
     """The ``sub_status`` of ``waiting_for``: the entity named in the event's data.
 
-    >>> from datetime import UTC, datetime
-    >>> at = datetime(2026, 1, 5, tzinfo=UTC)
-    >>> ctx = tf.Context("wait_for", at, "agent", {"entity": "Vendor"})
-    >>> waiting_for_entity(None, ctx)  # type: ignore[arg-type]
-    'Vendor'
+    Examples:
+        >>> from datetime import UTC, datetime
+        >>> at = datetime(2026, 1, 5, tzinfo=UTC)
+        >>> ctx = tf.Context("wait_for", at, "agent", {"entity": "Vendor"})
+        >>> waiting_for_entity(None, ctx)  # type: ignore[arg-type]
+        'Vendor'
     """
     data: Any = ctx.data or {}
     entity = data.get("entity")

@@ -261,16 +261,17 @@ def check_liveness(workflow: Workflow) -> LivenessReport:
     Raises:
         KitArgumentError: when ``workflow`` is not a :class:`~ticketflow.Workflow`.
 
-    >>> import ticketflow as tf
-    >>> wf = tf.Workflow(
-    ...     name="w",
-    ...     statuses=[tf.Status("open", initial=True),
-    ...               tf.Status("done", category="closed", terminal=True)],
-    ...     transitions=[tf.Transition("expire", source="open", target="done")],
-    ...     timers=[tf.Timer("open", after=tf.days(3), event="expire")],
-    ... )
-    >>> check_liveness(wf).status("open").path
-    ('open', 'done')
+    Examples:
+        >>> import ticketflow as tf
+        >>> wf = tf.Workflow(
+        ...     name="w",
+        ...     statuses=[tf.Status("open", initial=True),
+        ...               tf.Status("done", category="closed", terminal=True)],
+        ...     transitions=[tf.Transition("expire", source="open", target="done")],
+        ...     timers=[tf.Timer("open", after=tf.days(3), event="expire")],
+        ... )
+        >>> check_liveness(wf).status("open").path
+        ('open', 'done')
     """
     if not isinstance(workflow, Workflow):
         raise KitArgumentError(
