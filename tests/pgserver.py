@@ -38,6 +38,7 @@ __all__ = [
     "PostgresServer",
     "PostgresUnavailable",
     "find_binary",
+    "own_pg_server",
     "pg_server",
     "pg_url",
     "postgres_server",
@@ -232,3 +233,9 @@ def pg_server() -> Iterator[PostgresServer]:
 def pg_url(pg_server: PostgresServer) -> str:
     """The SQLAlchemy URL of a fresh, empty database on the session's server."""
     return pg_server.create_database(f"test_{os.getpid()}_{next(_numbers)}")
+
+
+@pytest.fixture
+def own_pg_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of the test's own, for tests that stop and restart it."""
+    yield from require_server()
