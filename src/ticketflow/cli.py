@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import ticketflow as tf
 
-from . import presets
+from . import _cli_sweep, presets
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -36,7 +36,7 @@ DEFAULT_PRESET = "case-portal"
 # function of the parsed arguments returning the exit status) as a default.
 # ``commands`` is argparse's subparsers action (typed loosely: its parser
 # class is this module's private one).
-COMMANDS: tuple[Callable[[Any], None], ...] = ()
+COMMANDS: tuple[Callable[[Any], None], ...] = (_cli_sweep.add_command,)
 
 
 class _Parser(argparse.ArgumentParser):

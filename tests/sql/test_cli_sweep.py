@@ -1,0 +1,156 @@
+"""``ticketflow sweep`` as a real subprocess, with real signals.
+
+The command reads the clock, so its tickets are seeded relative to now: the
+help-center preset's tickets answered by an agent 39 days ago have long
+passed both auto_resolve (5 business days in Madrid) and auto_close: one
+sweep takes each from version 2 to version 4 and queues a ``notify`` and a
+``survey``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+import ticketflow as tf
+from tests.sql.seed import seed
+from ticketflow import presets
+from ticketflow.cli import main
+from ticketflow.sql import TicketStore
+from ticketflow.sql._schema import OUTBOX, TICKETS
+
+HELP_CENTER = presets.get("help-center")
+ANSWERED = (("reply", 24.0, "agent"),)
+SRC = str(Path(tf.__file__).resolve().parent.parent)
+ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "ticketflow", "sweep", *args]
+
+
+def environment() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([SRC, ROOT])}
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[TicketStore]:
+    store = TicketStore(f"sqlite:///{tmp_path / 'tickets.db'}", workflows=[HELP_CENTER])
+    store.create_tables()
+    yield store
+    store.engine.dispose()
+
+
+def versions(store: TicketStore) -> dict[int, int]:
+    """How many tickets are at each version."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(TICKETS.c.version, func.count()).group_by(TICKETS.c.version)
+        ).all()
+    return {int(v): int(n) for v, n in rows}
+
+
+def outbox_per_ticket(store: TicketStore) -> dict[str, int]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(OUTBOX.c.ticket_id, func.count()).group_by(OUTBOX.c.ticket_id)
+        ).all()
+    return {str(t): int(n) for t, n in rows}
+
+
+class TestOnce:
+    def test_once_with_deliver_sweeps_and_prints_each_effect_once(
+        self, sqlite_store: TicketStore
+    ) -> None:
+        """--once --deliver advances every due ticket and prints each effect as one JSON line."""
+        seed(sqlite_store, HELP_CENTER, 3, datetime.now(UTC) - timedelta(days=40), ANSWERED)
+        url = str(sqlite_store.engine.url)
+        args = ("--db", url, "--workflow", "preset:help-center", "--once", "--deliver")
+        done = subprocess.run(
+            command(*args, "--limit", "2"),
+            capture_output=True,
+            text=True,
+            env=environment(),
+            timeout=60,
+            check=False,
+        )
+        assert (done.returncode, done.stderr) == (0, "")
+        lines = done.stdout.splitlines()
+        assert lines[:2] == [
+            "swept 2 ticket(s): 4 item(s) fired, 4 effect(s) queued",
+            "swept 1 ticket(s): 2 item(s) fired, 2 effect(s) queued",
+        ]
+        items = [json.loads(line) for line in lines[2:]]
+        keys = sorted((i["ticket_id"], i["version"], i["sequence"]) for i in items)
+        assert keys == [(f"T-{n:06d}", 4, s) for n in range(3) for s in (0, 1)]
+        assert sorted({i["kind"] for i in items}) == ["notify", "survey"]
+        assert versions(sqlite_store) == {4: 3}
+        again = subprocess.run(
+            command(*args), capture_output=True, text=True, env=environment(), check=False
+        )
+        assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
+
+    def test_bad_arguments_are_one_line_and_status_2(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An unknown preset, an unreadable file or a bad interval: one line, no traceback."""
+        url = f"sqlite:///{tmp_path / 't.db'}"
+        for args, words in (
+            (("--workflow", "preset:nope"), "unknown preset 'nope'"),
+            (("--workflow", str(tmp_path / "missing.toml")), "missing.toml"),
+            (("--workflow", "preset:help-center", "--every", "soon"), "'soon'"),
+        ):
+            assert main(["sweep", "--db", url, *args, "--once"]) == 2
+            err = capsys.readouterr().err
+            assert words in err
+            assert "Traceback" not in err
+
+    def test_a_database_failure_with_once_is_status_1(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A database that cannot be opened is one line naming the failure, and status 1."""
+        url = f"sqlite:///{tmp_path / 'no' / 'such' / 'dir.db'}"
+        assert main(["sweep", "--db", url, "--workflow", "preset:help-center", "--once"]) == 1
+        err = capsys.readouterr().err
+        assert err == "ticketflow sweep: sweep: database error: unable to open database file\n"
+
+
+class TestSignals:
+    @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+    def test_a_signal_stops_after_the_batch_in_hand(
+        self, sqlite_store: TicketStore, signum: int
+    ) -> None:
+        """SIGTERM/SIGINT mid-run: status 0, every printed batch committed, none half-written."""
+        count = 3000
+        seed(sqlite_store, HELP_CENTER, count, datetime.now(UTC) - timedelta(days=40), ANSWERED)
+        url = str(sqlite_store.engine.url)
+        proc = subprocess.Popen(
+            command("--db", url, "--workflow", "preset:help-center", "--limit", "5"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment(),
+        )
+        assert proc.stdout is not None
+        first = proc.stdout.readline()  # the first batch is committed and reported
+        assert first.startswith("swept 5 ticket(s)")
+        proc.send_signal(signum)
+        rest, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0
+        assert err == "ticketflow sweep: stopped\n"
+        reported = sum(int(line.split()[1]) for line in [first, *rest.splitlines()])
+        at = versions(sqlite_store)
+        # each ticket is untouched (version 2) or fully swept (version 4), never in between
+        assert set(at) <= {2, 4}
+        assert at.get(4, 0) == reported < count
+        assert set(outbox_per_ticket(sqlite_store).values()) == {2}
+        assert len(outbox_per_ticket(sqlite_store)) == reported
