@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import IO
 
 import pytest
 from sqlalchemy import func, select
 
 import ticketflow as tf
+from tests.pgserver import PostgresServer
 from tests.sql.seed import seed
 from ticketflow import presets
 from ticketflow.cli import main
@@ -154,3 +159,62 @@ class TestSignals:
         assert at.get(4, 0) == reported < count
         assert set(outbox_per_ticket(sqlite_store).values()) == {2}
         assert len(outbox_per_ticket(sqlite_store)) == reported
+
+
+def lines_of(stream: IO[str]) -> queue.Queue[str]:
+    """The lines of ``stream``, as a reader thread sees them."""
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        for line in stream:
+            lines.put(line)
+
+    threading.Thread(target=read, daemon=True).start()
+    return lines
+
+
+def wait_for_line(lines: queue.Queue[str], words: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        line = lines.get(timeout=max(0.01, deadline - time.monotonic()))
+        if words in line:
+            return line
+
+
+class TestServerRestart:
+    def test_the_running_sweeper_reports_the_outage_then_sweeps_again(
+        self, own_pg_server: PostgresServer
+    ) -> None:
+        """PostgreSQL stopped under a running sweeper: a named error; restarted: it sweeps on."""
+        url = own_pg_server.create_database("restart")
+        store = TicketStore(url, workflows=[HELP_CENTER])
+        store.create_tables()
+        long_ago = datetime.now(UTC) - timedelta(days=40)
+        seed(store, HELP_CENTER, 20, long_ago, ANSWERED, prefix="A-")
+        proc = subprocess.Popen(
+            command("--db", url, "--workflow", "preset:help-center", "--every", "200ms"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment(),
+        )
+        assert proc.stdout is not None
+        assert proc.stderr is not None
+        out, err = lines_of(proc.stdout), lines_of(proc.stderr)
+        try:
+            assert wait_for_line(out, "swept").startswith("swept 20 ticket(s)")
+            own_pg_server.stop()
+            assert wait_for_line(err, "database error").startswith(
+                "ticketflow sweep: sweep: database error:"
+            )
+            own_pg_server.start()
+            seed(store, HELP_CENTER, 10, long_ago, ANSWERED, prefix="B-")
+            assert wait_for_line(out, "swept").startswith("swept 10 ticket(s)")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+        assert proc.returncode == 0
+        assert versions(store) == {4: 30}
+        assert set(outbox_per_ticket(store).values()) == {2}
+        assert len(outbox_per_ticket(store)) == 30
+        store.engine.dispose()

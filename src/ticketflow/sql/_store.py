@@ -30,6 +30,7 @@ from typing import Any, cast
 from sqlalchemy import (
     Connection,
     Engine,
+    MetaData,
     Row,
     bindparam,
     create_engine,
@@ -114,7 +115,7 @@ class TicketStore:
         return self._engine
 
     @property
-    def metadata(self) -> Any:
+    def metadata(self) -> MetaData:
         """The store's tables as SQLAlchemy ``MetaData`` (for Alembic, or ``create_all``)."""
         return METADATA
 
