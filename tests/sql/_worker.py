@@ -1,6 +1,7 @@
 """A store client run as a separate process by the fault tests.
 
-``python tests/sql/_worker.py MODE URL ARGS...`` where MODE is
+``python tests/sql/_worker.py MODE URL ARGS...`` (or :func:`run` in a forked
+process) where MODE is
 
 * ``sweep NOW LIMIT GO``: wait for the file GO, then sweep at NOW until a
   sweep finds nothing; print the totals as JSON.
@@ -76,18 +77,22 @@ def apply(store: TicketStore, ticket: str, count: int, worker: int, mode: str) -
     return {"worker": worker, "accepted": accepted, "conflicts": conflicts}
 
 
-def main(argv: list[str]) -> None:
+def run(argv: list[str]) -> Any:
+    """Do what ``argv`` says; return the result to report."""
     mode, url, *rest = argv
     store = TicketStore(url, workflows=[support_flow()])
-    if mode == "sweep":
-        wait_for(rest[2])
-        print(json.dumps(sweep(store, datetime.fromisoformat(rest[0]), int(rest[1]))))
-    elif mode == "hang":
-        hang(store, datetime.fromisoformat(rest[0]), int(rest[1]))
-    else:
+    try:
+        if mode == "sweep":
+            wait_for(rest[2])
+            return sweep(store, datetime.fromisoformat(rest[0]), int(rest[1]))
+        if mode == "hang":
+            hang(store, datetime.fromisoformat(rest[0]), int(rest[1]))
+            return None
         wait_for(rest[4])
-        print(json.dumps(apply(store, rest[0], int(rest[1]), int(rest[2]), rest[3])))
+        return apply(store, rest[0], int(rest[1]), int(rest[2]), rest[3])
+    finally:
+        store.engine.dispose()
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    print(json.dumps(run(sys.argv[1:])))
