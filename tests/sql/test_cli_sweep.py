@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 import ticketflow as tf
 from tests.pgserver import PostgresServer
@@ -218,3 +218,29 @@ class TestServerRestart:
         assert set(outbox_per_ticket(store).values()) == {2}
         assert len(outbox_per_ticket(store)) == 30
         store.engine.dispose()
+
+
+class TestReports:
+    def test_an_unreadable_ticket_is_reported_and_once_exits_1(
+        self, sqlite_store: TicketStore, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A due ticket whose snapshot is broken: one line naming it, the others swept, status 1."""
+        seed(sqlite_store, HELP_CENTER, 2, datetime.now(UTC) - timedelta(days=40), ANSWERED)
+        with sqlite_store.engine.begin() as conn:
+            conn.execute(
+                update(TICKETS).where(TICKETS.c.id == "T-000000").values(snapshot={"schema": 7})
+            )
+        url = str(sqlite_store.engine.url)
+        assert main(["sweep", "--db", url, "--workflow", "preset:help-center", "--once"]) == 1
+        out, err = capsys.readouterr()
+        assert out == "swept 1 ticket(s): 2 item(s) fired, 2 effect(s) queued\n"
+        assert err.startswith("ticketflow sweep: ticket 'T-000000': schema: schema 7 is newer")
+
+    @pytest.mark.parametrize("limit", ["0", "10001", "many"])
+    def test_a_bad_limit_is_a_usage_error(
+        self, limit: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--limit takes a number from 1 to 10,000."""
+        args = ["sweep", "--db", "sqlite://", "--workflow", "preset:help-center", "--limit", limit]
+        assert main(args) == 2
+        assert f"{limit!r} is not a number from 1 to 10000" in capsys.readouterr().err
