@@ -69,6 +69,8 @@ OUTBOX = (
 
 
 def _wait(go: str) -> None:
+    """Say this worker is ready, then wait for the start signal."""
+    Path(f"{go}.ready.{os.getpid()}").touch()
     while not Path(go).exists():
         time.sleep(0.002)
 
@@ -189,7 +191,8 @@ def _run(kind: str, processes: int, url: str, folder: Path, count: int) -> float
         )
         for _ in range(processes)
     ]
-    time.sleep(1.5)  # every worker imported and connected
+    while len(list(folder.glob(f"{go.name}.ready.*"))) < processes:
+        time.sleep(0.01)  # until every worker has imported and connected
     go.touch()
     results = []
     for proc in procs:
