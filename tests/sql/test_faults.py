@@ -1,4 +1,5 @@
-"""Faults on a real PostgreSQL server: crashes, races and restarts lose and double nothing.
+"""Faults on a real PostgreSQL server (and SQLite): crashes, races and restarts lose and
+double nothing.
 
 Tickets follow the support workflow (tests/helpers.py), started at T0 =
 Monday 2 March 2026 09:00 UTC, assigned at T0 + 1 h, asked at T0 + 2 h
@@ -111,6 +112,13 @@ class TestManySweepers:
         2,000 tickets in the main tier; 20,000 in the slow tier (``make test-slow``).
         """
         run_sweepers(pg_store, tmp_path, SWEPT, 4)
+
+    def test_two_sweepers_share_one_sqlite_file(self, tmp_path: Path) -> None:
+        """On SQLite the writers queue on BEGIN IMMEDIATE: 2 processes, 300 tickets, each once."""
+        store = TicketStore(f"sqlite:///{tmp_path / 'tickets.db'}", workflows=[support_flow()])
+        store.create_tables()
+        run_sweepers(store, tmp_path, 300, 2)
+        store.engine.dispose()
 
 
 class TestCrash:
