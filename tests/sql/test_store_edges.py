@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 import ticketflow as tf
-from tests.helpers import T0, at
+from tests.helpers import T0, at, support_flow
 from tests.sql.test_store import waiting
 from ticketflow.sql import METADATA, DeliveryResult, TicketStore
 from ticketflow.sql._codec import read_json
@@ -126,3 +126,19 @@ def test_more_due_items_than_max_steps_go_as_far_as_they_can(db_url: str) -> Non
     # an even number of firings ends in ping, last entered exactly at T0 + 200 h
     assert (ticket.status, ticket.status_since, ticket.version) == ("ping", at(200), 12_001)
     assert store.sweep(at(200)).tickets == 0
+
+
+def test_text_that_is_not_json_in_a_sqlite_row(tmp_path: Any) -> None:
+    """SQLite keeps whatever text it is given: a row of garbage is a SnapshotError for get,
+    and a reported error for sweep, which advances the others."""
+    store = TicketStore(f"sqlite:///{tmp_path / 't.db'}", workflows=[support_flow()])
+    store.create_tables()
+    waiting(store, "A")
+    waiting(store, "B")
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE ticketflow_tickets SET snapshot = '{oops' WHERE id = 'A'")
+    with pytest.raises(tf.SnapshotError, match=r"ticket 'A': not JSON"):
+        store.get("A")
+    result = store.sweep(at(30))
+    assert (result.tickets, [e.ticket_id for e in result.errors]) == (1, ["A"])
+    store.engine.dispose()
