@@ -232,9 +232,11 @@ class TestSweep:
         assert kinds == ["reminder", "reminder"]
 
     def test_a_corrupted_row_is_reported_and_the_others_advance(self, store: TicketStore) -> None:
-        """The sweep goes on past a bad snapshot, reports it once, then passes over it."""
+        """The sweep goes on past a bad snapshot, reports it once, then passes over it until
+        a write of the repaired ticket clears the mark."""
         for name in ("A", "B", "C"):
             waiting(store, name)
+        good = store.get("B").to_dict()
         with store.engine.begin() as conn:
             conn.execute(update(TICKETS).where(TICKETS.c.id == "B").values(snapshot={"schema": 99}))
         result = store.sweep(at(30))
@@ -243,6 +245,12 @@ class TestSweep:
         assert "schema 99" in str(result.errors[0])
         assert (store.get("A").version, store.get("C").version) == (4, 4)
         assert store.sweep(at(60)).errors == ()
+        with store.engine.begin() as conn:  # repaired by hand: still set aside
+            conn.execute(update(TICKETS).where(TICKETS.c.id == "B").values(snapshot=good))
+        assert store.sweep(at(60)).tickets == 0
+        store.apply("B", "comment", at=at(61), actor="agent")  # a write clears the mark
+        # all three resolved at T0 + 50 h (B in the catch-up of its apply) close at T0 + 122 h
+        assert store.sweep(at(200)).tickets == 3
 
     def test_sqlite_text_and_postgres_timestamps_sort_as_instants(self, store: TicketStore) -> None:
         """Deadlines written in far-apart zones come back in instant order from the index."""

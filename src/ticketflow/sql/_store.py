@@ -84,6 +84,7 @@ _WRITE = (
                 "next_deadline",
                 "snapshot",
                 "workflow_version",
+                "snapshot_error",
             )
         }
     )
@@ -411,7 +412,10 @@ class TicketStore:
 
 
 def _columns(wf: Workflow, ticket: Ticket) -> dict[str, Any]:
-    """The indexed columns and the snapshot of a ticket's row."""
+    """The indexed columns and the snapshot of a ticket's row.
+
+    ``workflow_version`` is to be filled here once snapshots record it.
+    """
     return {
         "status": ticket.status,
         "category": wf.category(ticket.status),
@@ -420,6 +424,7 @@ def _columns(wf: Workflow, ticket: Ticket) -> dict[str, Any]:
         "next_deadline": ticket.next_deadline,
         "snapshot": ticket.to_dict(),
         "workflow_version": None,
+        "snapshot_error": None,  # a snapshot just written is readable
     }
 
 
