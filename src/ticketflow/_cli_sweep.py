@@ -161,6 +161,9 @@ def _round(store: TicketStore, args: argparse.Namespace, stop: threading.Event) 
     except tf.StorageError as exc:
         _say(f"ticketflow sweep: {exc}")
         return False
+    except Exception as exc:  # a guard or calendar of the workflow failed: report, go on
+        _say(f"ticketflow sweep: {type(exc).__name__}: {exc}")
+        return False
     return ok
 
 

@@ -9,6 +9,7 @@ sweep takes each from version 2 to version 4 and queues a ``notify`` and a
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import queue
@@ -17,18 +18,19 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pytest
 from sqlalchemy import func, select, update
 
 import ticketflow as tf
+from tests.helpers import T0, support_flow
 from tests.pgserver import PostgresServer
 from tests.sql.seed import seed
-from ticketflow import presets
+from ticketflow import _cli_sweep, presets
 from ticketflow.cli import main
 from ticketflow.sql import TicketStore
 from ticketflow.sql._schema import OUTBOX, TICKETS
@@ -244,3 +246,28 @@ class TestReports:
         args = ["sweep", "--db", "sqlite://", "--workflow", "preset:help-center", "--limit", limit]
         assert main(args) == 2
         assert f"{limit!r} is not a number from 1 to 10000" in capsys.readouterr().err
+
+
+def no_calendar(attrs: Mapping[str, Any]) -> tf.BusinessCalendar:
+    """A calendar chooser that fails, as a user's might."""
+    raise RuntimeError("no calendar for this team")
+
+
+def test_a_failing_workflow_callable_is_one_line_and_the_round_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A chooser raising while a sweep arms a timer: one line, nothing written, status 1."""
+    wf = support_flow(
+        timers=[
+            tf.Timer("waiting", after=timedelta(hours=48), event="auto_resolve"),
+            tf.Timer("resolved", after=timedelta(hours=72), event="close", calendar=no_calendar),
+        ]
+    )
+    store = TicketStore(f"sqlite:///{tmp_path / 't.db'}", workflows=[wf])
+    store.create_tables()
+    seed(store, wf, 2, T0)  # auto_resolve due at T0 + 50 h enters resolved: the chooser runs
+    args = argparse.Namespace(limit=500, deliver=False)
+    assert _cli_sweep._round(store, args, threading.Event()) is False
+    assert capsys.readouterr().err == "ticketflow sweep: RuntimeError: no calendar for this team\n"
+    assert versions(store) == {3: 2}
+    store.engine.dispose()
