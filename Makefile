@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/ticketflow demo case-portal
 	$(BIN)/ticketflow demo help-center
+	$(BIN)/python examples/sqlite_store.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests examples benchmarks

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import _cases  # noqa: E402  (needs the repository root on sys.path)
+from benchmarks import _cases, bench_sql  # noqa: E402  (needs the repository root on sys.path)
 from benchmarks._harness import (  # noqa: E402
     Family,
     Settings,
@@ -42,6 +42,7 @@ KEYS = (
     "scaling",
     "advance_due",
     "pending",
+    "sql",
 )
 
 
@@ -162,9 +163,15 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---:|---|",
     ]
     head += _target_rows(summary, due)
+    if "sql" in wanted:  # PostgreSQL and SQLite, timed by bench_sql itself (wall-clock)
+        _log("sql: sweep throughput and apply round trip")
+        sql_text, sql_rows = bench_sql.section(*((5_000, 1, 200) if args.quick else ()))
+        print(sql_text, flush=True)
+        sections.append(sql_text)
+        head += sql_rows
     head = [line.replace("| True |", "| yes |").replace("| False |", "| no |") for line in head]
     report = "\n".join(head) + "\n\n## Results\n\n" + "\n".join(sections)
-    print("\n".join(head[-len(summary) - 4 - (due is not None) :]))
+    print("\n".join(head[-len(summary) - 4 - (due is not None) - ("sql" in wanted) :]))
     if output is not None:
         output.write_text(report, encoding="utf-8")
         _log(f"wrote {output}")

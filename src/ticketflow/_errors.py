@@ -20,6 +20,7 @@ __all__ = [
     "ArgumentError",
     "AttrsError",
     "CalendarError",
+    "ConflictError",
     "DurationError",
     "EventDataError",
     "EventLogError",
@@ -31,9 +32,12 @@ __all__ = [
     "OutOfOrderError",
     "SnapshotError",
     "StepLimitError",
+    "StorageError",
+    "TicketNotFound",
     "TicketflowError",
     "TransitionError",
     "UnknownStatusError",
+    "UnknownWorkflowError",
     "WorkflowError",
 ]
 
@@ -311,11 +315,16 @@ class SnapshotError(TicketflowError, ValueError):
 
     Attributes:
         field: The offending field, when one is to blame.
+        ticket_id: The id of the stored ticket, when a store read it.
     """
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, field: str | None = None, *, ticket_id: str | None = None
+    ) -> None:
         self.field = field
-        super().__init__(f"{field}: {message}" if field else message)
+        self.ticket_id = ticket_id
+        text = f"{field}: {message}" if field else message
+        super().__init__(f"ticket {ticket_id!r}: {text}" if ticket_id is not None else text)
 
 
 class EventLogError(TicketflowError, ValueError):
@@ -328,3 +337,74 @@ class EventLogError(TicketflowError, ValueError):
     def __init__(self, message: str, position: int) -> None:
         self.position = position
         super().__init__(f"event {position}: {message}")
+
+
+class TicketNotFound(TicketflowError, LookupError):
+    """A store holds no ticket with this id.
+
+    Attributes:
+        ticket_id: The id looked up.
+    """
+
+    def __init__(self, ticket_id: object) -> None:
+        self.ticket_id = ticket_id
+        super().__init__(f"no ticket with id {ticket_id!r}")
+
+
+class UnknownWorkflowError(TicketflowError, LookupError):
+    """A store was asked for a workflow it was not given.
+
+    Attributes:
+        name: The workflow name looked up.
+        known: The names of the store's workflows, sorted.
+    """
+
+    def __init__(self, name: object, known: Iterable[str]) -> None:
+        self.name = name
+        self.known: tuple[str, ...] = tuple(sorted(known))
+        names = ", ".join(self.known) if self.known else "none"
+        super().__init__(f"unknown workflow {name!r} (the store has: {names})")
+
+
+class ConflictError(TicketflowError, RuntimeError):
+    """A version-checked write found another version than the one expected.
+
+    The ticket was changed by someone else since it was read (or since the
+    caller read the ``expected`` version), or a ticket with the id exists
+    already; nothing was written. Read the ticket again and retry.
+
+    Attributes:
+        ticket_id: The ticket's id.
+        expected: The version the write expected (None when starting a ticket).
+        actual: The version stored, or None when unknown.
+    """
+
+    def __init__(
+        self, ticket_id: str, expected: int | None, actual: int | None, message: str | None = None
+    ) -> None:
+        self.ticket_id = ticket_id
+        self.expected = expected
+        self.actual = actual
+        if message is None:
+            message = (
+                f"ticket {ticket_id!r} is at version {actual}, not {expected}"
+                if actual is not None
+                else f"ticket {ticket_id!r} changed since version {expected} was read"
+            )
+        super().__init__(message)
+
+
+class StorageError(TicketflowError, RuntimeError):
+    """The database failed: unreachable, restarted, out of space, refusing a statement.
+
+    Nothing of the failed call was written (its transaction rolled back);
+    the call can be retried once the database is back. The database
+    driver's exception is chained as ``__cause__``.
+
+    Attributes:
+        operation: The store call that failed (``"sweep"``, ``"apply"``...).
+    """
+
+    def __init__(self, operation: str, detail: str) -> None:
+        self.operation = operation
+        super().__init__(f"{operation}: database error: {detail}")
