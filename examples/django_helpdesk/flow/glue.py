@@ -61,6 +61,5 @@ def adoptable():
     """TICKETFLOW["ADOPT"]: every helpdesk ticket, in its status since its last change."""
     for t in Ticket.objects.order_by("pk"):
         last = t.followup_set.filter(new_status=t.status).order_by("-date").first()
-        status = WORKFLOW.status_by_code(t.status).name
         since = last.date if last else t.created
-        yield Adoption("helpdesk", str(t.pk), status, since=since, created_at=t.created)
+        yield Adoption("helpdesk", str(t.pk), since, code=t.status, created_at=t.created)

@@ -18,15 +18,18 @@ class Adoption:
     Attributes:
         workflow: The workflow's name.
         ticket_id: The ticket's id.
-        status: The workflow status it is in (``wf.status_by_code(row.status).name``).
-        since: When it entered that status (aware).
+        since: When it entered its status (aware).
+        status: The workflow status it is in, by name; or
+        code: the project's own value for it (``tf.Status(..., code=...)``),
+            looked up with ``Workflow.status_by_code``. Give one of the two.
         attrs: Its attributes.
         created_at: When it was created (defaults to ``since``).
     """
 
     workflow: str
     ticket_id: str
-    status: str
     since: datetime
+    status: str | None = None
+    code: int | str | None = None
     attrs: Mapping[str, Any] | None = None
     created_at: datetime | None = None

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         at = instant(options["at"], "--at")
         dry = options["dry_run"]
         done = set(TicketState.objects.values_list("ticket_id", flat=True))
-        count = 0
+        count = failed = 0
         for item in source():
             if not isinstance(item, Adoption):
                 raise CommandError(f"TICKETFLOW['ADOPT'] gave {item!r}, not an Adoption")
@@ -40,23 +40,33 @@ class Command(BaseCommand):
                 continue
             try:
                 self._adopt(item, at, dry=dry)
-            except _errors.TicketflowError as exc:
-                raise CommandError(f"ticket {item.ticket_id}: {exc}") from None
+            except (_errors.TicketflowError, CommandError) as exc:
+                self.stderr.write(f"ticket {item.ticket_id}: {exc}")
+                failed += 1
+                continue
             count += 1
         verb = "would adopt" if dry else "adopted"
         self.stdout.write(f"{verb} {count} ticket(s)")
+        if failed:
+            raise CommandError(f"{failed} ticket(s) could not be adopted (see above)")
 
     def _adopt(self, item: Adoption, at: datetime, *, dry: bool) -> None:
         wf = conf.workflow(item.workflow)
+        if item.status is not None:
+            status = wf.status(item.status).name
+        elif item.code is not None:
+            status = wf.status_by_code(item.code).name
+        else:
+            raise CommandError(f"ticket {item.ticket_id}: the Adoption gives no status or code")
         kw: dict[str, Any] = {"since": item.since, "at": at, "attrs": item.attrs}
         kw["created_at"] = item.created_at
         outcome = (
-            wf.adopt(item.status, id=item.ticket_id, **kw)
+            wf.adopt(status, id=item.ticket_id, **kw)
             if dry
-            else store.adopt(wf, item.ticket_id, item.status, **kw)
+            else store.adopt(wf, item.ticket_id, status, **kw)
         )
         deadline = wf.next_deadline(outcome.ticket)
         when = deadline.isoformat() if deadline else "none"
         self.stdout.write(
-            f"{item.ticket_id}: {item.status} since {item.since.isoformat()}, next deadline {when}"
+            f"{item.ticket_id}: {status} since {item.since.isoformat()}, next deadline {when}"
         )
