@@ -85,6 +85,8 @@ def database(url: str) -> dict[str, object]:
 
 
 DATABASES = {"default": database(os.environ.get("DATABASE_URL", ""))}
+# a request that the workflow refuses (an event it does not allow) rolls back helpdesk's change too
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 
 TICKETFLOW = {
     "WORKFLOWS": ["flow.workflow.WORKFLOW"],

@@ -4,9 +4,9 @@ from io import StringIO
 
 from django.core.management import CommandError, call_command
 from django.test import TestCase
+from flow.glue import TITLES
 from helpdesk.models import FollowUp, Ticket
 
-from flow.glue import TITLES
 from ticketflow.django.models import TicketState
 
 from .base import clock, madrid, make_queue, row, status, sweep, titles, utc

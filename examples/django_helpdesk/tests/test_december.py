@@ -11,11 +11,11 @@ from datetime import date
 
 from django.test import TestCase
 from django.urls import reverse
+from flow.glue import TITLES
+from flow.workflow import MADRID as CALENDAR
 from helpdesk.models import Ticket
 
 import ticketflow as tf
-from flow.glue import TITLES
-from flow.workflow import MADRID as CALENDAR
 
 from .base import (
     agent_update,
@@ -51,7 +51,7 @@ class TestCalendar(TestCase):
 
 class TestAutoClose(TestCase):
     def test_resolved_on_friday_closes_on_the_next_friday(self) -> None:
-        """An e-mailed ticket resolved Fri 4 Dec 16:00 is reminded Thu 10 and closed Fri 11 at 16:00."""
+        """Resolved Fri 4 Dec 16:00: reminded Thu 10 and closed Fri 11, at 16:00 both."""
         queue, agent = make_queue(), make_agent()
         # Fri 4 Dec 09:30 CET (08:30 UTC): the customer writes; django-helpdesk opens a ticket.
         ticket = email_in(queue, "Printer on fire", "Please help", madrid(4, 9, 30))

@@ -4,9 +4,9 @@ import threading
 
 from django.db import connection
 from django.test import TransactionTestCase
+from flow.glue import TITLES
 from helpdesk.models import FollowUp, Ticket
 
-from flow.glue import TITLES
 from ticketflow.django import store
 from ticketflow.django.models import TicketState
 
