@@ -7,6 +7,7 @@ from helpdesk.signals import update_ticket_done
 
 from ticketflow.django import store
 from ticketflow.django.adoption import Adoption
+from ticketflow.django.models import TicketState
 
 from .workflow import WORKFLOW
 
@@ -42,6 +43,8 @@ def followed_up(sender, followup, **kwargs):
 
 def on_change(change):
     """TICKETFLOW["HANDLER"]: keep Ticket.status in sync, turn effects into follow-ups."""
+    if change.model is not TicketState:  # a Case (flow.models) has no helpdesk ticket
+        return
     ticket = Ticket.objects.get(pk=int(change.ticket_id))
     code = WORKFLOW.status(change.after.status).code
     if ticket.status != code:

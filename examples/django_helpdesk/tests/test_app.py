@@ -1,10 +1,12 @@
 """The ticketflow.django app itself: checks, refusals, conflicts and a failing handler."""
 
+import io
 import warnings
 from datetime import datetime
 
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
+from flow.models import Case
 from helpdesk.models import FollowUp, Ticket
 
 import ticketflow as tf
@@ -61,6 +63,13 @@ class TestChecks(TestCase):
         assert found.msg == (
             "settings.TICKETFLOW has unknown key(s) 'HANDLERS' (known: WORKFLOWS, HANDLER, ADOPT)"
         )
+
+    @override_settings(TICKETFLOW={"WORKFLOWS": ["tests.bad_workflow.WORKFLOW"]})
+    def test_an_invalid_workflow(self) -> None:
+        """A workflow module that raises WorkflowError is an error with its problems."""
+        (found,) = check_settings()
+        assert found.id == "ticketflow.E002"
+        assert "statuses 'open' and 'done' share code 1" in found.msg
 
     @override_settings(TICKETFLOW={})
     def test_no_workflow(self) -> None:
@@ -155,6 +164,29 @@ class TestStore(TestCase):
         with self.assertRaises(tf.TransitionError):
             agent_update(self.agent, self.ticket, madrid(9, 11), new_status=Ticket.REOPENED_STATUS)
         assert row(self.ticket).status == "open"
+
+    def test_sweep_a_model_of_ones_own(self) -> None:
+        """--model sweeps another TicketflowModel table, and refuses what is not one."""
+        store.start("helpdesk", "C-9", at=madrid(9, 10), model=Case)
+        out = io.StringIO()
+        # first response due Wed 9 10:00 + 4 business hours = 14:00 CET
+        call_command(
+            "ticketflow_sweep",
+            "--model",
+            "flow.Case",
+            "--now",
+            "2026-12-09T14:00+01:00",
+            stdout=out,
+        )
+        assert out.getvalue().strip() == "advanced 1 ticket(s), fired 1, failed 0"
+        assert Case.objects.get(ticket_id="C-9").version == 2
+        assert row(self.ticket).version == 1  # the helpdesk table was not swept
+        with self.assertRaisesMessage(
+            CommandError, "--model 'helpdesk.Queue' is not a TicketflowModel"
+        ):
+            call_command("ticketflow_sweep", "--model", "helpdesk.Queue")
+        with self.assertRaisesMessage(CommandError, "--model 'nope' is not an installed model"):
+            call_command("ticketflow_sweep", "--model", "nope")
 
     def test_bad_now_option(self) -> None:
         """--now without an offset is refused naming the option."""

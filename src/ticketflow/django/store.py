@@ -49,6 +49,7 @@ class Change:
 
     Attributes:
         ticket_id: The ticket's id.
+        model: The model whose row was written.
         workflow: The ticket's workflow.
         before: The snapshot before (None for a ticket started or adopted).
         outcome: What the engine returned: ``outcome.ticket`` is stored,
@@ -56,6 +57,7 @@ class Change:
     """
 
     ticket_id: str
+    model: Model
     workflow: Workflow
     before: Ticket | None
     outcome: Outcome
@@ -121,16 +123,25 @@ def _write(model: Model, db: str, row: TicketflowModel, wf: Workflow, outcome: O
     if written != 1:
         found = model._default_manager.using(db).filter(pk=row.pk).values_list("version")
         raise ConflictError(row.ticket_id, row.version, next(iter(found), (None,))[0])
-    _notify(Change(row.ticket_id, wf, before, outcome))
+    _notify(Change(row.ticket_id, model, wf, before, outcome))
 
 
-def _create(model: Model, db: str, wf: Workflow, ticket_id: str, outcome: Outcome) -> None:
+def _create(
+    model: Model,
+    wf: Workflow,
+    ticket_id: str,
+    outcome: Outcome,
+    fields: Mapping[str, Any] | None,
+) -> None:
+    db = _db(model)
     existing = model._default_manager.using(db).filter(ticket_id=ticket_id).values_list("version")
     found = next(iter(existing), None)
     if found is not None:
         raise ConflictError(ticket_id, 0, found[0])
-    model._default_manager.using(db).create(ticket_id=ticket_id, **columns(wf, outcome.ticket))
-    _notify(Change(ticket_id, wf, None, outcome))
+    values = {**(fields or {}), "ticket_id": ticket_id, **columns(wf, outcome.ticket)}
+    with transaction.atomic(using=db):
+        model._default_manager.using(db).create(**values)
+        _notify(Change(ticket_id, model, wf, None, outcome))
 
 
 def get(ticket_id: str, *, model: Model = TicketState) -> Ticket:
@@ -153,9 +164,12 @@ def start(
     *,
     at: datetime,
     attrs: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Any] | None = None,
     model: Model = TicketState,
 ) -> Outcome:
     """Start a ticket of ``workflow`` (a name in ``TICKETFLOW["WORKFLOWS"]`` or the object).
+
+    ``fields`` are values for the new row's own columns (a model of the project's).
 
     Raises:
         ConflictError: a row already holds ``ticket_id``.
@@ -164,13 +178,11 @@ def start(
     wf = workflow if isinstance(workflow, Workflow) else conf.workflow(workflow)
     _aware(at, "at")
     outcome = wf.start(at=at, id=ticket_id, attrs=attrs)
-    db = _db(model)
-    with transaction.atomic(using=db):
-        _create(model, db, wf, ticket_id, outcome)
+    _create(model, wf, ticket_id, outcome, fields)
     return outcome
 
 
-def adopt(
+def adopt(  # noqa: PLR0913 (Workflow.adopt's arguments and the row's)
     workflow: str | Workflow,
     ticket_id: str,
     status: str,
@@ -179,6 +191,7 @@ def adopt(
     at: datetime,
     attrs: Mapping[str, Any] | None = None,
     created_at: datetime | None = None,
+    fields: Mapping[str, Any] | None = None,
     model: Model = TicketState,
 ) -> Outcome:
     """Take over a ticket that has been in ``status`` since ``since`` (``Workflow.adopt``).
@@ -193,9 +206,7 @@ def adopt(
     if created_at is not None:
         _aware(created_at, "created_at")
     outcome = wf.adopt(status, since=since, at=at, id=ticket_id, attrs=attrs, created_at=created_at)
-    db = _db(model)
-    with transaction.atomic(using=db):
-        _create(model, db, wf, ticket_id, outcome)
+    _create(model, wf, ticket_id, outcome, fields)
     return outcome
 
 

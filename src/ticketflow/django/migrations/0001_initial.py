@@ -1,16 +1,14 @@
 """The ticket state table."""
 
-from typing import ClassVar
-
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     initial = True
 
-    dependencies: ClassVar[list[tuple[str, str]]] = []
+    dependencies: list[tuple[str, str]] = []
 
-    operations: ClassVar[list[migrations.operations.base.Operation]] = [
+    operations = [
         migrations.CreateModel(
             name="TicketState",
             fields=[
