@@ -8,8 +8,9 @@ otherwise). The configured handler (``TICKETFLOW["HANDLER"]``) then gets a
 :class:`Change` in the same transaction: what it writes commits with the
 snapshot or not at all, and an exception in it rolls both back.
 
-Snapshots recorded under an older workflow version are where a lazy
-migration belongs: :func:`_locked` reads every row that is about to change.
+Every snapshot that is about to change is read by :func:`_snapshot`: the one
+place where a snapshot recorded under an older workflow version will be
+migrated lazily.
 """
 
 from __future__ import annotations
@@ -107,14 +108,20 @@ def _locked(model: Model, ticket_id: str, db: str) -> TicketflowModel:
     return row
 
 
+def _snapshot(row: TicketflowModel, wf: Workflow) -> Ticket:
+    """The row's ticket, ready for ``wf`` (the place for a lazy ``wf.migrate``)."""
+    return row.ticket
+
+
 def _notify(change: Change) -> None:
     handler = conf.handler()
     if handler is not None:
         handler(change)
 
 
-def _write(model: Model, db: str, row: TicketflowModel, wf: Workflow, outcome: Outcome) -> None:
-    before = row.ticket
+def _write(
+    model: Model, db: str, row: TicketflowModel, wf: Workflow, before: Ticket, outcome: Outcome
+) -> None:
     written = (
         model._default_manager.using(db)
         .filter(pk=row.pk, version=row.version)
@@ -155,7 +162,7 @@ def get(ticket_id: str, *, model: Model = TicketState) -> Ticket:
     )
     if row is None:
         raise TicketNotFound(ticket_id)
-    return row.ticket
+    return _snapshot(row, conf.workflow(row.workflow))
 
 
 def start(
@@ -239,8 +246,9 @@ def apply(
         if expected_version is not None and row.version != expected_version:
             raise ConflictError(ticket_id, expected_version, row.version)
         wf = conf.workflow(row.workflow)
-        outcome = wf.apply(row.ticket, event, at=at, actor=actor, data=data, late=late)
-        _write(model, db, row, wf, outcome)
+        before = _snapshot(row, wf)
+        outcome = wf.apply(before, event, at=at, actor=actor, data=data, late=late)
+        _write(model, db, row, wf, before, outcome)
     return outcome
 
 
@@ -256,9 +264,10 @@ def advance(ticket_id: str, *, now: datetime, model: Model = TicketState) -> Out
     with transaction.atomic(using=db):
         row = _locked(model, ticket_id, db)
         wf = conf.workflow(row.workflow)
-        outcome = wf.advance(row.ticket, now=now)
-        if outcome.ticket.version != row.version:
-            _write(model, db, row, wf, outcome)
+        before = _snapshot(row, wf)
+        outcome = wf.advance(before, now=now)
+        if outcome.ticket.version != before.version:
+            _write(model, db, row, wf, before, outcome)
     return outcome
 
 
@@ -275,10 +284,10 @@ def _sweep_one(model: Model, db: str, ticket_id: str, now: datetime) -> int:
         if row is None:
             return 0
         wf = conf.workflow(row.workflow)
-        outcome = wf.advance(row.ticket, now=now)
-        read: int = row.version
-        _write(model, db, row, wf, outcome)
-        return outcome.ticket.version - read
+        before = _snapshot(row, wf)
+        outcome = wf.advance(before, now=now)
+        _write(model, db, row, wf, before, outcome)
+        return outcome.ticket.version - before.version
 
 
 def _due(model: Model, db: str, now: datetime, limit: int) -> Iterable[str]:
