@@ -188,6 +188,28 @@ class TestStore(TestCase):
         with self.assertRaisesMessage(CommandError, "--model 'nope' is not an installed model"):
             call_command("ticketflow_sweep", "--model", "nope")
 
+    def test_advance_one_ticket(self) -> None:
+        """advance fires what is due for one ticket once; a second call writes nothing."""
+        # first response due Wed 9 10:00 + 4 business hours = 14:00 CET
+        assert store.advance(self.id, now=madrid(9, 13, 59)).ticket.version == 1
+        out = store.advance(self.id, now=madrid(9, 14))
+        assert [(e.kind, e.at) for e in out.effects] == [("sla_breach", madrid(9, 14))]
+        assert store.get(self.id) == out.ticket
+        again = store.advance(self.id, now=madrid(9, 15))
+        assert again.effects == ()
+        assert row(self.ticket).version == out.ticket.version == 2
+        assert len(titles(self.ticket)) == 1
+        with self.assertRaises(TicketNotFound):
+            store.get("nope")
+
+    def test_every_with_now_sweeps_once(self) -> None:
+        """--every with --now sweeps once, as of that instant, and returns."""
+        out = io.StringIO()
+        call_command(
+            "ticketflow_sweep", "--every", "60", "--now", "2026-12-09T14:00+01:00", stdout=out
+        )
+        assert out.getvalue().strip() == "advanced 1 ticket(s), fired 1, failed 0"
+
     def test_bad_now_option(self) -> None:
         """--now without an offset is refused naming the option."""
         with self.assertRaisesMessage(CommandError, "--now '2026-12-09T10:00' has no UTC offset"):
