@@ -121,8 +121,10 @@ class TestStore(TestCase):
 
     def test_starting_twice_and_unknown_ids(self) -> None:
         """A second start of one id is a conflict; an unknown id is TicketNotFound."""
-        with self.assertRaises(ConflictError):
+        before = row(self.ticket).snapshot
+        with self.assertRaisesMessage(ConflictError, f"ticket '{self.id}' is at version 1, not 0"):
             store.start("helpdesk", self.id, at=madrid(9, 11))
+        assert row(self.ticket).snapshot == before
         with self.assertRaisesMessage(TicketNotFound, "no ticket with id 'nope'"):
             store.apply("nope", "agent_reply", at=madrid(9, 11), actor="agent")
         with self.assertRaisesMessage(ConfigurationError, "no workflow named 'other'"):

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from attrs import frozen
-from django.db import connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 
 from ticketflow._errors import NaiveDatetimeError
 from ticketflow._ticket import Outcome, Ticket
@@ -141,13 +141,17 @@ def _create(
     fields: Mapping[str, Any] | None,
 ) -> None:
     db = _db(model)
-    existing = model._default_manager.using(db).filter(ticket_id=ticket_id).values_list("version")
-    found = next(iter(existing), None)
-    if found is not None:
-        raise ConflictError(ticket_id, 0, found[0])
+    manager = model._default_manager.using(db)
     values = {**(fields or {}), "ticket_id": ticket_id, **columns(wf, outcome.ticket)}
     with transaction.atomic(using=db):
-        model._default_manager.using(db).create(**values)
+        try:
+            with transaction.atomic(using=db):
+                manager.create(**values)
+        except IntegrityError:
+            found = next(iter(manager.filter(ticket_id=ticket_id).values_list("version")), None)
+            if found is None:  # another constraint of the project's own model
+                raise
+            raise ConflictError(ticket_id, 0, found[0]) from None
         _notify(Change(ticket_id, model, wf, None, outcome))
 
 
