@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-slow lint typecheck pytest bench clean docs mermaid
+.PHONY: demo test test-slow lint typecheck pytest bench clean docs mermaid example-django
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,5 +67,19 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/run.py
 
+# the django-helpdesk example, in its own virtualenv (django-helpdesk is not a dependency
+# of ticketflow); DATABASE_URL=postgresql://... runs it on PostgreSQL instead of SQLite
+EXAMPLE_DJANGO := examples/django_helpdesk
+$(EXAMPLE_DJANGO)/.venv/.installed: pyproject.toml $(EXAMPLE_DJANGO)/requirements.txt
+	$(PYTHON) -m venv $(EXAMPLE_DJANGO)/.venv
+	$(EXAMPLE_DJANGO)/.venv/bin/python -m pip install --quiet --upgrade pip
+	$(EXAMPLE_DJANGO)/.venv/bin/python -m pip install --quiet -e '.[django]' \
+		-r $(EXAMPLE_DJANGO)/requirements.txt
+	touch $@
+
+example-django: $(EXAMPLE_DJANGO)/.venv/.installed
+	cd $(EXAMPLE_DJANGO) && .venv/bin/python -W error::RuntimeWarning manage.py test --noinput
+
 clean:
+	rm -rf $(EXAMPLE_DJANGO)/.venv
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .coverage .coverage.* site tools/mermaid/node_modules

@@ -63,6 +63,25 @@ def _check_flag(problems: list[str], where: str, field_: str, value: object) -> 
         problems.append(f"{where}: {field_} must be True or False, got {show(value)}")
 
 
+#: A status code must fit a signed 64-bit column (and TOML's integers).
+_CODE_BITS = 63
+
+
+def _check_code(problems: list[str], where: str, value: object) -> None:
+    """Note a problem unless ``value`` is None, a non-empty string or a 64-bit int."""
+    if value is None or (isinstance(value, str) and value):
+        return
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and -(2**_CODE_BITS) <= value < 2**_CODE_BITS
+    ):
+        return
+    problems.append(
+        f"{where}: code must be an int (64-bit), a non-empty string or None, got {show(value)}"
+    )
+
+
 def _raise_if(problems: list[str]) -> None:
     if problems:
         raise WorkflowError(problems)
@@ -82,6 +101,11 @@ class Status:
             name it explicitly apply.
         label: The words a portal shows (defaults to ``name``).
         description: What the status means to the requester.
+        code: The value a project stores for this status in its own
+            database (django-helpdesk's ``Ticket.OPEN_STATUS = 1``): an int
+            in the signed 64-bit range or a non-empty string, unique within
+            the workflow (``1`` and ``"1"`` are different codes); None when
+            the status has none. See :meth:`Workflow.status_by_code`.
 
     Raises:
         WorkflowError: naming each field of the wrong type.
@@ -93,6 +117,7 @@ class Status:
     terminal: bool = False
     label: str | None = None
     description: str | None = None
+    code: int | str | None = None
 
     def __attrs_post_init__(self) -> None:
         where = f"status {show(self.name)}"
@@ -103,6 +128,7 @@ class Status:
         _check_flag(problems, where, "terminal", self.terminal)
         _check_text(problems, where, "label", self.label, none=True)
         _check_text(problems, where, "description", self.description, none=True)
+        _check_code(problems, where, self.code)
         _raise_if(problems)
 
     @property

@@ -323,6 +323,16 @@ def _opt_str(table: Mapping[str, Any], key: str, where: str) -> str | None:
     return None if key not in table else _str(table[key], _join(where, key))
 
 
+def _code(table: Mapping[str, Any], where: str) -> int | str | None:
+    """A status's ``code``: an int or a string (Status checks its range)."""
+    if "code" not in table:
+        return None
+    value = table["code"]
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        _fail(_join(where, "code"), f"expected an integer or a string, got {kind_of(value)}")
+    return value
+
+
 def _bool(table: Mapping[str, Any], key: str, where: str, default: bool = False) -> bool:
     if key not in table:
         return default
@@ -435,6 +445,7 @@ class _Reader:
             terminal=_bool(t, "terminal", where),
             label=_opt_str(t, "label", where),
             description=_opt_str(t, "description", where),
+            code=_code(t, where),
         )
 
     def effect(self, value: object, where: str) -> Effect:
@@ -820,6 +831,8 @@ def _status_dict(s: Status) -> dict[str, Any]:
         out["label"] = s.label
     if s.description is not None:
         out["description"] = s.description
+    if s.code is not None:
+        out["code"] = s.code
     return out
 
 

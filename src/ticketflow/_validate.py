@@ -94,6 +94,7 @@ def check_header(name: object, description: object) -> Iterator[str]:
 
 def check_statuses(statuses: Iterable[object], seen: dict[str, Status]) -> Iterator[str]:
     """The problems of each status and of the initial ones; fills ``seen`` by name."""
+    codes: dict[tuple[type, int | str], str] = {}
     for s in statuses:
         if not isinstance(s, Status):
             yield f"expected a Status, got {show(s)}"
@@ -107,12 +108,23 @@ def check_statuses(statuses: Iterable[object], seen: dict[str, Status]) -> Itera
                 f"status {show(s.name)} has unknown category {show(s.category)} "
                 f"(expected one of {', '.join(CATEGORIES)})"
             )
+        yield from _code_problem(s, codes)
         seen.setdefault(s.name, s)
     initial = [s.name for s in seen.values() if s.initial]
     if not initial:
         yield "no initial status (mark one with initial=True)"
     elif len(initial) > 1:
         yield f"several initial statuses: {listing(initial)}"
+
+
+def _code_problem(s: Status, codes: dict[tuple[type, int | str], str]) -> Iterator[str]:
+    """A problem when ``s`` has the code of an earlier status; notes its code in ``codes``."""
+    if s.code is None:
+        return
+    key = (type(s.code), s.code)
+    other = codes.setdefault(key, s.name)
+    if other != s.name:
+        yield f"statuses {show(other)} and {show(s.name)} share code {show(s.code)}"
 
 
 def _known(statuses: Iterable[object], add: Callable[[str], None]) -> _Known:

@@ -117,6 +117,7 @@ class Workflow:
     calendar: CalendarSpec | None = field(default=None, eq=False)
     description: str | None = field(default=None, eq=False)
     _tables: Tables = field(init=False, repr=False, eq=False)
+    _codes: Mapping[tuple[type, int | str], Status] = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         problems = validate(
@@ -137,6 +138,8 @@ class Workflow:
                 self.name, self.statuses, self.transitions, self.timers, self.slas, self.calendar
             ),
         )
+        codes = {(type(s.code), s.code): s for s in self.statuses if s.code is not None}
+        object.__setattr__(self, "_codes", codes)
 
     # --- reading the definition -----------------------------------------------------------
 
@@ -157,6 +160,21 @@ class Workflow:
             known = tuple(self._tables.statuses)
             raise UnknownStatusError(
                 f"unknown status {show(name)} (known: {listing(known)})", name, known
+            )
+        return found
+
+    def status_by_code(self, code: int | str) -> Status:
+        """The :class:`Status` whose ``code`` is ``code`` (``1`` and ``"1"`` differ).
+
+        Raises:
+            UnknownStatusError: naming the code and listing the known codes.
+        """
+        found = self._codes.get((type(code), code)) if isinstance(code, int | str) else None
+        if found is None:
+            known = tuple(s.name for s in self._codes.values())
+            codes = listing(show(s.code) for s in self._codes.values()) or "none"
+            raise UnknownStatusError(
+                f"no status has code {show(code)} (codes: {codes})", code, known
             )
         return found
 
