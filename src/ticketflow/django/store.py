@@ -151,7 +151,9 @@ def _create(
             found = next(iter(manager.filter(ticket_id=ticket_id).values_list("version")), None)
             if found is None:  # another constraint of the project's own model
                 raise
-            raise ConflictError(ticket_id, 0, found[0]) from None
+            raise ConflictError(
+                ticket_id, None, found[0], f"a ticket with id {ticket_id!r} exists already"
+            ) from None
         _notify(Change(ticket_id, model, wf, None, outcome))
 
 

@@ -198,9 +198,10 @@ class TicketStore:
             TicketNotFound: no ticket has this id.
             ConflictError: ``expected_version`` is given and is not the
                 stored version, or the row changed under the call.
-            TransitionError, NotPermitted, GuardRejected, EventDataError,
-            AttrsError, InstantError, StepLimitError: as
-                :meth:`Workflow.apply` raises them; nothing is written.
+            TransitionError: (and its kinds ``NotPermitted``, ``GuardRejected``,
+                ``EventDataError``), ``AttrsError``, ``InstantError`` or
+                ``StepLimitError``, as :meth:`Workflow.apply` raises them;
+                nothing is written.
             SnapshotError: the stored snapshot cannot be read.
             ArgumentError: ``expected_version`` is not an int or None.
             StorageError: the database failed (nothing was written).
