@@ -18,13 +18,16 @@ then shrinks the run to the shortest sequence of steps that still fails.
 Built-in invariants:
 
 * the version strictly grows with each accepted call, by at least one per
-  step, reminder and SLA breach;
+  step, reminder, SLA warning, breach and escalation;
 * time never goes back (updates, steps and effects never precede the last
   change nor follow the call's time);
 * the status is always one of the workflow's;
 * after ``advance(now)`` nothing is overdue;
 * reminders come before their deadline, never twice, and a timer that fires
   has sent every reminder it declares;
+* SLA warnings come before their breach and escalations after it, neither
+  fires while its clock is paused, each warning level fires at most once per
+  cycle, and escalations come as levels 1, 2, ... in order;
 * SLA elapsed time never decreases for a clock that persists (a
   ``restart_on`` event starts a clock afresh, and a name that changed
   attributes drop may start anew later with nothing elapsed);
@@ -71,6 +74,7 @@ from ticketflow import (
     Workflow,
 )
 from ticketflow.testing._errors import brief
+from ticketflow.testing._notices import NOTICE_KINDS, Notices
 from ticketflow.testing._strategies import (
     LAST_INSTANT,
     KitArgumentError,
@@ -159,6 +163,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.adopted: str | None = None
         #: a ticket started and no event accepted since: it may be adopted instead
         self.fresh = False
+        self.notices = Notices()
 
     # --- engine calls, each followed by the checks ----------------------------------------
 
@@ -206,6 +211,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.adopted = status
         self.fresh = self.advanced = False
         self.elapsed = {}
+        self.notices = Notices()
         self.reminders.clear()
         self.seen_reminders.clear()
         self.now = self.synced = at
@@ -311,7 +317,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             raise InvariantFailed(
                 "version grows", f"the engine stopped at its step limit without progress: {stop}"
             )
-        self._check_outcome(before, done, at, manual=False)
+        self._check_outcome(before, done, at, manual=False, complete=False)
         self.ticket = done.ticket
 
     def _at(self, when: timedelta | str) -> datetime:
@@ -361,11 +367,16 @@ class WorkflowMachine(RuleBasedStateMachine):
                 "rejected events change nothing", f"rejecting {what} changed the ticket"
             )
 
-    def _check_outcome(self, before: Ticket, out: Outcome, at: datetime, *, manual: bool) -> None:
+    def _check_outcome(
+        self, before: Ticket, out: Outcome, at: datetime, *, manual: bool, complete: bool = True
+    ) -> None:
         self._check_statuses(before, out)
         self._check_reminders(out, manual=manual)
         _check_version(before, out, manual=manual)
         _check_times(before, out, at)
+        failure = self.notices.check(self.workflow, before, out, at, complete=complete)
+        if failure is not None:
+            raise InvariantFailed(*failure)
 
     def _check_statuses(self, before: Ticket, out: Outcome) -> None:
         """The status is always known, and a terminal one is never left."""
@@ -454,7 +465,8 @@ class WorkflowMachine(RuleBasedStateMachine):
         wf, ticket = self.workflow, self._ticket()
         what = f"sla(now={now.isoformat()}) on the {_show(ticket)}"
         clocks = self._call(what, lambda: wf.sla(ticket, now=now))
-        events = {s.event for s in steps}
+        # sla() catches up first: a timer an event left due at its own instant fires there
+        events = {s.event for s in steps} | {s.event for s in _caught_up(wf, ticket, now).steps}
         changed = bool(events & {t.event for t in wf.transitions if t.set_attrs is not None})
         elapsed: dict[str, timedelta] = {}
         for clock in clocks:
@@ -533,10 +545,14 @@ class WorkflowMachine(RuleBasedStateMachine):
                 raise
 
 
+# the effects that record a change of their own (one version each)
+_COUNTED = frozenset({"reminder", "sla_breach", *NOTICE_KINDS})
+
+
 def _check_version(before: Ticket, out: Outcome, *, manual: bool) -> None:
     """The version strictly grows, by one per recorded change at least."""
     after = out.ticket
-    changes = len(out.steps) + sum(e.kind in ("reminder", "sla_breach") for e in out.effects)
+    changes = len(out.steps) + sum(e.kind in _COUNTED for e in out.effects)
     if after.version < before.version + changes or (manual and after.version <= before.version):
         raise InvariantFailed(
             "version grows",
@@ -574,6 +590,16 @@ def _check_times(before: Ticket, out: Outcome, at: datetime) -> None:
         if _utc(step.at) < last:
             raise InvariantFailed("time never goes back", f"step {step} is out of order")
         last = _utc(step.at)
+
+
+def _caught_up(wf: Workflow, ticket: Ticket, now: datetime) -> Outcome:
+    """``advance(now)``, or what it did up to the engine's step limit."""
+    try:
+        return wf.advance(ticket, now=now)
+    except StepLimitError as stop:
+        if not isinstance(stop.outcome, Outcome):  # pragma: no cover - the engine always sets it
+            raise
+        return stop.outcome
 
 
 def _settle(wf: Workflow, ticket: Ticket, now: datetime) -> Ticket:

@@ -827,26 +827,59 @@ def _draw_slas(draw: st.DrawFn, plan: _WorkflowPlan, b: _Builder) -> list[SLA]:
         when = draw(_sla_when()) if plan.changes else None
         if when is not None:
             # the policy for some attribute values, then maybe one for the others
+            target = Duration(max(1, amount // 4), unit)  # type: ignore[arg-type]
             sla_list.append(
                 SLA(
                     f"sla{k}",
-                    target=Duration(max(1, amount // 4), unit),  # type: ignore[arg-type]
+                    target=target,
                     when=when,
                     calendar=draw(plan.cal_st),
                     **shared,
+                    **draw(_notices(target)),
                 )
             )
             if not draw(st.booleans()):
                 continue
+        target = Duration(amount, unit)  # type: ignore[arg-type]
         sla_list.append(
             SLA(
                 f"sla{k}",
-                target=Duration(amount, unit),  # type: ignore[arg-type]
+                target=target,
                 calendar=draw(plan.cal_st),
                 **shared,
+                **draw(_notices(target)),
             )
         )
     return sla_list
+
+
+@st.composite
+def _notices(draw: st.DrawFn, target: Duration) -> dict[str, Any]:
+    """Warnings and escalations for an SLA of ``target`` (none, once shrunk)."""
+    out: dict[str, Any] = {}
+    fractions = draw(st.lists(st.sampled_from((0.25, 0.5, 0.75, 0.9)), unique=True, max_size=2))
+    if fractions:
+        out["warn_at"] = fractions
+    total = target.total_minutes
+    same = "business_minutes" if target.is_business else "minutes"
+    other = "minutes" if target.is_business else "business_minutes"
+    before = draw(
+        st.lists(
+            st.one_of(
+                st.builds(Duration, st.integers(1, max(1, total - 1)), st.just(same)),
+                st.builds(Duration, st.integers(1, 120), st.just(other)),
+            ),
+            unique=True,
+            max_size=2,
+        )
+    )
+    before = [d for d in before if d.unit == other or d.amount < total]
+    if before:
+        out["warn_before"] = before
+    after = draw(st.lists(st.integers(1, 600), unique=True, max_size=2))
+    if after:
+        out["escalate_after"] = [Duration(m, "minutes") for m in sorted(after)]
+    return out
 
 
 # --- events -------------------------------------------------------------------------------
