@@ -14,7 +14,9 @@ Rules of operation (what ``Workflow.migrate`` promises):
     ``at`` is due then unless its timer falls due then too. A timer whose
     transition keeps the ticket in its status fires once per arming: it is
     armed again only while the old agenda still holds it, so it never
-    fires twice;
+    fires twice; a reminder at the ticket's last change (``updated_at``)
+    was sent then, and is not sent again unless the old agenda still
+    holds it;
   - SLA breaches follow their clocks (:func:`_clock`): a clock is matched
     by name, keeps its elapsed time, pause state and cycles, and counts the
     time since its last change on the new calendar toward the new target;
@@ -289,7 +291,14 @@ def _rearmed(c: Tables, ticket: Ticket, status: str, at: datetime) -> list[Due]:
     pending = {d.name for d in ticket.agenda if d.kind == "timer"}
     once = {i for i in armed if _stays(c, status, c.timers[i].event)}
     kept = [d for d in items if d.index not in once or d.name in pending]
-    return _changes.adopted_items(kept, at)
+    # a reminder at the ticket's last change was sent then (or skipped), unless still pending
+    last = _utc(ticket.updated_at)
+    held = {(d.index, d.sub, _utc(d.at)) for d in ticket.agenda if d.kind == "reminder"}
+    return [
+        d
+        for d in _changes.adopted_items(kept, at)
+        if d.kind != "reminder" or _utc(d.at) > last or (d.index, d.sub, _utc(d.at)) in held
+    ]
 
 
 def _stays(c: Tables, status: str, event: str) -> bool:
