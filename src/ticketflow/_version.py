@@ -137,12 +137,12 @@ def _callables(value: object) -> Iterator[object]:
     elif isinstance(value, tuple | list | frozenset | set):
         for item in sorted(value, key=repr) if isinstance(value, frozenset | set) else value:
             yield from _callables(item)
+    elif callable(value) and not isinstance(value, type):
+        yield value
     elif attrs.has(type(value)):
         for f in attrs.fields(cast(Any, type(value))):
             if f.init:
                 yield from _callables(getattr(value, f.name))
-    elif callable(value) and not isinstance(value, type):
-        yield value
 
 
 # --- the fallback: a definition walked field by field -----------------------------------
@@ -169,7 +169,7 @@ def _plain(value: object) -> Any:  # noqa: PLR0911 - one return per kind of valu
 
 
 def _plain_object(value: object) -> Any:
-    if attrs.has(type(value)):
+    if attrs.has(type(value)) and not callable(value):
         return {
             f.alias: _plain(getattr(value, f.name))
             for f in attrs.fields(cast(Any, type(value)))
