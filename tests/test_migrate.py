@@ -63,7 +63,7 @@ def case_waiting() -> tuple[tf.Workflow, tf.Ticket]:
     return wf, out.ticket
 
 
-def sla_desk(target: tf.Duration) -> tf.Workflow:
+def sla_desk(target: tf.Duration, **options: Any) -> tf.Workflow:
     """A desk whose first reply is due within ``target`` of Madrid business hours."""
     return tf.Workflow(
         name="desk",
@@ -76,7 +76,7 @@ def sla_desk(target: tf.Duration) -> tf.Workflow:
             tf.Transition("answer", source="new", target="answered", roles={"agent"}),
             tf.Transition("close", source="*", target="closed"),
         ],
-        slas=[tf.SLA("first_reply", target=target, stop_on={"answer"})],
+        slas=[tf.SLA("first_reply", target=target, stop_on={"answer"}, **options)],
         calendar=tf.BusinessCalendar(timezone="Europe/Madrid", hours=tf.weekdays("09:00", "18:00")),
     )
 
@@ -175,6 +175,37 @@ class TestHandComputed:
             ("sla_breach", "first_reply", madrid(2, 12))
         ]
         assert new.advance(out.ticket, now=madrid(9, 18)).effects == ()
+
+    def test_an_sla_warning_moves_with_the_target(self) -> None:
+        """A warning 30 minutes before the breach: 12:30 under 4 hours, 16:30 under 8."""
+        half_hour = {"warn_before": [tf.minutes(30)]}
+        old = sla_desk(tf.business_hours(4), **half_hour)
+        new = sla_desk(tf.business_hours(8), **half_hour)
+        t = old.start(at=madrid(2, 9)).ticket
+        plan = new.migration_plan(t, at=madrid(2, 12))
+        assert (
+            "sla_warning",
+            "first_reply",
+            madrid(2, 12, 30),
+            madrid(2, 16, 30),
+        ) in plan.deadlines
+        m = new.migrate(t, at=madrid(2, 12)).ticket
+        out = new.advance(m, now=madrid(2, 18))
+        assert [(e.kind, e.at) for e in out.effects] == [
+            ("sla_warning", madrid(2, 16, 30)),
+            ("sla_breach", madrid(2, 17)),
+        ]
+
+    def test_a_warning_the_new_target_places_in_the_past_is_not_sent(self) -> None:
+        """4 hours -> 2 h 30 min with a warning an hour before: 10:30 is past at 12:00, the
+        breach (3 hours elapsed) falls due at 12:00."""
+        hour = {"warn_before": [tf.hours(1)]}
+        old = sla_desk(tf.business_hours(4), **hour)
+        new = sla_desk(tf.business_minutes(150), **hour)
+        t = old.start(at=madrid(2, 9)).ticket
+        m = new.migrate(t, at=madrid(2, 12)).ticket
+        out = new.advance(m, now=madrid(2, 18))
+        assert [(e.kind, e.at) for e in out.effects] == [("sla_breach", madrid(2, 12))]
 
     def test_a_status_renamed_through_status_map(self) -> None:
         """awaiting_reply becomes waiting_on_you: refused unmapped, mapped it keeps its timer."""

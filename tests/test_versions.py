@@ -338,6 +338,8 @@ class TestTheHash:
             "override",
             "timezone",
             "sla_calendar",
+            "sla_warning",
+            "sla_escalation",
         ],
     )
     def test_each_change_of_behaviour_changes_it(self, change: str) -> None:
@@ -376,6 +378,8 @@ class TestTheHash:
             "override": lambda: desk(calendar=office(overrides={})),
             "timezone": lambda: desk(calendar=office(timezone="Europe/Lisbon")),
             "sla_calendar": lambda: desk(slas=[attrs.evolve(sla, calendar=tf.ALWAYS_OPEN)]),
+            "sla_warning": lambda: desk(slas=[attrs.evolve(sla, warn_at=(0.5,))]),
+            "sla_escalation": lambda: desk(slas=[attrs.evolve(sla, escalate_after=(tf.hours(1),))]),
         }[change]()
         assert other.version != base.version
 

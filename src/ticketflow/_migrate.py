@@ -4,8 +4,8 @@ Rules of operation (what ``Workflow.migrate`` promises):
 
 * The status is kept by name, or mapped by ``status_map``; a status the new
   definition lacks and the map does not name is refused.
-* Each agenda item is computed again, kind by kind, in :func:`_rearmed`, the
-  one place that knows how each kind of item is armed:
+* Each agenda item is computed again, kind by kind, in :func:`_items`, the
+  one place that re-arms them:
 
   - timers and their reminders are armed again from ``timers_since`` (when
     the status's timers were last armed) with the new durations and
@@ -17,10 +17,12 @@ Rules of operation (what ``Workflow.migrate`` promises):
     fires twice; a reminder at the ticket's last change (``updated_at``)
     was sent then, and is not sent again unless the old agenda still
     holds it;
-  - SLA breaches follow their clocks (:func:`_clock`): a clock is matched
-    by name, keeps its elapsed time, pause state and cycles, and counts the
-    time since its last change on the new calendar toward the new target;
-    a breach now at or before ``at`` falls due at ``at``.
+  - SLA items follow their clocks (:func:`_clock`): a clock is matched by
+    name, keeps its elapsed time, pause state, cycles and the warnings and
+    escalations it sent, and counts the time since its last change on the
+    new calendar toward the new target; a breach or escalation now at or
+    before ``at`` falls due at ``at``; a warning before ``at`` is not sent
+    late (one exactly at ``at`` is due then).
 
 * Attributes, id, creation time, ``status_since`` and ``timers_since`` are
   kept; the migration is one recorded change (``version`` + 1, ``updated_at``
@@ -216,7 +218,7 @@ def _carry(c: Tables, ticket: object, at: datetime, status_map: object) -> Ticke
         raise OutOfOrderError(at, ticket.updated_at)
     status = _status(c, ticket, status_map)
     slas = tuple(_clocks(c, ticket, status, at))
-    agenda = _engine._agenda([*_rearmed(c, ticket, status, at), *_engine._sla_items(slas)])
+    agenda = _engine._agenda(_items(c, ticket, status, slas, at))
     return make_ticket(
         ticket.id,
         ticket.workflow,
@@ -278,12 +280,22 @@ def _status(c: Tables, ticket: Ticket, status_map: object) -> str:
     return status  # type: ignore[no-any-return]
 
 
-def _rearmed(c: Tables, ticket: Ticket, status: str, at: datetime) -> list[Due]:
-    """The timer and reminder items of ``status``, armed again from ``timers_since``.
+def _items(
+    c: Tables, ticket: Ticket, status: str, slas: tuple[SlaState, ...], at: datetime
+) -> list[Due]:
+    """Every agenda item of the migrated ticket, armed again kind by kind: the one place
+    that re-arms them.
 
-    The one place where each kind of timed agenda item is re-armed (SLA
-    breaches follow their clocks, in :func:`_clock`).
+    Timers and reminders come from :func:`_rearmed`; each clock's items (its breach
+    and warnings while running, its escalations once breached) from the engine's
+    ``_sla_items``, as any step that moves a clock arms them, none before ``at``
+    (warnings already past were marked sent by :func:`_clock`).
     """
+    return [*_rearmed(c, ticket, status, at), *_engine._sla_items(c, slas, ticket.attrs, at)]
+
+
+def _rearmed(c: Tables, ticket: Ticket, status: str, at: datetime) -> list[Due]:
+    """The timer and reminder items of ``status``, armed again from ``timers_since``."""
     armed = c.timers_by_status[status]
     if not armed:
         return []
@@ -343,14 +355,16 @@ def _calendar(c: Tables, index: int, attrs: Mapping[str, Any]) -> Any:
 
 def _clock(sla: _sla.SLA, cal: Any, st: SlaState, index: int, at: datetime) -> SlaState:
     """Clock ``st`` under definition ``sla`` (slot ``index``): a running clock's due time
-    counted again from its last change on the new calendar, at ``at`` at the earliest."""
+    counted again from its last change on the new calendar, at ``at`` at the earliest;
+    the warnings the new definition places before ``at`` are marked sent (never sent
+    late), those already sent stay sent."""
     due = st.due_at
     if st.running_since is not None and not st.breached:
         left = sla.target_delta - st.elapsed
         due = _sla.due_from(sla, cal, st.running_since, left) if left > _ZERO else at
         if _utc(due) <= _utc(at):
             due = at
-    return make_sla_state(
+    moved = make_sla_state(
         st.name,
         index,
         st.elapsed,
@@ -363,7 +377,10 @@ def _clock(sla: _sla.SLA, cal: Any, st: SlaState, index: int, at: datetime) -> S
         st.ended_at,
         st.cycles,
         st.held,
+        st.warned,
+        st.escalated,
     )
+    return _sla.skip_passed(sla, cal, moved, at) if moved.running_since is not None else moved
 
 
 # --- the plan -----------------------------------------------------------------------------

@@ -11,7 +11,9 @@ covered without a change here), then made canonical:
   text; overrides), so generated or file-given calendar names do not count,
   and a timer or SLA that names the workflow's own calendar equals one that
   names none; holiday sources are sorted;
-* callables count by name (a lambda by its qualified name).
+* callables count by name (a lambda by its qualified name);
+* a definition field the writer leaves out (one files cannot express yet)
+  is added from the definition when it is not at its default.
 
 The result is dumped as JSON with sorted keys and hashed with SHA-256, so it
 is the same in every process, Python version and dict order, and for a
@@ -42,6 +44,8 @@ VERSION_LENGTH = 12
 # keys that describe and never change behaviour
 _WORDS = frozenset(("label", "description"))
 _ALWAYS_OPEN = "always_open"
+# the class of an attrs factory default (``attrs.Factory`` is typed as a function)
+_FACTORY: type[Any] = type(attrs.Factory(list))
 
 
 def behaviour_version(wf: Definitions) -> str:
@@ -68,6 +72,7 @@ def behaviour(wf: Definitions) -> dict[str, Any]:
             "slas": _plain(wf.slas),
             "calendar": _plain(wf.calendar) if wf.calendar is not None else _ALWAYS_OPEN,
         }
+    _unwritten(wf, data)
     calendars: dict[str, Any] = data.pop("calendars", {})
     for key in ("name", *_WORDS):
         data.pop(key, None)
@@ -84,6 +89,22 @@ def behaviour(wf: Definitions) -> dict[str, Any]:
                 else:
                     item["calendar"] = chosen
     return data
+
+
+def _unwritten(wf: Definitions, data: dict[str, Any]) -> None:
+    """Add to ``data`` each definition field the writer left out that is not at its default.
+
+    So a field that workflow files cannot express yet still counts.
+    """
+    for key in ("statuses", "transitions", "timers", "slas"):
+        for definition, item in zip(getattr(wf, key), data.get(key, []), strict=True):
+            for f in attrs.fields(type(definition)):
+                if not f.init or f.alias in _WORDS or f.alias in item:
+                    continue
+                value = getattr(definition, f.name)
+                default = f.default.factory() if isinstance(f.default, _FACTORY) else f.default
+                if value != default:
+                    item[f.alias] = _plain(value)
 
 
 def _drop_words(item: Any) -> Any:
