@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import ticketflow as tf
+from benchmarks import _migrate_case
 from tests.bounds import examples
 from ticketflow import presets
 from ticketflow.testing import calendars, event_streams, workflows
@@ -475,3 +476,14 @@ class TestProperties:
                 assert clocks[s.name].due_at == s.new_due
             assert s.new_target == (clocks[s.name].target if s.name in clocks else s.new_target)
         assert {s.name for s in plan.slas if s.new_target is not None} >= set(clocks)
+
+
+class TestTheBenchmark:
+    def test_the_migrate_family_runs_and_moves_deadlines(self) -> None:
+        """Family 10 on 50 tickets: the open ones move (shorter timers, tighter SLA)."""
+        result = _migrate_case.mass_migrate(50, 1)
+        # every ticket but the closed ones (number i with i % 10 == 4: 5 of 50) has a timer
+        # or a running clock that the new definition shortens
+        assert (result.tickets, result.moved) == (50, 45)
+        assert result.per_second > 0
+        assert "tickets per second" in _migrate_case.render_mass_migrate(result)

@@ -216,8 +216,14 @@ def _carry(c: Tables, ticket: object, at: datetime, status_map: object) -> Ticke
     check_aware(at, "at")
     if _utc(at) < _utc(ticket.updated_at):
         raise OutOfOrderError(at, ticket.updated_at)
-    status = _status(c, ticket, status_map)
-    slas = tuple(_clocks(c, ticket, status, at))
+    status = _status(c, ticket, status_map) if status_map is not None else ticket.status
+    if status not in c.statuses:
+        raise SnapshotError(
+            f"status {ticket.status!r} is not in workflow {c.name!r} version {c.version}; "
+            "map it to one with status_map",
+            "status",
+        )
+    slas = tuple(_clocks(c, ticket, status, at)) if ticket.slas or c.slas else ()
     agenda = _engine._agenda(_items(c, ticket, status, slas, at))
     return make_ticket(
         ticket.id,
@@ -253,9 +259,7 @@ def _incoming(c: Tables, ticket: object) -> Ticket:
 
 
 def _status(c: Tables, ticket: Ticket, status_map: object) -> str:
-    """The ticket's status in the new definition."""
-    if status_map is None:
-        status_map = {}
+    """The ticket's status renamed by ``status_map``."""
     if not isinstance(status_map, Mapping):
         raise ArgumentError(
             f"status_map must be a mapping of status names, got {show(status_map)}",
@@ -270,14 +274,7 @@ def _status(c: Tables, ticket: Ticket, status_map: object) -> str:
                 "status_map",
                 new,
             )
-    status = status_map.get(ticket.status, ticket.status)
-    if status not in c.statuses:
-        raise SnapshotError(
-            f"status {ticket.status!r} is not in workflow {c.name!r} version {c.version}; "
-            "map it to one with status_map",
-            "status",
-        )
-    return status  # type: ignore[no-any-return]
+    return status_map.get(ticket.status, ticket.status)  # type: ignore[no-any-return]
 
 
 def _items(
@@ -302,13 +299,17 @@ def _rearmed(c: Tables, ticket: Ticket, status: str, at: datetime) -> list[Due]:
     items = _engine._timer_items(c, status, ticket.timers_since, ticket.attrs, MIGRATE)
     pending = {d.name for d in ticket.agenda if d.kind == "timer"}
     once = {i for i in armed if _stays(c, status, c.timers[i].event)}
-    kept = [d for d in items if d.index not in once or d.name in pending]
+    kept = _changes.adopted_items(
+        [d for d in items if d.index not in once or d.name in pending] if once else items, at
+    )
+    if all(d.kind != "reminder" for d in kept):
+        return kept
     # a reminder at the ticket's last change was sent then (or skipped), unless still pending
     last = _utc(ticket.updated_at)
     held = {(d.index, d.sub, _utc(d.at)) for d in ticket.agenda if d.kind == "reminder"}
     return [
         d
-        for d in _changes.adopted_items(kept, at)
+        for d in kept
         if d.kind != "reminder" or _utc(d.at) > last or (d.index, d.sub, _utc(d.at)) in held
     ]
 
