@@ -204,6 +204,8 @@ class TestDiff:
             (["diff", "old.toml", "new.json", "--today", "soon"], "soon"),
             (["diff", "old.toml", "new.json", "--registry", "nomodule_here:X"], "nomodule_here"),
             (["diff", "old.toml"], "NEW"),
+            (["diff", "old.toml", "new.json", "--map", "wating=pending_customer"], "'wating'"),
+            (["diff", "old.toml", "new.json", "--map", "waiting=pending"], "'pending'"),
         ],
     )
     def test_usage_errors_and_unreadable_files_exit_2(

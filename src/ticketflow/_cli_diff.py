@@ -85,6 +85,11 @@ def _run(args: argparse.Namespace) -> int:
             pair.append(read(spec, registry))
         except (TicketflowError, presets.UnknownPresetError) as exc:
             return _fail(_why(spec, exc))
+    for old, new in renames.items():
+        if old not in {s.name for s in pair[0].statuses}:
+            return _fail(f"--map {old}={new}: {args.old} has no status {old!r}")
+        if new not in {s.name for s in pair[1].statuses}:
+            return _fail(f"--map {old}={new}: {args.new} has no status {new!r}")
     lines, same = diff_lines(pair[0], pair[1], renames, today)
     print(f"{args.old} -> {args.new}")
     print("\n".join(lines))
@@ -120,8 +125,8 @@ def _registry(spec: str) -> Mapping[str, object]:
         raise ValueError(f"--registry takes MODULE:ATTR, got {spec!r}")
     try:
         found = getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError) as exc:
-        raise ValueError(f"--registry {spec}: {exc}") from None
+    except Exception as exc:  # the caller's module may fail in any way while it imports
+        raise ValueError(f"--registry {spec}: {type(exc).__name__}: {exc}") from None
     if not isinstance(found, Mapping):
         raise ValueError(f"--registry {spec} is {kind_of(found)}, not a mapping of names")
     return found

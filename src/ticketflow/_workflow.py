@@ -262,7 +262,9 @@ class Workflow:
     def to_dict(self, *, registry: Registry | None = None) -> dict[str, Any]:
         """The workflow as plain data (JSON- and TOML-safe) that :meth:`from_dict` reads back.
 
-        Callables are written by their name in ``registry``, else by ``__name__``.
+        Callables are written by their name in ``registry``, else by ``__name__``;
+        a ``version`` given to the workflow is written too (a default one is not:
+        it is computed again from the definition when the data is read).
 
         Raises:
             LoadError: naming a callable or holiday source that cannot be written.
