@@ -450,6 +450,16 @@ class TestSnapshots:
             assert out.ticket.workflow_version == wf.version
             assert out.ticket.version > ticket.version
 
+    def test_a_pickle_made_before_versions_restores_without_one(self) -> None:
+        """Pickled state without workflow_version (an older pickle) restores it as None."""
+        t = desk().start(at=T0).ticket
+        state = t.__getstate__()
+        del state["workflow_version"]
+        old = tf.Ticket.__new__(tf.Ticket)
+        old.__setstate__(state)
+        assert old.workflow_version is None
+        assert old == attrs.evolve(t, workflow_version=None)
+
     def test_a_schema_1_field_named_workflow_version_is_ignored(self) -> None:
         """Schema 1 had no workflow_version: a stray one in such a dict is not read."""
         data = json.loads(FIXTURE.read_text(encoding="utf-8"))["tickets"][0]
