@@ -37,8 +37,9 @@ the ticket it becomes, so it predicts the migration exactly.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from attrs import frozen
 
@@ -46,6 +47,7 @@ from . import _changes, _engine, _sla
 from ._checks import show
 from ._durations import Duration
 from ._errors import ArgumentError, OutOfOrderError, SnapshotError
+from ._limits import MAX_INSTANT, MIN_INSTANT
 from ._tables import Tables
 from ._ticket import (
     Due,
@@ -64,6 +66,10 @@ __all__ = ["DeadlineChange", "MigrationPlan", "SlaChange", "migrate", "plan"]
 
 #: The step a migration records.
 MIGRATE = "migrate"
+# instants of a plain datetime in one of these zones, in a year strictly between these,
+# are in the supported range whatever their offset (as the engine checks them)
+_SAFE_TZ = (ZoneInfo, timezone)
+_SAFE_YEARS = (MIN_INSTANT.year, MAX_INSTANT.year - 1)
 _ZERO = timedelta(0)
 
 
@@ -213,8 +219,14 @@ def plan(
 
 def _carry(c: Tables, ticket: object, at: datetime, status_map: object) -> Ticket:
     ticket = _incoming(c, ticket)
-    check_aware(at, "at")
-    if _utc(at) < _utc(ticket.updated_at):
+    if not (
+        type(at) is datetime
+        and type(at.tzinfo) in _SAFE_TZ
+        and _SAFE_YEARS[0] < at.year < _SAFE_YEARS[1]
+    ):
+        check_aware(at, "at")
+    at_utc = _utc(at)
+    if at_utc < (ticket._utc or _utc(ticket.updated_at)):
         raise OutOfOrderError(at, ticket.updated_at)
     status = _status(c, ticket, status_map) if status_map is not None else ticket.status
     if status not in c.statuses:
@@ -223,7 +235,7 @@ def _carry(c: Tables, ticket: object, at: datetime, status_map: object) -> Ticke
             "map it to one with status_map",
             "status",
         )
-    slas = tuple(_clocks(c, ticket, status, at)) if ticket.slas or c.slas else ()
+    slas = tuple(_clocks(c, ticket, status, at, at_utc)) if ticket.slas or c.slas else ()
     agenda = _engine._agenda(_items(c, ticket, status, slas, at))
     return make_ticket(
         ticket.id,
@@ -320,7 +332,9 @@ def _stays(c: Tables, status: str, event: str) -> bool:
     return bool(cands) and all(t.target is None and not t.restarts_timers for t in cands)
 
 
-def _clocks(c: Tables, ticket: Ticket, status: str, at: datetime) -> list[SlaState]:
+def _clocks(
+    c: Tables, ticket: Ticket, status: str, at: datetime, at_utc: datetime
+) -> list[SlaState]:
     """The SLA clocks under the new definition: matched by name, new ones started at ``at``."""
     attrs = ticket.attrs
     category = c.categories[status]
@@ -337,7 +351,7 @@ def _clocks(c: Tables, ticket: Ticket, status: str, at: datetime) -> list[SlaSta
                 continue
             st = _sla.start_clock(sla, index, cal, at, paused)
         else:
-            st = _clock(sla, cal, st, index, at)
+            st = _clock(sla, cal, st, index, at, at_utc)
             paused = paused or st.held
         if not st.started:
             out.append(st)
@@ -354,7 +368,9 @@ def _calendar(c: Tables, index: int, attrs: Mapping[str, Any]) -> Any:
     return c.sla_calendars[index] or _engine._calendar(c, c.slas[index].calendar, attrs)
 
 
-def _clock(sla: _sla.SLA, cal: Any, st: SlaState, index: int, at: datetime) -> SlaState:
+def _clock(
+    sla: _sla.SLA, cal: Any, st: SlaState, index: int, at: datetime, at_utc: datetime
+) -> SlaState:
     """Clock ``st`` under definition ``sla`` (slot ``index``): a running clock's due time
     counted again from its last change on the new calendar, at ``at`` at the earliest;
     the warnings the new definition places before ``at`` are marked sent (never sent
@@ -363,7 +379,7 @@ def _clock(sla: _sla.SLA, cal: Any, st: SlaState, index: int, at: datetime) -> S
     if st.running_since is not None and not st.breached:
         left = sla.target_delta - st.elapsed
         due = _sla.due_from(sla, cal, st.running_since, left) if left > _ZERO else at
-        if _utc(due) <= _utc(at):
+        if _utc(due) <= at_utc:
             due = at
     moved = make_sla_state(
         st.name,
