@@ -1,9 +1,9 @@
 """``ticketflow diff OLD NEW``: how two versions of a workflow behave differently.
 
-Theory of operation: both workflows are read without running code (a
-guard, ``sub_status``, ``set_attrs`` or calendar-chooser name that no
-``--registry`` gives stands for an opaque callable of that name), or built
-from ``preset:NAME``. Each is reduced to the plain data its version hashes
+Theory of operation: both workflows are read by ``_cli_input`` without
+running code (a guard, ``sub_status``, ``set_attrs`` or calendar-chooser
+name that no ``--registry`` gives stands for an opaque callable of that
+name), or built from ``preset:NAME``. Each is reduced to the plain data its version hashes
 (labels and descriptions left out, calendars inlined), the statuses of OLD
 renamed by ``--map old=new``; then statuses, transitions (by event and
 sources), timers (by status and event) and SLAs (by name and position) are
@@ -16,38 +16,48 @@ the same, 1 when they differ, 2 for a usage error or an unreadable file.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
-import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from . import presets
 from ._calendar import ALWAYS_OPEN, BusinessCalendar
-from ._errors import LoadError, TicketflowError, WorkflowError
-from ._loading import decode, file_path, kind_of, parse_text, read_bytes
+from ._cli_input import (
+    add_file_command,
+    add_registry_option,
+    import_registry,
+    read_failure,
+    read_workflow,
+    say,
+)
+from ._errors import LoadError, TicketflowError
 from ._version import behaviour
 from ._workflow import Workflow
 
 __all__ = ["add_command", "diff_lines"]
 
-PRESET = "preset:"
 #: How far ahead ``diff`` lists the days a calendar change opens or closes.
 HORIZON = timedelta(days=365)
-_FUNCTION_KEYS = ("sub_status", "set_attrs")
-_TRIGGER_KEYS = ("start_on", "stop_on", "restart_on", "pause_on", "resume_on")
+
+EXITS = """\
+  0  the two workflows behave the same
+  1  they behave differently
+  2  usage error, a file that cannot be read or is not a valid workflow, or
+     --registry cannot be imported"""
 
 
 def add_command(commands: Any) -> None:
     """Add ``diff`` to the ``ticketflow`` command's subparsers."""
-    parser = commands.add_parser(
+    parser = add_file_command(
+        commands,
         "diff",
         help="the behavioural differences between two versions of a workflow",
-        description="Compare two workflow files (or preset:NAME): statuses, transitions, "
-        "timers, SLAs and calendars, and whether stored tickets need migrate. "
-        "Exit 0 when they behave the same, 1 when they differ, 2 on a usage error "
-        "or an unreadable file.",
+        description=(
+            "Compare two workflow files (.toml, .json, .yaml, or preset:NAME), read "
+            "without running their code: statuses, transitions, timers, SLAs and "
+            "calendars, and whether stored tickets need migrate."
+        ),
+        exits=EXITS,
     )
     parser.add_argument("old", metavar="OLD", help="the workflow tickets follow now")
     parser.add_argument("new", metavar="NEW", help="the workflow to move them to")
@@ -58,12 +68,7 @@ def add_command(commands: Any) -> None:
         metavar="OLD=NEW",
         help="a status of OLD renamed in NEW (repeat for several)",
     )
-    parser.add_argument(
-        "--registry",
-        metavar="MODULE:ATTR",
-        help="a mapping of the real callables and calendars the files name "
-        "(importing MODULE runs its code)",
-    )
+    add_registry_option(parser)
     parser.add_argument(
         "--today",
         metavar="YYYY-MM-DD",
@@ -74,39 +79,52 @@ def add_command(commands: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        renames = _renames(args.map)
-        today = date.fromisoformat(args.today) if args.today else date.today()
-        registry = _registry(args.registry) if args.registry else {}
-    except ValueError as exc:
-        return _fail(str(exc))
+        renames, today = _options(args)
+        registry = import_registry(args.registry)
+    except (ValueError, LoadError) as exc:
+        say(str(exc))
+        return 2
     pair: list[Workflow] = []
     for spec in (args.old, args.new):
         try:
-            pair.append(read(spec, registry))
-        except (TicketflowError, presets.UnknownPresetError) as exc:
-            return _fail(_why(spec, exc))
-    for old, new in renames.items():
-        if old not in {s.name for s in pair[0].statuses}:
-            return _fail(f"--map {old}={new}: {args.old} has no status {old!r}")
-        if new not in {s.name for s in pair[1].statuses}:
-            return _fail(f"--map {old}={new}: {args.new} has no status {new!r}")
+            pair.append(read_workflow(spec, registry))
+        except TicketflowError as exc:
+            say(read_failure(spec, exc))
+            return 2
+    problem = _unknown_renames(renames, pair[0], pair[1], args.old, args.new)
+    if problem is not None:
+        say(problem)
+        return 2
     lines, same = diff_lines(pair[0], pair[1], renames, today)
     print(f"{args.old} -> {args.new}")
     print("\n".join(lines))
     return 0 if same else 1
 
 
-def _fail(message: str) -> int:
-    print(f"ticketflow: {message}", file=sys.stderr)
-    return 2
+def _options(args: argparse.Namespace) -> tuple[dict[str, str], date]:
+    """``--map`` and ``--today``.
+
+    Raises:
+        ValueError: naming the option and the bad value.
+    """
+    renames = _renames(args.map)
+    try:
+        today = date.fromisoformat(args.today) if args.today else date.today()
+    except ValueError as exc:
+        raise ValueError(f"--today {args.today!r}: {exc}") from None
+    return renames, today
 
 
-def _why(spec: str, exc: BaseException) -> str:
-    if isinstance(exc, LoadError) and exc.path is not None:
-        return str(exc)
-    if isinstance(exc, WorkflowError) and exc.problems:
-        return f"{spec}: invalid workflow: {exc.problems[0]}"
-    return f"{spec}: {exc}"
+def _unknown_renames(
+    renames: Mapping[str, str], old: Workflow, new: Workflow, old_spec: str, new_spec: str
+) -> str | None:
+    """Why ``--map`` names a status OLD or NEW lacks, or None."""
+    for before, after in renames.items():
+        if before not in {s.name for s in old.statuses}:
+            return f"--map {before}={after}: {old_spec} has no status {before!r}"
+        if after not in {s.name for s in new.statuses}:
+            return f"--map {before}={after}: {new_spec} has no status {after!r}"
+    return None
 
 
 def _renames(pairs: list[str]) -> dict[str, str]:
@@ -117,72 +135,6 @@ def _renames(pairs: list[str]) -> dict[str, str]:
             raise ValueError(f"--map takes OLD=NEW, got {text!r}")
         out[old] = new
     return out
-
-
-def _registry(spec: str) -> Mapping[str, object]:
-    module, sep, attr = spec.partition(":")
-    if not sep or not module or not attr:
-        raise ValueError(f"--registry takes MODULE:ATTR, got {spec!r}")
-    try:
-        found = getattr(importlib.import_module(module), attr)
-    except Exception as exc:  # the caller's module may fail in any way while it imports
-        raise ValueError(f"--registry {spec}: {type(exc).__name__}: {exc}") from None
-    if not isinstance(found, Mapping):
-        raise ValueError(f"--registry {spec} is {kind_of(found)}, not a mapping of names")
-    return found
-
-
-# --- reading without running code ---------------------------------------------------------
-
-
-def read(spec: str, registry: Mapping[str, object]) -> Workflow:
-    """The workflow ``spec`` names: a file read without running code, or ``preset:NAME``."""
-    if spec.startswith(PRESET):
-        return presets.get(spec.removeprefix(PRESET))
-    file = file_path(spec)
-    data = parse_text(file, decode(file, read_bytes(file)))
-    if not isinstance(data, Mapping):
-        raise LoadError(f"expected a table at the top, got {kind_of(data)}", path=str(file))
-    names = {name: _opaque(name) for name in _named(data) if name not in registry}
-    try:
-        return Workflow.from_dict(data, registry={**names, **registry})
-    except LoadError as exc:
-        raise LoadError(exc.detail, key=exc.key, path=str(file)) from exc
-
-
-def _opaque(name: str) -> Callable[..., Any]:
-    """A stand-in for the callable a file names: known by its name, never called here."""
-
-    def opaque(*args: object) -> Any:
-        raise LoadError(f"{name!r} names a callable no registry gives (pass --registry)")
-
-    opaque.__name__ = opaque.__qualname__ = name
-    return opaque
-
-
-def _named(data: Mapping[str, Any]) -> Iterator[str]:
-    """Every callable name a workflow file gives (guards, functions, calendar choosers)."""
-    own = set(data.get("calendars") or {}) | {"always_open"}
-    refs = [data.get("calendar")]
-    for t in _tables(data.get("transitions")):
-        refs.append(t.get("guard"))
-        for key in _FUNCTION_KEYS:
-            value = t.get(key)
-            if isinstance(value, Mapping):
-                refs.append(value.get("function"))
-    for table in (*_tables(data.get("timers")), *_tables(data.get("slas"))):
-        if table.get("calendar") not in own:
-            refs.append(table.get("calendar"))
-        for key in _TRIGGER_KEYS:
-            value = table.get(key)
-            for trigger in value if isinstance(value, list) else [value]:
-                if isinstance(trigger, Mapping):
-                    refs.append(trigger.get("guard"))
-    yield from (r for r in refs if isinstance(r, str) and r not in own)
-
-
-def _tables(value: object) -> list[Mapping[str, Any]]:
-    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
 
 
 # --- comparing ----------------------------------------------------------------------------
