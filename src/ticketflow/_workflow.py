@@ -486,7 +486,11 @@ class Workflow:
         old SLA targets (a snapshot keeps due times, not targets).
 
         Raises:
-            The errors of :meth:`migrate`.
+            SnapshotError: as for :meth:`migrate`.
+            ArgumentError: as for :meth:`migrate`.
+            OutOfOrderError: as for :meth:`migrate`.
+            InstantError: as for :meth:`migrate`.
+            EventDataError: as for :meth:`migrate`.
         """
         before = None if old is None else old._tables
         return _migrate.plan(self._tables, ticket, at, status_map, before)
