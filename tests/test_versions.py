@@ -14,9 +14,14 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import ticketflow as tf
+from tests.bounds import examples
 from ticketflow import presets
+from ticketflow.testing import calendars, workflows
+from ticketflow.testing._strategies import from_data, vip_only
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "tickets_schema1.json"
@@ -397,6 +402,19 @@ class TestTheHash:
 
         assert build(90).version == build(90).version
         assert build(90).version != build(91).version
+
+
+@pytest.mark.parametrize("suffix", [".json", ".toml", ".yaml"])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(wf=workflows(calendars=st.one_of(st.none(), calendars())))
+def test_any_generated_workflow_has_its_version_in_every_file_format(
+    suffix: str, wf: tf.Workflow, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A generated workflow dumped to each format and loaded back keeps its version."""
+    path = tmp_path_factory.mktemp("dump") / f"flow{suffix}"
+    registry = {"vip_only": vip_only, "from_data": from_data}
+    tf.dump(wf, path, registry=registry)
+    assert tf.load(path, registry=registry).version == wf.version
 
 
 class TestGivenVersions:
