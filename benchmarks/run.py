@@ -21,7 +21,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import _cases, bench_sql  # noqa: E402  (needs the repository root on sys.path)
+from benchmarks import (  # noqa: E402  (needs the repository root on sys.path)
+    _cases,
+    _migrate_case,
+    bench_sql,
+)
 from benchmarks._harness import (  # noqa: E402
     Family,
     Settings,
@@ -43,6 +47,7 @@ KEYS = (
     "advance_due",
     "pending",
     "sql",
+    "migrate",
 )
 
 
@@ -67,10 +72,18 @@ def _run_families(
         builders["scaling_family"],
         "advance_due",  # family 8, stored tickets advanced, one in ten due
         builders["pending_family"],
+        "migrate",  # family 10, stored tickets migrated to a changed definition
     ]
     due: _cases.DueAdvance | None = None
     for builder in order:
-        if builder == "advance_due":
+        if builder == "migrate":
+            if "migrate" not in wanted:
+                continue
+            _log(f"migrate: {tickets:,} tickets")
+            text = _migrate_case.render_mass_migrate(
+                _migrate_case.mass_migrate(tickets, ticket_repeats)
+            )
+        elif builder == "advance_due":
             if "advance_due" not in wanted:
                 continue
             _log(f"advance_due: {tickets:,} tickets")

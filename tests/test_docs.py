@@ -92,6 +92,22 @@ class TestPytransitionsDoc:
         check_examples_in_order("pytransitions.md", 7)
 
 
+class TestMigrationDoc:
+    def test_every_example_prints_the_text_under_it(self) -> None:
+        """docs/migration.md: each python block, run in order in one namespace, prints the
+        text block that follows it.
+        """
+        text = (ROOT / "docs" / "migration.md").read_text(encoding="utf-8")
+        pairs = re.findall(r"```python\n(.*?)```\n\n```text\n(.*?)```", text, flags=re.S)
+        assert len(pairs) == text.count("```python") >= 5
+        namespace: dict[str, object] = {}
+        for code, expected in pairs:
+            buffer = io.StringIO()
+            with contextlib.redirect_stdout(buffer):
+                exec(compile(code, "migration.md", "exec"), namespace)
+            assert buffer.getvalue() == expected, code
+
+
 @pytest.mark.parametrize("page", sorted((ROOT / "docs").glob("*.md")), ids=lambda p: p.name)
 def test_docs_link_only_to_existing_pages(page: Path) -> None:
     """Every relative .md link in the docs points at a file that exists."""

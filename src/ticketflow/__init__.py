@@ -46,6 +46,7 @@ from ._errors import (
     UnknownStatusError,
     UnknownWorkflowError,
     WorkflowError,
+    WorkflowVersionError,
 )
 from ._files import dump, load
 from ._holidays import CountryHolidays, HolidaySource, country_holidays
@@ -60,6 +61,7 @@ from ._limits import (
     MIN_INSTANT,
 )
 from ._loading import Registry
+from ._migrate import DeadlineChange, MigrationPlan, SlaChange
 from ._report import SlaReport, sla_report
 from ._sla import SLA, On, SlaClock, SlaStateName, Trigger
 from ._ticket import Context, Effect, Event, Outcome, SlaCycle, SlaState, Step, Ticket
@@ -117,6 +119,10 @@ __all__ = [
     "Timer",
     "Transition",
     "Workflow",
+    # versions
+    "DeadlineChange",
+    "MigrationPlan",
+    "SlaChange",
     # bounds
     "MAX_AGENDA",
     "MAX_DATA_NODES",
@@ -155,5 +161,6 @@ __all__ = [
     "UnknownStatusError",
     "UnknownWorkflowError",
     "WorkflowError",
+    "WorkflowVersionError",
     "__version__",
 ]

@@ -50,6 +50,7 @@ from ._errors import (
     StepLimitError,
     TransitionError,
     WorkflowError,
+    WorkflowVersionError,
 )
 from ._limits import MAX_INSTANT, MAX_STEPS, MIN_INSTANT
 from ._sla import On
@@ -432,6 +433,7 @@ def _check_ticket(c: Tables, ticket: object) -> Ticket:
 
     Raises:
         SnapshotError: naming the field at fault.
+        WorkflowVersionError: for a ticket recorded under another version.
         TransitionError: for a status the workflow does not have.
     """
     if not isinstance(ticket, Ticket):
@@ -443,6 +445,9 @@ def _check_ticket(c: Tables, ticket: object) -> Ticket:
         raise SnapshotError(
             f"ticket of workflow {ticket.workflow!r} given to workflow {c.name!r}", "workflow"
         )
+    # a snapshot stored before versions were recorded (None) is taken as this version's
+    if ticket.workflow_version is not None and ticket.workflow_version != c.version:
+        raise WorkflowVersionError(ticket.workflow_version, c.version, c.name)
     if ticket.status not in c.table:
         raise TransitionError(
             ticket.status, "", (), f"ticket is in unknown status {ticket.status!r}"

@@ -39,6 +39,7 @@ __all__ = [
     "UnknownStatusError",
     "UnknownWorkflowError",
     "WorkflowError",
+    "WorkflowVersionError",
 ]
 
 
@@ -325,6 +326,28 @@ class SnapshotError(TicketflowError, ValueError):
         self.ticket_id = ticket_id
         text = f"{field}: {message}" if field else message
         super().__init__(f"ticket {ticket_id!r}: {text}" if ticket_id is not None else text)
+
+
+class WorkflowVersionError(SnapshotError):
+    """A ticket was recorded under another version of its workflow.
+
+    Call ``wf.migrate(ticket, at=...)`` to carry it over to this version.
+
+    Attributes:
+        ticket_version: The version the ticket records.
+        workflow_version: The version of the workflow it was given to.
+        workflow: The workflow's name.
+    """
+
+    def __init__(self, ticket_version: str, workflow_version: str, workflow: str) -> None:
+        self.ticket_version = ticket_version
+        self.workflow_version = workflow_version
+        self.workflow = workflow
+        super().__init__(
+            f"ticket of workflow {workflow!r} version {ticket_version!r} given to version "
+            f"{workflow_version!r}; carry it over with wf.migrate(ticket, at=...)",
+            "workflow_version",
+        )
 
 
 class EventLogError(TicketflowError, ValueError):

@@ -119,7 +119,7 @@ def _keys(cls: type, *, drop: tuple[str, ...] = (), add: tuple[str, ...] = ()) -
 # The workflow's own arguments (the Workflow class sits above this module), and
 # ``calendars``: the named calendar definitions that ``calendar`` keys refer to.
 _TOP_KEYS: tuple[str, ...] = ("name", "description", "calendar", "calendars", "statuses")
-_TOP_KEYS += ("transitions", "timers", "slas")
+_TOP_KEYS += ("transitions", "timers", "slas", "version")
 _STATUS_KEYS = _keys(Status)
 _TRANSITION_KEYS = _keys(Transition)
 # An effect template never sets ``at``: the engine fills it in when it emits the effect.
@@ -720,6 +720,7 @@ def read_definitions(
         "slas": items("slas", reader.sla),
         "calendar": reader.calendar(top["calendar"], "calendar") if "calendar" in top else None,
         "description": _opt_str(top, "description", ""),
+        "version": _opt_str(top, "version", ""),
     }
 
 

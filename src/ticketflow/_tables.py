@@ -33,6 +33,7 @@ class Tables:
 
     Attributes:
         name: The workflow's name (stored in its tickets).
+        version: The workflow's version (stored in its tickets).
         table: ``table[status][event]`` -> candidate transitions, guarded first.
         categories: Each status's category.
         statuses: Each status by name, in definition order.
@@ -50,6 +51,7 @@ class Tables:
     """
 
     name: str
+    version: str
     table: dict[str, dict[str, tuple[Transition, ...]]]
     categories: dict[str, str]
     statuses: dict[str, Status]
@@ -85,6 +87,7 @@ def compile_tables(
     timers: Sequence[Timer],
     slas: Sequence[SLA],
     calendar: CalendarSpec | None,
+    version: str,
 ) -> Tables:
     """Compile valid definitions into :class:`Tables`."""
     by_name = {s.name: s for s in statuses}
@@ -114,6 +117,7 @@ def compile_tables(
         armed[tm.status].append(i)
     return Tables(
         name=name,
+        version=version,
         table=frozen_table,
         categories={n: s.category for n, s in by_name.items()},
         statuses=by_name,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any, Literal, TypeAlias, cast
+from typing import Any, Literal, Protocol, TypeAlias, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from attrs import Factory, field, fields, frozen
@@ -40,8 +40,9 @@ __all__ = [
     "freeze_attrs",
 ]
 
-#: Version of the dict layout written by :meth:`Ticket.to_dict`.
-SCHEMA_VERSION = 1
+#: Version of the dict layout written by :meth:`Ticket.to_dict` (2 added
+#: ``workflow_version``; schema 1 snapshots load with it None).
+SCHEMA_VERSION = 2
 
 DueKind: TypeAlias = Literal["reminder", "sla_warning", "sla_breach", "sla_escalation", "timer"]
 # Order of items due at the same instant: reminders, SLA warnings, breaches, escalations,
@@ -76,6 +77,7 @@ _INT_BITS = 14_000  # below this many bits an int has fewer than 4,300 digits
 _SHORT_TEXT = 80  # the longest repr an error message quotes whole
 _ISO_TEXT_MAX = 100  # the longest datetime text a snapshot may hold
 _DUE_ITEM_LEN = 5  # [at, kind, name, index, sub]
+_VERSIONED_SCHEMA = 2  # the first schema that records the workflow's version
 
 
 class FrozenList(tuple):  # type: ignore[type-arg]
@@ -488,6 +490,10 @@ class Ticket:
             Values are checked when the ticket is built (:class:`AttrsError`).
         agenda: What falls due next, in time order.
         slas: The SLA clocks.
+        workflow_version: The version of the workflow that wrote the
+            snapshot (``Workflow.version``), or None for a snapshot stored
+            before workflows had versions (any version of its workflow
+            takes it, and records its own in the next snapshot).
     """
 
     id: str | None
@@ -502,6 +508,7 @@ class Ticket:
     attrs: FrozenDict = field(default=EMPTY, converter=freeze_attrs, hash=False)
     agenda: tuple[Due, ...] = ()
     slas: tuple[SlaState, ...] = ()
+    workflow_version: str | None = None
     # who has checked this snapshot: a workflow's token, or _CHECKED (not part of its value)
     _checked: object = field(default=None, init=False, eq=False, repr=False, hash=False)
     # updated_at in UTC when the engine built the snapshot, else None (not part of its value)
@@ -514,7 +521,8 @@ class Ticket:
     def __setstate__(self, state: dict[str, Any]) -> None:
         """Restore a pickled snapshot (unchecked until an engine call checks it)."""
         for name in _FIELDS:
-            object.__setattr__(self, name, state[name])
+            # a pickle made before snapshots recorded their workflow's version lacks it
+            object.__setattr__(self, name, state.get(name))
         object.__setattr__(self, "_checked", None)
         object.__setattr__(self, "_utc", None)
 
@@ -542,6 +550,8 @@ class Ticket:
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe data with a schema version; :meth:`from_dict` restores it.
 
+        Schema 2 (``SCHEMA_VERSION``) adds ``workflow_version``; schema 1
+        snapshots still load, with ``workflow_version`` None.
         Datetimes are ISO 8601 strings with their zone name in brackets
         (``"2026-03-29T10:00:00+02:00[Europe/Madrid]"``); a datetime inside
         ``attrs`` is written as ``{"$datetime": "<that string>"}``.
@@ -550,6 +560,7 @@ class Ticket:
             "schema": SCHEMA_VERSION,
             "id": self.id,
             "workflow": self.workflow,
+            "workflow_version": self.workflow_version,
             "status": self.status,
             "sub_status": self.sub_status,
             "version": self.version,
@@ -619,6 +630,7 @@ class Ticket:
         ident = data.get("id")
         if ident is not None and not isinstance(ident, str):
             raise SnapshotError(f"expected a string or null, got {_short(ident)}", "id")
+        wf_version = data.get("workflow_version") if schema >= _VERSIONED_SCHEMA else None
         sub = data.get("sub_status")
         if sub is not None and not isinstance(sub, str):
             raise SnapshotError(f"expected a string or null, got {_short(sub)}", "sub_status")
@@ -641,6 +653,7 @@ class Ticket:
             attrs=attrs,
             agenda=agenda,
             slas=slas,
+            workflow_version=wf_version,
         )
         check_snapshot(ticket, parsed=True)
         return ticket
@@ -683,7 +696,7 @@ def _check_fields(ticket: Ticket) -> None:
     for name in ("workflow", "status"):
         if not isinstance(getattr(ticket, name), str):
             raise SnapshotError(f"expected a string, got {_short(getattr(ticket, name))}", name)
-    for name in ("id", "sub_status"):
+    for name in ("id", "sub_status", "workflow_version"):
         value = getattr(ticket, name)
         if value is not None and not isinstance(value, str):
             raise SnapshotError(f"expected a string or None, got {_short(value)}", name)
@@ -1068,6 +1081,7 @@ def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
     _t_attrs,
     _t_agenda,
     _t_slas,
+    _t_wf_version,
     _t_checked,
     _t_utc,
 ) = _setters(Ticket, (*_FIELDS, "_checked", "_utc"))
@@ -1114,6 +1128,13 @@ _c_event, _c_at, _c_actor, _c_data = _setters(Context, ("event", "at", "actor", 
 )
 
 
+class Built(Protocol):
+    """What builds a snapshot: a compiled workflow, of which the snapshot records the version."""
+
+    @property
+    def version(self) -> str: ...
+
+
 def make_ticket(  # noqa: PLR0913, PLR0917 - one positional argument per field, built on every step
     id: str | None,
     workflow: str,
@@ -1127,12 +1148,14 @@ def make_ticket(  # noqa: PLR0913, PLR0917 - one positional argument per field, 
     attrs: FrozenDict,
     agenda: tuple[Due, ...],
     slas: tuple[SlaState, ...],
-    checked: object,
+    checked: Built,
     updated_utc: datetime | None = None,
 ) -> Ticket:
     """A :class:`Ticket` from checked parts, marked as checked by ``checked``.
 
-    ``updated_utc`` is ``updated_at`` in UTC, when the caller has it at hand.
+    ``checked`` is the compiled workflow that built the snapshot: the
+    snapshot records its version. ``updated_utc`` is ``updated_at`` in UTC,
+    when the caller has it at hand.
     """
     t: Ticket = _new(Ticket)
     _t_id(t, id)
@@ -1147,6 +1170,7 @@ def make_ticket(  # noqa: PLR0913, PLR0917 - one positional argument per field, 
     _t_attrs(t, attrs)
     _t_agenda(t, agenda)
     _t_slas(t, slas)
+    _t_wf_version(t, checked.version)
     _t_checked(t, checked)
     _t_utc(t, updated_utc)
     return t

@@ -18,7 +18,7 @@ from typing import Any, Literal, TypeAlias
 
 from attrs import field, frozen
 
-from . import _diagram, _engine, _loading
+from . import _diagram, _engine, _loading, _migrate
 from ._checks import Problems, items, show
 from ._definitions import (
     CATEGORIES,
@@ -29,19 +29,22 @@ from ._definitions import (
     Timer,
     Transition,
 )
-from ._errors import ArgumentError, UnknownStatusError
+from ._errors import ArgumentError, UnknownStatusError, WorkflowError
 from ._limits import MAX_STEPS
 from ._loading import Registry
+from ._migrate import MigrationPlan
 from ._sla import SLA, SlaClock
 from ._tables import Tables, compile_tables
 from ._ticket import Event, Outcome, Ticket
 from ._validate import listing, validate
+from ._version import behaviour_version
 
 #: What :meth:`Workflow.apply` does with an event stamped before the ticket's
 #: ``updated_at``: refuse it, or apply it at ``updated_at``.
 Late: TypeAlias = Literal["reject", "clamp"]
 _REJECT: Late = "reject"
 _LATE: frozenset[str] = frozenset(("reject", "clamp"))
+_VERSION_MAX = 100  # the longest version a workflow takes
 
 __all__ = [
     "CATEGORIES",
@@ -104,6 +107,12 @@ class Workflow:
             callable choosing one from the ticket's attributes);
             ``ALWAYS_OPEN`` by default.
         description: What the workflow is for.
+        version: What identifies this definition's behaviour in its tickets
+            (``Ticket.workflow_version``): the ``version=`` given, else a
+            stable short hash of everything that changes behaviour (not of
+            labels or descriptions). Tickets of another version are refused
+            with :class:`WorkflowVersionError` until :meth:`migrate` carries
+            them over.
 
     Raises:
         WorkflowError: listing every problem found.
@@ -116,6 +125,7 @@ class Workflow:
     slas: tuple[SLA, ...] = field(default=(), converter=_slas)
     calendar: CalendarSpec | None = field(default=None, eq=False)
     description: str | None = field(default=None, eq=False)
+    _version: str | None = field(default=None, eq=False, alias="version")
     _tables: Tables = field(init=False, repr=False, eq=False)
     _codes: Mapping[tuple[type, int | str], Status] = field(init=False, repr=False, eq=False)
 
@@ -131,17 +141,39 @@ class Workflow:
         )
         if problems:
             raise problems.error(self.name)
+        version = self._version
+        if version is None:
+            version = behaviour_version(self)
+        elif not isinstance(version, str) or not 0 < len(version) <= _VERSION_MAX:
+            raise WorkflowError(
+                [
+                    f"version must be a non-empty string of at most {_VERSION_MAX} characters, "
+                    f"got {show(version)}"
+                ],
+                self.name,
+            )
         object.__setattr__(
             self,
             "_tables",
             compile_tables(
-                self.name, self.statuses, self.transitions, self.timers, self.slas, self.calendar
+                self.name,
+                self.statuses,
+                self.transitions,
+                self.timers,
+                self.slas,
+                self.calendar,
+                version,
             ),
         )
         codes = {(type(s.code), s.code): s for s in self.statuses if s.code is not None}
         object.__setattr__(self, "_codes", codes)
 
     # --- reading the definition -----------------------------------------------------------
+
+    @property
+    def version(self) -> str:
+        """The version tickets record (``Ticket.workflow_version``): given, or a behaviour hash."""
+        return self._tables.version
 
     @property
     def initial(self) -> str:
@@ -230,12 +262,17 @@ class Workflow:
     def to_dict(self, *, registry: Registry | None = None) -> dict[str, Any]:
         """The workflow as plain data (JSON- and TOML-safe) that :meth:`from_dict` reads back.
 
-        Callables are written by their name in ``registry``, else by ``__name__``.
+        Callables are written by their name in ``registry``, else by ``__name__``;
+        a ``version`` given to the workflow is written too (a default one is not:
+        it is computed again from the definition when the data is read).
 
         Raises:
             LoadError: naming a callable or holiday source that cannot be written.
         """
-        return _loading.to_dict(self, registry=registry)
+        data = _loading.to_dict(self, registry=registry)
+        if self._version is not None:
+            data["version"] = self._version
+        return data
 
     # --- the engine -------------------------------------------------------------------------
 
@@ -404,3 +441,56 @@ class Workflow:
             ArgumentError: ``max_steps`` is not an int from 1 to ``MAX_STEPS``.
         """
         return _engine.replay(self._tables, events, _steps(max_steps))
+
+    # --- versions -----------------------------------------------------------------------------
+
+    def migrate(
+        self, ticket: Ticket, *, at: datetime, status_map: Mapping[str, str] | None = None
+    ) -> Outcome:
+        """Carry ``ticket`` over to this definition at ``at`` (any earlier version of it).
+
+        The status is kept by name, or mapped by ``status_map`` (old name ->
+        new name). Timers are re-armed from when the status's timers were
+        last armed (``ticket.timers_since``) with this definition's durations
+        and calendars; reminders that fall before ``at`` are dropped, never
+        sent late; timers and SLA breaches now at or before ``at`` fall due
+        at ``at`` (the next :meth:`advance` fires each once). SLA clocks are
+        matched by name and keep their elapsed time and cycles under the new
+        targets and calendars. Attributes, id and creation time are kept;
+        the migration is one change: ``version`` + 1, ``updated_at`` = ``at``,
+        and the ticket records this workflow's version.
+
+        Raises:
+            SnapshotError: the ticket is of another workflow, malformed, or in
+                a status this definition lacks and ``status_map`` does not map.
+            ArgumentError: ``status_map`` is not a mapping of names, or maps
+                to a status this definition lacks.
+            OutOfOrderError: ``at`` is before the ticket's last change.
+            InstantError: ``at`` is not an aware datetime in the supported range.
+            EventDataError: the status now has an ``at=`` timer and the
+                ticket no usable deadline in its attribute.
+        """
+        return _migrate.migrate(self._tables, ticket, at, status_map)
+
+    def migration_plan(
+        self,
+        ticket: Ticket,
+        *,
+        at: datetime,
+        status_map: Mapping[str, str] | None = None,
+        old: Workflow | None = None,
+    ) -> MigrationPlan:
+        """What :meth:`migrate` would change, without changing anything.
+
+        ``old``, the workflow the ticket follows now, lets the plan name the
+        old SLA targets (a snapshot keeps due times, not targets).
+
+        Raises:
+            SnapshotError: as for :meth:`migrate`.
+            ArgumentError: as for :meth:`migrate`.
+            OutOfOrderError: as for :meth:`migrate`.
+            InstantError: as for :meth:`migrate`.
+            EventDataError: as for :meth:`migrate`.
+        """
+        before = None if old is None else old._tables
+        return _migrate.plan(self._tables, ticket, at, status_map, before)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import ticketflow as tf
 
-from . import _cli_check, _cli_diagram, _cli_simulate, _cli_sweep, presets
+from . import _cli_check, _cli_diagram, _cli_diff, _cli_simulate, _cli_sweep, presets
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -43,6 +43,7 @@ DEFAULT_PRESET = "case-portal"
 COMMANDS: tuple[Callable[[Any], None], ...] = (
     _cli_check.add_command,
     _cli_diagram.add_command,
+    _cli_diff.add_command,
     _cli_simulate.add_command,
     _cli_sweep.add_command,
 )

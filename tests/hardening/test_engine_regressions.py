@@ -269,7 +269,7 @@ def _set(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
 
 BAD_SNAPSHOTS: list[tuple[Callable[[], object], str, str]] = [
     (lambda: 5, "expected a mapping", "mapping"),
-    (lambda: _data(schema=2), "schema", "newer"),
+    (lambda: _data(schema=3), "schema", "newer"),
     (lambda: _data(schema=0), "schema", "unknown schema"),
     (lambda: _data(schema=True), "schema", "expected int"),
     (lambda: _data(version=True), "version", "expected int"),

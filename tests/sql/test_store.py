@@ -58,6 +58,7 @@ class TestOneTicket:
         # asked at T0 + 2 h: the 24 h reminder is the first item, due at T0 + 26 h
         assert row.next_deadline == at(26) == ticket.next_deadline
         assert row.updated_at == at(2)
+        assert row.workflow_version == ticket.workflow_version == support_flow().version
 
     def test_a_rejected_event_changes_nothing(self, store: TicketStore) -> None:
         """A refused event leaves the row, the log and the outbox as they were."""

@@ -413,10 +413,8 @@ class TicketStore:
 
 
 def _columns(wf: Workflow, ticket: Ticket) -> dict[str, Any]:
-    """The indexed columns and the snapshot of a ticket's row.
-
-    ``workflow_version`` is to be filled here once snapshots record it.
-    """
+    """The indexed columns and the snapshot of a ticket's row (``workflow_version``: the
+    version that wrote the snapshot, so a migration can select the tickets still to move)."""
     return {
         "status": ticket.status,
         "category": wf.category(ticket.status),
@@ -424,7 +422,7 @@ def _columns(wf: Workflow, ticket: Ticket) -> dict[str, Any]:
         "updated_at": ticket.updated_at,
         "next_deadline": ticket.next_deadline,
         "snapshot": ticket.to_dict(),
-        "workflow_version": None,
+        "workflow_version": ticket.workflow_version,
         "snapshot_error": None,  # a snapshot just written is readable
     }
 
