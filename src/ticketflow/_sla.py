@@ -765,24 +765,27 @@ def _utc(at: datetime) -> datetime:
 
 def _warning_instants(
     sla: SLA, cal: BusinessCalendar, st: SlaState
-) -> Iterator[tuple[int, datetime, datetime]]:
-    """Each warning level of running clock ``st`` still to send, with its instant (and that
-    instant in UTC); those at or after the breach are left out."""
+) -> Iterator[tuple[int, datetime, bool]]:
+    """Each warning level of running clock ``st`` still to send, with its instant and
+    whether it fell before the clock's current stretch began (its instant is then that
+    beginning); those at or after the breach are left out."""
     since, due = st.running_since, st.due_at
     if since is None or due is None:
         return
-    end = _utc(due)
+    end, start = _utc(due), _utc(since)
     for level, (counted, value) in enumerate(sla._warnings, 1):
         if level in st.warned:
             continue
         if counted:
             left = value - st.elapsed  # type: ignore[operator]
-            when = due_from(sla, cal, since, left) if left > _ZERO else since
+            when, late = (
+                (due_from(sla, cal, since, left), False) if left > _ZERO else (since, left < _ZERO)
+            )
         else:
             when = cal_subtract(cal, due, value)
-        instant = _utc(when)
-        if instant < end:
-            yield level, when, instant
+            late = _utc(when) < start
+        if _utc(when) < end:
+            yield level, since if late else when, late
 
 
 def warning_items(
@@ -795,8 +798,8 @@ def warning_items(
     """
     floor = _utc(now)
     return [
-        make_due(now if instant <= floor else when, "sla_warning", st.name, slot, level - 1)
-        for level, when, instant in _warning_instants(sla, cal, st)
+        make_due(now if _utc(when) <= floor else when, "sla_warning", st.name, slot, level - 1)
+        for level, when, _ in _warning_instants(sla, cal, st)
     ]
 
 
@@ -806,7 +809,9 @@ def skip_passed(sla: SLA, cal: BusinessCalendar, st: SlaState, now: datetime) ->
     if not sla._warnings:
         return st
     floor = _utc(now)
-    passed = [level for level, _, instant in _warning_instants(sla, cal, st) if instant < floor]
+    passed = [
+        level for level, when, late in _warning_instants(sla, cal, st) if late or _utc(when) < floor
+    ]
     for level in passed:
         st = warned(st, level)
     return st
