@@ -19,7 +19,7 @@ LIMIT = 2
 class Limited(tf.Workflow):
     """A workflow whose calls stop after firing LIMIT timed steps, raising StepLimitError."""
 
-    def advance(  # type: ignore[override]
+    def advance(
         self, ticket: tf.Ticket, *, now: datetime, max_steps: int | None = None
     ) -> tf.Outcome:
         if max_steps is not None:  # the kit's item-by-item replay asks for its own limit
