@@ -122,7 +122,8 @@ class TestStore(TestCase):
     def test_starting_twice_and_unknown_ids(self) -> None:
         """A second start of one id is a conflict; an unknown id is TicketNotFound."""
         before = row(self.ticket).snapshot
-        with self.assertRaisesMessage(ConflictError, f"a ticket with id '{self.id}' exists already"):
+        message = f"a ticket with id '{self.id}' exists already"
+        with self.assertRaisesMessage(ConflictError, message):
             store.start("helpdesk", self.id, at=madrid(9, 11))
         assert row(self.ticket).snapshot == before
         with self.assertRaisesMessage(TicketNotFound, "no ticket with id 'nope'"):
