@@ -25,7 +25,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from attrs import frozen
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
+from django.db.models.signals import post_save
 
 from ticketflow._errors import NaiveDatetimeError
 from ticketflow._ticket import Outcome, Ticket, make_outcome
@@ -43,6 +44,7 @@ __all__ = [
     "apply",
     "get",
     "start",
+    "start_on_create",
     "sweep",
 ]
 
@@ -77,6 +79,19 @@ class Change:
     def status_changed(self) -> bool:
         """Whether the ticket's status is another one now."""
         return self.before is None or self.before.status != self.after.status
+
+    def sync_code(self, instance: Any, field: str = "status") -> int | str | None:
+        """Set ``instance.<field>`` to the code of the status written (``tf.Status(code=...)``).
+
+        The project's own status column (django-helpdesk's ``Ticket.status``)
+        follows the workflow: the field is saved, alone, only when it differs.
+        Returns the code.
+        """
+        code = self.workflow.status(self.after.status).code
+        if getattr(instance, field) != code:
+            setattr(instance, field, code)
+            instance.save(update_fields=[field])
+        return code
 
 
 @frozen
@@ -238,6 +253,25 @@ def start(
     outcome = wf.start(at=at, id=ticket_id, attrs=attrs)
     _create(model, wf, ticket_id, outcome, fields)
     return outcome
+
+
+def start_on_create(
+    sender: type[models.Model], workflow: Workflow, *, at: str, model: Model = TicketState
+) -> None:
+    """Start a ticket of ``workflow`` for each row of ``sender`` created from now on.
+
+    The ticket's id is the row's primary key (as a string), its start the
+    row's ``at`` field (an aware datetime); it is stored in ``model`` in the
+    transaction that saves the row (``post_save``). Rows that fixtures load
+    (``raw``) and rows saved again are left alone. Connecting twice connects once.
+    """
+
+    def started(instance: models.Model, created: bool, raw: bool = False, **_: Any) -> None:
+        if created and not raw:
+            start(workflow, str(instance.pk), at=getattr(instance, at), model=model)
+
+    label = f"{sender._meta.label}:{workflow.name}:{model._meta.label}"
+    post_save.connect(started, sender=sender, weak=False, dispatch_uid=f"ticketflow.start:{label}")
 
 
 def adopt(  # noqa: PLR0913 (Workflow.adopt's arguments and the row's)
