@@ -38,6 +38,22 @@ DEPLOYED = override_settings(
 )
 
 
+def _solved(name: str | None) -> str | None:
+    return "solved" if name == "resolved" else name
+
+
+RENAMED = attrs.evolve(
+    WORKFLOW,
+    statuses=[attrs.evolve(s, name=_solved(s.name)) for s in WORKFLOW.statuses],
+    transitions=[
+        attrs.evolve(t, source=tuple(map(_solved, t.source)), target=_solved(t.target))
+        for t in WORKFLOW.transitions
+    ],
+    timers=[attrs.evolve(WORKFLOW.timers[0], status="solved")],
+    version="renamed",
+)
+
+
 def resolved_on_friday() -> Ticket:
     """A ticket opened by e-mail Fri 4 Dec 09:30 CET and resolved at 16:00 CET (WORKFLOW)."""
     queue, agent = make_queue(), make_agent()
@@ -90,6 +106,28 @@ class TestLazyMigration(TestCase):
         assert [s.event for s in out.steps] == ["migrate", "customer_reply"]
         assert (out.ticket.status, out.ticket.version) == ("reopened", before + 2)
         assert status(ticket) == Ticket.REOPENED_STATUS
+
+    def test_a_status_the_new_workflow_lacks_is_refused_and_nothing_written(self) -> None:
+        """RENAMED calls 'resolved' 'solved': without a status_map the ticket cannot move."""
+        ticket = resolved_on_friday()
+        before = row(ticket).version
+        with override_settings(TICKETFLOW={"WORKFLOWS": [RENAMED]}):
+            with self.assertRaisesMessage(tf.SnapshotError, "resolved"):
+                store.get(str(ticket.pk))
+            assert sweep(madrid(11, 16)).startswith("advanced 0 ticket(s), fired 0, failed 1")
+        assert (row(ticket).version, row(ticket).workflow_version) == (before, WORKFLOW.version)
+
+    def test_a_snapshot_without_version_counts_as_current(self) -> None:
+        """Schema 1 (before versions) is FASTER's as it is: no migration, WORKFLOW's agenda."""
+        ticket = resolved_on_friday()
+        state = row(ticket)
+        snapshot = dict(state.snapshot, schema=1)
+        del snapshot["workflow_version"]
+        TicketState.objects.filter(pk=state.pk).update(snapshot=snapshot)
+        with DEPLOYED:
+            got = store.get(str(ticket.pk))
+        assert (got.workflow_version, got.version) == (None, state.version)
+        assert got.next_deadline == utc(10, 15)
 
     def test_the_same_version_is_left_alone(self) -> None:
         ticket = resolved_on_friday()
