@@ -267,7 +267,11 @@ class TicketStore:
 
         Each entry has ``name``, ``at`` (the effective instant, after
         clamping), ``actor`` and ``data``; the first is ``start`` (its data
-        the attributes) and carries the ticket's ``id``.
+        the attributes) and carries the ticket's ``id``. A lazy migration is
+        an entry named ``migrate`` (data: the ``from`` and ``to`` versions),
+        which :meth:`Workflow.replay` does not take: replay the entries
+        before it with the old workflow, ``migrate`` at its ``at``, then
+        apply the rest.
 
         Raises:
             TicketNotFound: no ticket has this id.
