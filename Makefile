@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-slow lint typecheck pytest bench clean docs mermaid example-django
+.PHONY: demo test test-slow lint typecheck pytest bench clean docs mermaid example-django \
+	example-django-postgresql
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +80,10 @@ $(EXAMPLE_DJANGO)/.venv/.installed: pyproject.toml $(EXAMPLE_DJANGO)/requirement
 
 example-django: $(EXAMPLE_DJANGO)/.venv/.installed
 	cd $(EXAMPLE_DJANGO) && .venv/bin/python -W error::RuntimeWarning manage.py test --noinput
+
+# the same on a PostgreSQL server started for the run in a temporary folder (tests/pgserver.py)
+example-django-postgresql: $(STAMP) $(EXAMPLE_DJANGO)/.venv/.installed
+	$(BIN)/python -m tests.pgserver run -- $(MAKE) --no-print-directory example-django
 
 clean:
 	rm -rf $(EXAMPLE_DJANGO)/.venv

@@ -16,7 +16,11 @@ Use as a context manager::
         engine = sqlalchemy.create_engine(server.url)
 
 or through the fixtures ``pg_server`` (one server per test session) and
-``pg_url`` (a fresh, empty database on it for each test).
+``pg_url`` (a fresh, empty database on it for each test), or around a
+command, which finds the server in ``DATABASE_URL`` (a libpq URL) and whose
+exit status is returned::
+
+    python -m tests.pgserver run -- make example-django
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ import itertools
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -102,6 +107,10 @@ class PostgresServer:
     def url(self, database: str = "postgres") -> str:
         """A SQLAlchemy URL (psycopg 3) for ``database`` over the Unix socket."""
         return f"postgresql+psycopg://{_SERVICE_USER}@/{database}?host={self.socket_dir}"
+
+    def libpq_url(self, database: str = "postgres") -> str:
+        """A libpq URL (``postgresql://``, the socket folder as ``host``) for ``database``."""
+        return f"postgresql://{_SERVICE_USER}@/{database}?host={self.socket_dir}"
 
     def start(self) -> None:
         """Start the server (again) and wait until it accepts connections."""
@@ -239,3 +248,30 @@ def pg_url(pg_server: PostgresServer) -> str:
 def own_pg_server() -> Iterator[PostgresServer]:
     """A PostgreSQL server of the test's own, for tests that stop and restart it."""
     yield from require_server()
+
+
+def run(command: Sequence[str]) -> int:
+    """Run ``command`` with ``DATABASE_URL`` naming a fresh server; its exit status.
+
+    Raises:
+        PostgresUnavailable: the server could not be started.
+    """
+    with postgres_server() as server:
+        env = {**os.environ, "DATABASE_URL": server.libpq_url()}
+        return subprocess.run(list(command), env=env, check=False).returncode
+
+
+def main(argv: Sequence[str]) -> int:
+    """``run -- COMMAND...``: ``COMMAND`` against a server started for it, then stopped."""
+    if len(argv) < 3 or argv[0] != "run" or argv[1] != "--":
+        print("usage: python -m tests.pgserver run -- COMMAND [ARG...]", file=sys.stderr)
+        return 2
+    try:
+        return run(argv[2:])
+    except PostgresUnavailable as exc:
+        print(f"tests.pgserver: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

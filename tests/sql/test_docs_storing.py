@@ -16,7 +16,7 @@ def test_every_example_prints_the_text_under_it() -> None:
     """The page's examples run on SQLite and print what the page says."""
     text = PAGE.read_text(encoding="utf-8")
     pairs = re.findall(r"```python\n(.*?)```\n\n```text\n(.*?)```", text, flags=re.S)
-    assert len(pairs) == text.count("```python") == 4
+    assert len(pairs) == text.count("```python") == 5
     namespace: dict[str, object] = {}
     for code, expected in pairs:
         buffer = io.StringIO()

@@ -1,6 +1,5 @@
 """django-helpdesk <-> ticketflow: starts, events, status sync, effects as follow-ups."""
 
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 from helpdesk.models import FollowUp, Ticket
 from helpdesk.signals import update_ticket_done
@@ -23,12 +22,8 @@ TITLES = {
     "sla_breach": "SLA breached: {name}",
     "auto_closed": "Closed automatically after three business days",
 }
-
-
-@receiver(post_save, sender=Ticket)
-def ticket_saved(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        store.start(WORKFLOW, str(instance.pk), at=instance.created)
+# a ticket created by any path (its model, its e-mail import, its forms) starts then
+store.start_on_create(Ticket, WORKFLOW, at="created")
 
 
 @receiver(update_ticket_done)
@@ -46,10 +41,7 @@ def on_change(change):
     if change.model is not TicketState:  # a Case (flow.models) has no helpdesk ticket
         return
     ticket = Ticket.objects.get(pk=int(change.ticket_id))
-    code = WORKFLOW.status(change.after.status).code
-    if ticket.status != code:
-        ticket.status = code
-        ticket.save(update_fields=["status"])
+    code = change.sync_code(ticket, "status")
     for effect in change.outcome.effects:
         FollowUp.objects.create(
             ticket=ticket,

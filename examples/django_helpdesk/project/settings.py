@@ -2,7 +2,7 @@
 
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SECRET_KEY = "example-only-not-secret"  # a local example only
@@ -78,7 +78,8 @@ def database(url: str) -> dict[str, object]:
             "NAME": unquote(parts.path.lstrip("/")),
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
+            # a Unix socket's folder may come as ?host=/path (libpq's own URLs)
+            "HOST": parts.hostname or parse_qs(parts.query).get("host", [""])[0],
             "PORT": str(parts.port or ""),
         }
     raise ValueError(f"DATABASE_URL {url!r}: expected sqlite:///path or postgresql://...")

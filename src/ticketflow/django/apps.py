@@ -1,11 +1,15 @@
-"""The Django app configuration: the app's label and its start-up checks."""
+"""The Django app configuration: the app's label, its start-up checks, the configured hooks."""
 
 from __future__ import annotations
+
+import contextlib
 
 from django.apps import AppConfig
 from django.core import checks
 
+from . import conf
 from .checks import check_settings
+from .errors import ConfigurationError
 
 
 class TicketflowConfig(AppConfig):
@@ -17,5 +21,13 @@ class TicketflowConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Register the system checks that load and validate the configured workflows."""
+        """Register the system checks, and import the ``HANDLER`` and ``ADOPT`` callables.
+
+        Importing them at start-up connects the signal receivers defined in
+        their modules. A path that cannot be imported is left to the checks,
+        which report it.
+        """
         checks.register(check_settings)
+        for load in (conf.handler, conf.adoption_source):
+            with contextlib.suppress(ConfigurationError):  # reported by check_settings
+                load()

@@ -8,9 +8,14 @@ otherwise). The configured handler (``TICKETFLOW["HANDLER"]``) then gets a
 :class:`Change` in the same transaction: what it writes commits with the
 snapshot or not at all, and an exception in it rolls both back.
 
-Every snapshot that is about to change is read by :func:`_snapshot`: the one
-place where a snapshot recorded under an older workflow version will be
-migrated lazily.
+Every snapshot that is about to change is read by :func:`_snapshot`, which
+migrates lazily: a ticket recorded under another version of its workflow
+(and not before versions: a snapshot without one counts as current) is
+carried over with ``wf.migrate`` in the call's transaction, ``apply`` at the
+event's instant, ``advance`` and the sweep at ``now``, :func:`get` at its
+``at`` or else at the ticket's last change; never before that change. The
+migration and what follows are one write and one :class:`Change`, whose
+outcome's first step is then ``migrate``.
 """
 
 from __future__ import annotations
@@ -20,10 +25,11 @@ from datetime import datetime
 from typing import Any, Literal
 
 from attrs import frozen
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
+from django.db.models.signals import post_save
 
 from ticketflow._errors import NaiveDatetimeError
-from ticketflow._ticket import Outcome, Ticket
+from ticketflow._ticket import Outcome, Ticket, make_outcome
 from ticketflow._workflow import Workflow
 
 from . import conf
@@ -38,6 +44,7 @@ __all__ = [
     "apply",
     "get",
     "start",
+    "start_on_create",
     "sweep",
 ]
 
@@ -72,6 +79,19 @@ class Change:
     def status_changed(self) -> bool:
         """Whether the ticket's status is another one now."""
         return self.before is None or self.before.status != self.after.status
+
+    def sync_code(self, instance: Any, field: str = "status") -> int | str | None:
+        """Set ``instance.<field>`` to the code of the status written (``tf.Status(code=...)``).
+
+        The project's own status column (django-helpdesk's ``Ticket.status``)
+        follows the workflow: the field is saved, alone, only when it differs.
+        Returns the code.
+        """
+        code = self.workflow.status(self.after.status).code
+        if getattr(instance, field) != code:
+            setattr(instance, field, code)
+            instance.save(update_fields=[field])
+        return code
 
 
 @frozen
@@ -108,9 +128,27 @@ def _locked(model: Model, ticket_id: str, db: str) -> TicketflowModel:
     return row
 
 
-def _snapshot(row: TicketflowModel, wf: Workflow) -> Ticket:
-    """The row's ticket, ready for ``wf`` (the place for a lazy ``wf.migrate``)."""
-    return row.ticket
+def _current(wf: Workflow, ticket: Ticket) -> bool:
+    """Whether ``wf`` takes the ticket as it is (a snapshot without a version counts)."""
+    return ticket.workflow_version is None or ticket.workflow_version == wf.version
+
+
+def _snapshot(row: TicketflowModel, wf: Workflow, at: datetime) -> Outcome | None:
+    """The row's ticket carried over to ``wf`` at ``at`` (never before its last change), or
+    None when ``wf`` takes it as it is."""
+    ticket = row.ticket
+    if _current(wf, ticket):
+        return None
+    return wf.migrate(ticket, at=max(_aware(at, "at"), ticket.updated_at))
+
+
+def _then(moved: Outcome | None, outcome: Outcome) -> Outcome:
+    """``outcome`` preceded by the migration ``moved`` (its steps and effects first)."""
+    if moved is None:
+        return outcome
+    return make_outcome(
+        outcome.ticket, moved.steps + outcome.steps, moved.effects + outcome.effects
+    )
 
 
 def _notify(change: Change) -> None:
@@ -157,18 +195,40 @@ def _create(
         _notify(Change(ticket_id, model, wf, None, outcome))
 
 
-def get(ticket_id: str, *, model: Model = TicketState) -> Ticket:
-    """The stored ticket.
+def get(ticket_id: str, *, at: datetime | None = None, model: Model = TicketState) -> Ticket:
+    """The stored ticket, carried over to the configured workflow if it changed.
+
+    A ticket recorded under another version of its workflow is migrated and
+    written back (the handler gets the :class:`Change`): at ``at`` when given,
+    else at the ticket's last change (``updated_at``), so that ``get``
+    migrates the same way whenever it runs. Pass the current time to migrate
+    as the sweep would (reminders before ``at`` are dropped, not sent late).
 
     Raises:
         TicketNotFound: no row holds ``ticket_id``.
+        NaiveDatetimeError: ``at`` is naive.
+        SnapshotError: the ticket cannot be carried over (a status the
+            workflow lacks); nothing is written.
     """
+    if at is not None:
+        _aware(at, "at")
+    db = _db(model)
     row: TicketflowModel | None = (
-        model._default_manager.using(_db(model)).filter(ticket_id=ticket_id).first()
+        model._default_manager.using(db).filter(ticket_id=ticket_id).first()
     )
     if row is None:
         raise TicketNotFound(ticket_id)
-    return _snapshot(row, conf.workflow(row.workflow))
+    wf = conf.workflow(row.workflow)
+    if _current(wf, row.ticket):
+        return row.ticket
+    with transaction.atomic(using=db):
+        row = _locked(model, ticket_id, db)
+        before = row.ticket
+        moved = _snapshot(row, wf, before.updated_at if at is None else at)
+        if moved is None:  # another call migrated it meanwhile
+            return before
+        _write(model, db, row, wf, before, moved)
+    return moved.ticket
 
 
 def start(
@@ -193,6 +253,25 @@ def start(
     outcome = wf.start(at=at, id=ticket_id, attrs=attrs)
     _create(model, wf, ticket_id, outcome, fields)
     return outcome
+
+
+def start_on_create(
+    sender: type[models.Model], workflow: Workflow, *, at: str, model: Model = TicketState
+) -> None:
+    """Start a ticket of ``workflow`` for each row of ``sender`` created from now on.
+
+    The ticket's id is the row's primary key (as a string), its start the
+    row's ``at`` field (an aware datetime); it is stored in ``model`` in the
+    transaction that saves the row (``post_save``). Rows that fixtures load
+    (``raw``) and rows saved again are left alone. Connecting twice connects once.
+    """
+
+    def started(instance: models.Model, created: bool, raw: bool = False, **_: Any) -> None:
+        if created and not raw:
+            start(workflow, str(instance.pk), at=getattr(instance, at), model=model)
+
+    label = f"{sender._meta.label}:{workflow.name}:{model._meta.label}"
+    post_save.connect(started, sender=sender, weak=False, dispatch_uid=f"ticketflow.start:{label}")
 
 
 def adopt(  # noqa: PLR0913 (Workflow.adopt's arguments and the row's)
@@ -252,8 +331,10 @@ def apply(
         if expected_version is not None and row.version != expected_version:
             raise ConflictError(ticket_id, expected_version, row.version)
         wf = conf.workflow(row.workflow)
-        before = _snapshot(row, wf)
-        outcome = wf.apply(before, event, at=at, actor=actor, data=data, late=late)
+        before = row.ticket
+        moved = _snapshot(row, wf, at)
+        current = before if moved is None else moved.ticket
+        outcome = _then(moved, wf.apply(current, event, at=at, actor=actor, data=data, late=late))
         _write(model, db, row, wf, before, outcome)
     return outcome
 
@@ -270,11 +351,17 @@ def advance(ticket_id: str, *, now: datetime, model: Model = TicketState) -> Out
     with transaction.atomic(using=db):
         row = _locked(model, ticket_id, db)
         wf = conf.workflow(row.workflow)
-        before = _snapshot(row, wf)
-        outcome = wf.advance(before, now=now)
+        before = row.ticket
+        outcome = _advanced(row, wf, now)
         if outcome.ticket.version != before.version:
             _write(model, db, row, wf, before, outcome)
     return outcome
+
+
+def _advanced(row: TicketflowModel, wf: Workflow, now: datetime) -> Outcome:
+    """The row's ticket migrated at ``now`` if need be, then advanced to ``now``."""
+    moved = _snapshot(row, wf, now)
+    return _then(moved, wf.advance(row.ticket if moved is None else moved.ticket, now=now))
 
 
 def _sweep_one(model: Model, db: str, ticket_id: str, now: datetime) -> int:
@@ -290,8 +377,8 @@ def _sweep_one(model: Model, db: str, ticket_id: str, now: datetime) -> int:
         if row is None:
             return 0
         wf = conf.workflow(row.workflow)
-        before = _snapshot(row, wf)
-        outcome = wf.advance(before, now=now)
+        before = row.ticket
+        outcome = _advanced(row, wf, now)
         _write(model, db, row, wf, before, outcome)
         return outcome.ticket.version - before.version
 

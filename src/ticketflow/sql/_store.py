@@ -16,8 +16,15 @@ Rules of operation:
   advancing to the last sweep gives the stored ticket.
 * ``deliver`` runs one short transaction per outbox item: lock it, call the
   handler, mark it delivered (or count the failure) and commit.
-* A stored snapshot is read in one place, :meth:`TicketStore._read`: that
-  is where a ticket of an older workflow version is to be migrated.
+* Lazy migration: a ticket recorded under another version of its workflow
+  (``workflow_version`` not the store's workflow's, and not None: a
+  snapshot from before versions counts as current) is carried over with
+  ``wf.migrate`` by the call that meets it, in that call's transaction:
+  ``apply`` at the event's (clamped) instant, ``sweep`` at ``now``, ``get``
+  at its ``at`` or else at the ticket's last change. The migrated snapshot
+  is written with the same version check, the migration is logged as an
+  entry named ``migrate`` (data: ``from`` and ``to`` versions) and its
+  effects, if any, go to the outbox under the migration's version.
 """
 
 from __future__ import annotations
@@ -53,7 +60,8 @@ from ticketflow._errors import (
     UnknownWorkflowError,
 )
 from ticketflow._limits import check_instant
-from ticketflow._ticket import Outcome, Ticket, _dt_in, _dt_out
+from ticketflow._migrate import MIGRATE
+from ticketflow._ticket import Outcome, Ticket, _dt_in, _dt_out, make_outcome
 from ticketflow._workflow import Workflow
 
 from ._codec import decode_data, decode_effect, encode_data, encode_effect, read_json
@@ -161,22 +169,41 @@ class TicketStore:
             _enqueue(conn, id, ticket.version, out)
         return ticket
 
-    def get(self, ticket_id: str) -> Ticket:
-        """The stored ticket.
+    def get(self, ticket_id: str, *, at: datetime | None = None) -> Ticket:
+        """The stored ticket, carried over to the store's workflow if it changed.
+
+        A ticket recorded under another version of its workflow is migrated
+        (``wf.migrate``) and written back in one transaction: at ``at`` when
+        given (never before the ticket's last change), else at its last
+        change (``updated_at``), so a ``get`` without ``at`` migrates the same
+        way whenever it runs. Pass the current time as ``at`` to migrate as
+        ``sweep`` would: reminders the new rules put before ``at`` are then
+        dropped instead of sent late. What falls due fires at the next
+        ``sweep`` or ``apply``. Of two calls that meet the same old ticket,
+        one migrates it and the other reads the result.
 
         Raises:
             TicketNotFound: no ticket has this id.
-            SnapshotError: the stored snapshot cannot be read (``ticket_id``
-                names the ticket).
+            SnapshotError: the stored snapshot cannot be read or carried over
+                (``ticket_id`` names the ticket).
+            InstantError: ``at`` is not an aware datetime in the supported range.
             StorageError: the database failed.
         """
+        if at is not None:
+            at = check_instant(at, "at")
         with self._transaction("get", write=False) as conn:
-            row = conn.execute(
-                select(TICKETS.c.id, TICKETS.c.snapshot).where(TICKETS.c.id == ticket_id)
-            ).first()
-            if row is None:
-                raise TicketNotFound(ticket_id)
-            return self._read(row.id, row.snapshot)
+            ticket = self._select(conn, ticket_id, lock=False)
+        wf = self._workflows.get(ticket.workflow)
+        if wf is None or _current(wf, ticket):
+            return ticket
+        with self._transaction("get") as conn:
+            ticket = self._select(conn, ticket_id, lock=True)
+            moved = _migration(wf, ticket, ticket.updated_at if at is None else at)
+            if moved is None:  # another call migrated it meanwhile
+                return ticket
+            _write(conn, wf, ticket, moved.ticket)
+            _record_migration(conn, ticket, moved)
+        return moved.ticket
 
     def apply(
         self,
@@ -192,7 +219,9 @@ class TicketStore:
 
         The ticket's row is locked, what fell due before ``at`` fires first,
         the event is logged at its effective (clamped) instant and the
-        effects go to the outbox, all in one transaction.
+        effects go to the outbox, all in one transaction. A ticket of
+        another version of its workflow is first migrated at that instant
+        (see :meth:`get`): the outcome's first step is then ``migrate``.
 
         Raises:
             TicketNotFound: no ticket has this id.
@@ -202,7 +231,7 @@ class TicketStore:
                 ``EventDataError``), ``AttrsError``, ``InstantError`` or
                 ``StepLimitError``, as :meth:`Workflow.apply` raises them;
                 nothing is written.
-            SnapshotError: the stored snapshot cannot be read.
+            SnapshotError: the stored snapshot cannot be read or carried over.
             ArgumentError: ``expected_version`` is not an int or None.
             StorageError: the database failed (nothing was written).
         """
@@ -219,22 +248,30 @@ class TicketStore:
             if expected_version is not None and expected_version != ticket.version:
                 raise ConflictError(ticket_id, expected_version, ticket.version)
             wf = self._workflow(ticket.workflow)
-            out = wf.apply(ticket, event, at=at, actor=actor, data=data, late="clamp")
+            moved = None if _current(wf, ticket) else _migration(wf, ticket, at)
+            before = ticket if moved is None else moved.ticket
+            out = wf.apply(before, event, at=at, actor=actor, data=data, late="clamp")
             new = out.ticket
             _write(conn, wf, ticket, new)
+            if moved is not None:
+                _record_migration(conn, ticket, moved)
             step = out.steps[-1]
             conn.execute(
                 insert(EVENTS), _event_row(new, event, step.at, step.requested_at, actor, data)
             )
             _enqueue(conn, ticket_id, new.version, out)
-        return out
+        return out if moved is None else _joined(moved, out)
 
     def history(self, ticket_id: str) -> list[dict[str, Any]]:
         """The ticket's event log, oldest first, as :meth:`Workflow.replay` takes it.
 
         Each entry has ``name``, ``at`` (the effective instant, after
         clamping), ``actor`` and ``data``; the first is ``start`` (its data
-        the attributes) and carries the ticket's ``id``.
+        the attributes) and carries the ticket's ``id``. A lazy migration is
+        an entry named ``migrate`` (data: the ``from`` and ``to`` versions),
+        which :meth:`Workflow.replay` does not take: replay the entries
+        before it with the old workflow, ``migrate`` at its ``at``, then
+        apply the rest.
 
         Raises:
             TicketNotFound: no ticket has this id.
@@ -262,8 +299,10 @@ class TicketStore:
         One transaction claims the tickets whose ``next_deadline`` is at or
         before ``now`` (skipping rows other sweepers hold, on PostgreSQL),
         fires what fell due and writes them with their effects. A ticket
-        whose snapshot cannot be read is reported in ``errors`` and passed
-        over by later sweeps; the others go on.
+        whose snapshot cannot be read or carried over to a changed workflow
+        is reported in ``errors`` and passed over by later sweeps; the others
+        go on. A ticket of another version of its workflow is migrated at
+        ``now`` (see :meth:`get`) before it is advanced.
 
         Raises:
             InstantError: ``now`` is not an aware datetime in the supported range.
@@ -290,7 +329,9 @@ class TicketStore:
                 try:
                     ticket = self._read(row.id, row.snapshot)
                     wf = self._workflow(ticket.workflow)
-                    batch.add(wf, ticket, _advance(wf, ticket, now))
+                    moved = None if _current(wf, ticket) else _migration(wf, ticket, now)
+                    before = ticket if moved is None else moved.ticket
+                    batch.add(wf, ticket, _advance(wf, before, now), moved)
                 except (SnapshotError, UnknownWorkflowError) as exc:
                     batch.errors.append(_naming(exc, row.id))
             batch.flush(conn)
@@ -377,21 +418,17 @@ class TicketStore:
 
     def _lock(self, conn: Connection, ticket_id: str) -> Ticket:
         """Lock the ticket's row and read it."""
-        row = conn.execute(
-            select(TICKETS.c.id, TICKETS.c.snapshot)
-            .where(TICKETS.c.id == ticket_id)
-            .with_for_update()
-        ).first()
+        return self._select(conn, ticket_id, lock=True)
+
+    def _select(self, conn: Connection, ticket_id: str, *, lock: bool) -> Ticket:
+        query = select(TICKETS.c.id, TICKETS.c.snapshot).where(TICKETS.c.id == ticket_id)
+        row = conn.execute(query.with_for_update() if lock else query).first()
         if row is None:
             raise TicketNotFound(ticket_id)
         return self._read(row.id, row.snapshot)
 
     def _read(self, ticket_id: str, raw: object) -> Ticket:
-        """The ticket a stored snapshot holds.
-
-        The one place a snapshot is read: a ticket recorded under an older
-        version of its workflow is to be migrated here.
-        """
+        """The ticket a stored snapshot holds (the one place a snapshot is read)."""
         try:
             ticket = Ticket.from_dict(read_json(raw))
         except TicketflowError as exc:
@@ -483,24 +520,73 @@ def _enqueue(conn: Connection, ticket_id: str, version: int, out: Outcome) -> No
         conn.execute(insert(OUTBOX), _outbox_rows(ticket_id, version, out))
 
 
+# --- lazy migration -------------------------------------------------------------------------
+
+
+def _current(wf: Workflow, ticket: Ticket) -> bool:
+    """Whether ``wf`` takes the ticket as it is (a snapshot without a version counts)."""
+    return ticket.workflow_version is None or ticket.workflow_version == wf.version
+
+
+def _migration(wf: Workflow, ticket: Ticket, at: datetime) -> Outcome | None:
+    """The ticket carried over to ``wf`` at ``at`` (never before its last change), or None
+    when it is current already."""
+    if _current(wf, ticket):
+        return None
+    at = check_instant(at, "at")
+    assert ticket.id is not None
+    try:
+        return wf.migrate(ticket, at=max(at, ticket.updated_at))
+    except TicketflowError as exc:
+        raise _naming(exc, ticket.id) from None
+
+
+def _migration_rows(old: Ticket, moved: Outcome) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The log entry of a migration and its outbox rows."""
+    new = moved.ticket
+    assert old.id is not None
+    data = {"from": old.workflow_version, "to": new.workflow_version}
+    at = new.updated_at
+    return _event_row(new, MIGRATE, at, at, None, data), _outbox_rows(old.id, new.version, moved)
+
+
+def _record_migration(conn: Connection, old: Ticket, moved: Outcome) -> None:
+    event, outbox = _migration_rows(old, moved)
+    conn.execute(insert(EVENTS), event)
+    if outbox:
+        conn.execute(insert(OUTBOX), outbox)
+
+
+def _joined(first: Outcome, then: Outcome) -> Outcome:
+    """One outcome for two calls in a row: the last ticket, every step and effect."""
+    return make_outcome(then.ticket, first.steps + then.steps, first.effects + then.effects)
+
+
 class _Batch:
     """The writes of one sweep, sent as one statement each."""
 
     def __init__(self) -> None:
         self.writes: list[dict[str, Any]] = []
         self.outbox: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []
         self.errors: list[SnapshotError] = []
         self.tickets = self.fired = self.effects = 0
 
-    def add(self, wf: Workflow, old: Ticket, out: Outcome) -> None:
+    def add(self, wf: Workflow, old: Ticket, out: Outcome, moved: Outcome | None) -> None:
+        """Write ``out.ticket`` over ``old`` (``moved``: the migration it went through first)."""
         new = out.ticket
         if new.version == old.version:
             return
         assert old.id is not None
         self.writes.append(_write_params(wf, old, new))
+        if moved is not None:
+            event, outbox = _migration_rows(old, moved)
+            self.events.append(event)
+            self.outbox.extend(outbox)
+            self.effects += len(moved.effects)
         self.outbox.extend(_outbox_rows(old.id, new.version, out))
         self.tickets += 1
-        self.fired += new.version - old.version
+        self.fired += new.version - old.version - (moved is not None)
         self.effects += len(out.effects)
 
     def flush(self, conn: Connection) -> None:
@@ -517,6 +603,8 @@ class _Batch:
                 raise ConflictError(
                     "?", None, None, "a swept ticket changed under its row lock; nothing written"
                 )
+        if self.events:
+            conn.execute(insert(EVENTS), self.events)
         if self.outbox:
             conn.execute(insert(OUTBOX), self.outbox)
 
