@@ -221,7 +221,7 @@ RULES: dict[str, list[tuple[str, str]]] = {
             "(paraphrased) Next reply time runs from a requester's comment to the next "
             "public comment by an agent.",
             "SLA `next_reply`: `business_hours(4)`, started and restarted by "
-            "`On(\"customer_comment\", roles={\"customer\"}, guard=first_reply_done)`.",
+            '`On("customer_comment", roles={"customer"}, guard=first_reply_done)`.',
         ),
         (
             "(paraphrased) Requester wait time counts the time the ticket waits on the "
@@ -230,15 +230,13 @@ RULES: dict[str, list[tuple[str, str]]] = {
             "`solved`, stopped on `closed`.",
         ),
         (
-            "(paraphrased) Business-hour targets count on the account's schedule and its "
-            "holidays.",
-            "Mon-Fri 09:00-17:00 America/New_York with `country_holidays(\"US\")`.",
+            "(paraphrased) Business-hour targets count on the account's schedule and its holidays.",
+            'Mon-Fri 09:00-17:00 America/New_York with `country_holidays("US")`.',
         ),
         (
             "(paraphrased) Triggers and automations can act on the time left before a "
             "breach and on breached tickets.",
-            "Every SLA: `warn_before=(minutes(30),)` and "
-            "`escalate_after=(hours(1), hours(4))`.",
+            "Every SLA: `warn_before=(minutes(30),)` and `escalate_after=(hours(1), hours(4))`.",
         ),
         (
             "(paraphrased) Ticket statuses: New, Open, Pending, On-hold, Solved, Closed.",
