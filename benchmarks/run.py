@@ -24,6 +24,7 @@ if str(ROOT) not in sys.path:
 from benchmarks import (  # noqa: E402  (needs the repository root on sys.path)
     _cases,
     _migrate_case,
+    _notices_case,
     bench_sql,
 )
 from benchmarks._harness import (  # noqa: E402
@@ -48,6 +49,7 @@ KEYS = (
     "pending",
     "sql",
     "migrate",
+    "notices",
 )
 
 
@@ -73,6 +75,7 @@ def _run_families(
         "advance_due",  # family 8, stored tickets advanced, one in ten due
         builders["pending_family"],
         "migrate",  # family 10, stored tickets migrated to a changed definition
+        _notices_case.notices_family,
     ]
     due: _cases.DueAdvance | None = None
     for builder in order:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import ticketflow as tf
-from benchmarks import _cases, run
+from benchmarks import _cases, _notices_case, run
 from benchmarks._harness import BASELINE, Family, Settings, measure_family, render_family
 
 NY = _cases.NY
@@ -113,6 +113,17 @@ class TestApplyAgrees:
         back = wf.apply(resolved, "reply", at=START, actor="customer").ticket
         (clock,) = wf.sla(back, now=START)
         assert back.next_deadline == clock.due_at == datetime(2026, 3, 3, 10, 30, tzinfo=NY)
+
+    def test_notices_family_pauses_what_it_says(self) -> None:
+        """Family 11's stored ticket has two warnings still to send (its escalations wait
+        for the breach), and the cycle comes back to 'assigned'."""
+        wf = _notices_case.notices_workflow()
+        assert _notices_case.pending_notices(wf) == [
+            ("sla_warning", "next_response"),
+            ("sla_warning", "next_response"),
+        ]
+        family = _notices_case.notices_family()
+        assert {case.fn() for case in family.cases} == {"assigned"}
 
     @pytest.mark.parametrize("size", _cases.WORKFLOW_SIZES)
     def test_scaling_cycle_returns_to_the_middle(self, size: int) -> None:

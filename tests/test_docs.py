@@ -52,6 +52,14 @@ class TestTimersDoc:
         assert expected
         assert run(code, "timers-and-slas.md").splitlines() == expected
 
+    def test_sla_notices_example_prints_its_comments(self) -> None:
+        """The warnings and escalations example prints the `# ...` lines written under it."""
+        text = (ROOT / "docs" / "timers-and-slas.md").read_text(encoding="utf-8")
+        (code,) = [c for c in re.findall(r"```python\n(.*?)```", text, re.S) if "warn_at" in c]
+        expected = [line[2:] for line in code.splitlines() if line.startswith("# ")]
+        assert expected
+        assert run(code, "timers-and-slas.md").splitlines() == expected
+
     def test_sla_report_example_prints_its_comments(self) -> None:
         """The sla_report example prints the `# ...` lines written under it."""
         text = (ROOT / "docs" / "timers-and-slas.md").read_text(encoding="utf-8")

@@ -343,3 +343,35 @@ def test_the_kit_catches_an_engine_that_sends_a_warning_twice(
                 max_examples=300, deadline=None, database=None, phases=[Phase.generate]
             ),
         )
+
+
+@pytest.mark.parametrize("suffix", [".toml", ".json", ".yaml"])
+def test_notices_round_trip_through_workflow_files(tmp_path: Any, suffix: str) -> None:
+    wf = flow(
+        warn_at=(0.5, 0.75),
+        warn_before=(tf.minutes(30), tf.business_minutes(45)),
+        escalate_after=(tf.hours(1), tf.business_hours(4)),
+    )
+    path = tmp_path / f"notices{suffix}"
+    tf.dump(wf, path, registry={"ny": CAL})
+    back = tf.load(path, registry={"ny": CAL})
+    assert back.slas == wf.slas
+    # the same instants from the file's workflow
+    ticket = wf.start(at=T0).ticket
+    assert back.start(at=T0).ticket.agenda == ticket.agenda
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "bad"),
+    [
+        ("warn_at", ["half"], "'half'"),
+        ("warn_at", [1.5], "1.5"),
+        ("warn_before", ["soon"], "soon"),
+        ("escalate_after", ["2 hours", "1 hour"], "1 hour"),
+    ],
+)
+def test_bad_notices_in_a_file_name_the_value(key: str, value: Any, bad: str) -> None:
+    data = flow().to_dict(registry={"ny": CAL})
+    data["slas"][0][key] = value
+    with pytest.raises(tf.TicketflowError, match=bad):
+        tf.Workflow.from_dict(data, registry={"ny": CAL})

@@ -765,27 +765,41 @@ def _utc(at: datetime) -> datetime:
 
 def _warning_instants(
     sla: SLA, cal: BusinessCalendar, st: SlaState
-) -> Iterator[tuple[int, datetime, bool]]:
-    """Each warning level of running clock ``st`` still to send, with its instant and
-    whether it fell before the clock's current stretch began (its instant is then that
-    beginning); those at or after the breach are left out."""
+) -> Iterator[tuple[int, datetime, datetime, bool]]:
+    """Each warning level of running clock ``st`` still to send, with its instant (and
+    that instant in UTC), and whether it fell before the clock's current stretch began
+    (its instant is then that beginning); those at or after the breach are left out."""
     since, due = st.running_since, st.due_at
     if since is None or due is None:
         return
-    end, start = _utc(due), _utc(since)
+    end = due.astimezone(UTC)
+    start: datetime | None = None
     for level, (counted, value) in enumerate(sla._warnings, 1):
         if level in st.warned:
             continue
         if counted:
             left = value - st.elapsed  # type: ignore[operator]
-            when, late = (
-                (due_from(sla, cal, since, left), False) if left > _ZERO else (since, left < _ZERO)
-            )
+            if left > _ZERO:
+                when = due_from(sla, cal, since, left)
+                instant = when.astimezone(UTC)
+                if instant < end:
+                    yield level, when, instant, False
+                continue
+            late = left < _ZERO
         else:
             when = cal_subtract(cal, due, value)
-            late = _utc(when) < start
-        if _utc(when) < end:
-            yield level, since if late else when, late
+            instant = when.astimezone(UTC)
+            if start is None:
+                start = since.astimezone(UTC)
+            late = instant < start
+            if not late:
+                if instant < end:
+                    yield level, when, instant, False
+                continue
+        if start is None:
+            start = since.astimezone(UTC)
+        if start < end:
+            yield level, since, start, late
 
 
 def warning_items(
@@ -796,10 +810,11 @@ def warning_items(
     A warning at or after the breach is dropped; one that falls before ``now``
     (the clock started or resumed, or its target changed) falls due at ``now``.
     """
-    floor = _utc(now)
+    floor = now.astimezone(UTC)
+    name = st.name
     return [
-        make_due(now if _utc(when) <= floor else when, "sla_warning", st.name, slot, level - 1)
-        for level, when, _ in _warning_instants(sla, cal, st)
+        make_due(now if instant <= floor else when, "sla_warning", name, slot, level - 1)
+        for level, when, instant, _ in _warning_instants(sla, cal, st)
     ]
 
 
@@ -808,9 +823,11 @@ def skip_passed(sla: SLA, cal: BusinessCalendar, st: SlaState, now: datetime) ->
     late); one exactly at ``now`` is still to send."""
     if not sla._warnings:
         return st
-    floor = _utc(now)
+    floor = now.astimezone(UTC)
     passed = [
-        level for level, when, late in _warning_instants(sla, cal, st) if late or _utc(when) < floor
+        level
+        for level, _, instant, late in _warning_instants(sla, cal, st)
+        if late or instant < floor
     ]
     for level in passed:
         st = warned(st, level)
