@@ -208,6 +208,42 @@ RULES: dict[str, list[tuple[str, str]]] = {
         ),
         ("Add people to conversation", "Internal `add_people` (customer, agent)."),
     ],
+    "zendesk-sla": [
+        (
+            "(paraphrased) First reply time runs from the ticket's creation to the first "
+            "public comment by an agent; a policy sets targets by priority, in calendar or "
+            "business hours.",
+            "SLA `first_reply`: `hours(1)` when `priority` is `urgent`, else "
+            "`business_hours(8)`; stopped by an agent's `agent_reply`, `request_info` or "
+            "`solve`; never paused.",
+        ),
+        (
+            "(paraphrased) Next reply time runs from a requester's comment to the next "
+            "public comment by an agent.",
+            "SLA `next_reply`: `business_hours(4)`, started and restarted by "
+            '`On("customer_comment", roles={"customer"}, guard=first_reply_done)`.',
+        ),
+        (
+            "(paraphrased) Requester wait time counts the time the ticket waits on the "
+            "team, not the time it waits on the requester.",
+            "SLA `requester_wait`: `business_hours(16)`, paused in `pending`, `on_hold` and "
+            "`solved`, stopped on `closed`.",
+        ),
+        (
+            "(paraphrased) Business-hour targets count on the account's schedule and its holidays.",
+            'Mon-Fri 09:00-17:00 America/New_York with `country_holidays("US")`.',
+        ),
+        (
+            "(paraphrased) Triggers and automations can act on the time left before a "
+            "breach and on breached tickets.",
+            "Every SLA: `warn_before=(minutes(30),)` and `escalate_after=(hours(1), hours(4))`.",
+        ),
+        (
+            "(paraphrased) Ticket statuses: New, Open, Pending, On-hold, Solved, Closed.",
+            "`customer_comment` reopens `pending`, `on_hold`, `solved`; `close` (system) "
+            "after `days(4)` in `solved`.",
+        ),
+    ],
 }
 
 

@@ -80,9 +80,11 @@ def registry_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     the case-portal preset's sub_status function; a VIP ticket passes the guard."""
     (tmp_path / "tf_cli_registry.py").write_text(
         "from ticketflow.presets.case_portal import waiting_for_entity\n"
+        "from ticketflow.presets.zendesk_sla import first_reply_done\n"
         "def is_vip(ticket, ctx):\n"
         "    return bool(ticket.attrs.get('vip'))\n"
-        "REGISTRY = {'is_vip': is_vip, 'waiting_for_entity': waiting_for_entity}\n"
+        "REGISTRY = {'is_vip': is_vip, 'waiting_for_entity': waiting_for_entity,\n"
+        "            'first_reply_done': first_reply_done}\n"
         "NOT_A_MAPPING = [1, 2]\n"
         "NUMBERED = {1: is_vip}\n"
         "BAD_GUARD = {'is_vip': 42}\n",

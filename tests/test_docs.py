@@ -116,6 +116,33 @@ class TestMigrationDoc:
             assert buffer.getvalue() == expected, code
 
 
+def trailing_comments(code: str) -> list[str]:
+    """The ``# ...`` lines that end a code block, without their ``# ``: what it prints."""
+    lines = code.rstrip("\n").splitlines()
+    out: list[str] = []
+    while lines and lines[-1].startswith("# "):
+        out.insert(0, lines.pop()[2:])
+    return out
+
+
+class TestSlaPoliciesDoc:
+    def test_every_example_prints_the_comments_that_end_it(self) -> None:
+        """docs/sla-policies.md: each python block, run in order in one namespace, prints
+        the ``# ...`` lines that end it (the first block, the shared setup, prints nothing).
+        """
+        text = (ROOT / "docs" / "sla-policies.md").read_text(encoding="utf-8")
+        blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+        assert len(blocks) >= 9
+        assert trailing_comments(blocks[0]) == []
+        assert all(trailing_comments(code) for code in blocks[1:])
+        namespace: dict[str, object] = {}
+        for code in blocks:
+            buffer = io.StringIO()
+            with contextlib.redirect_stdout(buffer):
+                exec(compile(code, "sla-policies.md", "exec"), namespace)
+            assert buffer.getvalue().splitlines() == trailing_comments(code), code
+
+
 @pytest.mark.parametrize("page", sorted((ROOT / "docs").glob("*.md")), ids=lambda p: p.name)
 def test_docs_link_only_to_existing_pages(page: Path) -> None:
     """Every relative .md link in the docs points at a file that exists."""

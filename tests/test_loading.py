@@ -33,6 +33,7 @@ case_portal_module = importlib.import_module("ticketflow.presets.case_portal")
 #: Every callable the presets use, by the name their files give it.
 PRESETS_REGISTRY: dict[str, object] = {
     "waiting_for_entity": case_portal_module.waiting_for_entity,
+    "first_reply_done": importlib.import_module("ticketflow.presets.zendesk_sla").first_reply_done,
 }
 
 

@@ -30,6 +30,7 @@ REGISTRY: dict[str, object] = {
     "waiting_for_entity": importlib.import_module(
         "ticketflow.presets.case_portal"
     ).waiting_for_entity,
+    "first_reply_done": importlib.import_module("ticketflow.presets.zendesk_sla").first_reply_done,
 }
 
 PRESETS = {

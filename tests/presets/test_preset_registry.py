@@ -14,12 +14,13 @@ NAMES = (
     "hosting-support",
     "pending-states",
     "service-desk",
+    "zendesk-sla",
 )
 
 
 class TestRegistry:
     def test_names(self) -> None:
-        """names() lists the six presets, sorted, with dashes."""
+        """names() lists the seven presets, sorted, with dashes."""
         assert presets.names() == NAMES
 
     @pytest.mark.parametrize("name", NAMES)
@@ -55,7 +56,7 @@ class TestRegistry:
         assert (err.name, err.known) == ("jira-cloud", NAMES)
         assert str(err) == (
             "unknown preset 'jira-cloud' (known: case-portal, client-portal, help-center, "
-            "hosting-support, pending-states, service-desk)"
+            "hosting-support, pending-states, service-desk, zendesk-sla)"
         )
 
     def test_factories_are_exported(self) -> None:
@@ -67,6 +68,7 @@ class TestRegistry:
             presets.hosting_support,
             presets.pending_states,
             presets.service_desk,
+            presets.zendesk_sla,
         ]
         assert [f().name for f in factories] == list(NAMES)
 

@@ -9,7 +9,7 @@ Examples:
     >>> from ticketflow import presets
     >>> presets.names()  # doctest: +NORMALIZE_WHITESPACE
     ('case-portal', 'client-portal', 'help-center', 'hosting-support',
-     'pending-states', 'service-desk')
+     'pending-states', 'service-desk', 'zendesk-sla')
     >>> presets.get("help_center").name
     'help-center'
 """
@@ -29,6 +29,7 @@ from .help_center import help_center
 from .hosting_support import hosting_support
 from .pending_states import pending_states
 from .service_desk import service_desk
+from .zendesk_sla import zendesk_sla
 
 __all__ = [
     "UnknownPresetError",
@@ -41,6 +42,7 @@ __all__ = [
     "names",
     "pending_states",
     "service_desk",
+    "zendesk_sla",
 ]
 
 _FACTORIES: dict[str, Callable[..., tf.Workflow]] = {
@@ -50,6 +52,7 @@ _FACTORIES: dict[str, Callable[..., tf.Workflow]] = {
     "hosting-support": hosting_support,
     "pending-states": pending_states,
     "service-desk": service_desk,
+    "zendesk-sla": zendesk_sla,
 }
 
 

@@ -210,6 +210,27 @@ def _service_desk() -> Script:
     )
 
 
+def _zendesk_sla() -> Script:
+    at = _at("America/New_York")
+    return Script(
+        preset="zendesk-sla",
+        title="A normal-priority ticket in New York across the end of DST (Sun 1 Nov 2026)",
+        zone="America/New_York",
+        start=at(2026, 10, 30, 15),
+        ticket_id="ZD-1101",
+        attrs={"priority": "normal"},
+        acts=(
+            Act(at(2026, 10, 30, 15, 20), "internal_note", "agent"),
+            Act(at(2026, 11, 2, 16, 30), "agent_reply", "agent"),
+            Act(at(2026, 11, 3, 10), "customer_comment", "customer"),
+            Act(at(2026, 11, 3, 11), "request_info", "agent"),
+            Act(at(2026, 11, 4, 9, 30), "customer_comment", "customer"),
+            Act(at(2026, 11, 4, 11), "solve", "agent"),
+            Act(at(2026, 11, 8, 12)),
+        ),
+    )
+
+
 #: The scripted ticket of each preset, by preset name.
 SCRIPTS: dict[str, Script] = {
     s.preset: s
@@ -220,6 +241,7 @@ SCRIPTS: dict[str, Script] = {
         _hosting_support(),
         _pending_states(),
         _service_desk(),
+        _zendesk_sla(),
     )
 }
 
@@ -274,11 +296,23 @@ def _when(at: datetime, tz: ZoneInfo) -> str:
     return at.astimezone(tz).strftime("%a %d %b %Y %H:%M %Z")
 
 
+#: The effects of what falls due (not of an event): each gets a row of its own.
+_TIMED = ("reminder", "sla_breach", "sla_warning", "sla_escalation")
+#: How the next-deadline column names an agenda item of each kind.
+_DUE_SHOWN = {
+    "reminder": "reminder",
+    "sla_breach": "SLA",
+    "sla_warning": "warning",
+    "sla_escalation": "escalation",
+}
+
+
 def _effect(e: tf.Effect) -> str:
     if e.kind == "follow_up":
         return "follow_up (new case)"
-    if e.kind in ("reminder", "sla_breach"):
-        return f"{e.kind} {e.name}"
+    if e.kind in _TIMED:
+        level = e.data.get("level") if e.data else None
+        return f"{e.kind} {e.name}" + ("" if level is None else f" {level}")
     return e.kind
 
 
@@ -286,15 +320,18 @@ def _next(ticket: tf.Ticket) -> tuple[datetime, str] | None:
     if not ticket.agenda:
         return None
     due = ticket.agenda[0]
-    what = {"timer": due.name, "reminder": "reminder", "sla_breach": f"SLA {due.name}"}[due.kind]
-    return due.at, what
+    if due.kind == "timer":
+        return due.at, due.name
+    if due.kind == "reminder":
+        return due.at, "reminder"
+    return due.at, f"{_DUE_SHOWN[due.kind]} {due.name}"
 
 
 def _rows(out: tf.Outcome, status: str) -> list[Row]:
     """One row per step and per reminder or breach, in the order they happened."""
     timed: list[tuple[datetime, int, int, Row]] = []
     for i, e in enumerate(out.effects):
-        if e.kind in ("reminder", "sla_breach"):
+        if e.kind in _TIMED:
             assert e.at is not None
             timed.append(
                 (e.at.astimezone(UTC), 0, i, Row(e.at, "", "system", status, (_effect(e),)))
@@ -303,7 +340,7 @@ def _rows(out: tf.Outcome, status: str) -> list[Row]:
         effects = tuple(
             _effect(e)
             for e in out.effects
-            if e.kind not in ("reminder", "sla_breach") and e.name == s.event and e.at == s.at
+            if e.kind not in _TIMED and e.name == s.event and e.at == s.at
         )
         timed.append(
             (s.at.astimezone(UTC), 1, i, Row(s.at, s.event, s.actor or "-", s.target, effects))
