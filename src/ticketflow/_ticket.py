@@ -625,6 +625,11 @@ class Ticket(_TicketSlots):
         (``"2026-03-29T10:00:00+02:00[Europe/Madrid]"``); a datetime inside
         ``attrs`` is written as ``{"$datetime": "<that string>"}``.
         """
+        # the engine often stamps several instants with one datetime: write each once
+        updated, since, timers = self.updated_at, self.status_since, self.timers_since
+        updated_text = _dt_out(updated)
+        since_text = updated_text if since is updated else _dt_out(since)
+        timers_text = since_text if timers is since else _dt_out(timers)
         return {
             "schema": SCHEMA_VERSION,
             "id": self.id,
@@ -634,10 +639,10 @@ class Ticket(_TicketSlots):
             "sub_status": self.sub_status,
             "version": self.version,
             "created_at": _dt_out(self.created_at),
-            "updated_at": _dt_out(self.updated_at),
-            "status_since": _dt_out(self.status_since),
-            "timers_since": _dt_out(self.timers_since),
-            "attrs": _encode(self.attrs),
+            "updated_at": updated_text,
+            "status_since": since_text,
+            "timers_since": timers_text,
+            "attrs": _encode(self.attrs) if self.attrs else {},
             "agenda": [[_dt_out(d.at), d.kind, d.name, d.index, d.sub] for d in self.agenda],
             "slas": [
                 {
