@@ -123,6 +123,40 @@ class TestSnapshotReading:
         data[key] = value
         _same_both_ways(data)
 
+    @pytest.mark.parametrize(
+        ("key", "value"),
+        [
+            ("elapsed", float("nan")),
+            ("elapsed", -1),
+            ("elapsed", True),
+            ("elapsed", 10**12),
+            ("index", -1),
+            ("escalated", 2**31),
+            ("breached", 1),  # a breached clock keeps its due_at: this one has it
+            ("stopped", True),  # a running clock is not stopped
+            ("started", False),  # a clock that has not started has no state
+            ("held", None),
+            ("warned", [1, 1]),
+            ("warned", [0]),
+            ("warned", [True]),
+            ("warned", [2]),  # a level beyond the SLA's one warning: the workflow's check
+            ("warned", (1,)),
+            ("cycles", [["2026-03-02T09:00:00+00:00", "2026-03-02T10:00:00+00:00", "met", 0, 1]]),
+            ("cycles", [["2026-03-02T09:00:00+00:00"]]),
+            ("cycles", None),
+            ("due_at", None),
+            ("due_at", "2026-03-02T17:00:00+00:00[UTC]"),
+            ("running_since", "2026-03-02T09:00:00"),
+            ("started_at", "2026-03-02T04:00:00-05:00[America/New_York]"),
+            ("ended_at", 0),
+        ],
+    )
+    def test_a_changed_clock_reads_the_same_both_ways(self, key: str, value: Any) -> None:
+        """Each clock value the shorter way must not take alone is refused or taken as in full."""
+        data = _stored(_sla_ticket())
+        data["slas"][0][key] = value
+        _same_both_ways(data)
+
     def test_an_agenda_out_of_order_is_refused_both_ways(self) -> None:
         """The agenda's order is checked the shorter way too."""
         data = _stored(_waiting_ticket())
