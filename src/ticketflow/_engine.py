@@ -94,6 +94,22 @@ def _utc(at: datetime) -> datetime:
     return at.astimezone(UTC)
 
 
+# the instant last converted by _in_utc, and its conversion
+_LAST_UTC: tuple[datetime | None, datetime] = (None, MIN_INSTANT)
+
+
+def _in_utc(at: datetime) -> datetime:
+    """``at`` in UTC, converted once for consecutive calls given the same datetime object (a
+    sweep passes one ``now`` for every ticket; a caller may stamp several events alike)."""
+    global _LAST_UTC  # noqa: PLW0603 - one (instant, utc) pair swapped whole, so threads never see half of it
+    last = _LAST_UTC
+    if last[0] is at:
+        return last[1]
+    utc = at if at.tzinfo is UTC else at.astimezone(UTC)
+    _LAST_UTC = (at, utc)
+    return utc
+
+
 # a calendar callable's choice for one attrs value (tickets share theirs from snapshot to
 # snapshot): (id(spec), id(attrs)) -> (spec, attrs, calendar), checked by identity on a hit
 _CHOICES: dict[tuple[int, int], tuple[object, object, BusinessCalendar]] = {}
@@ -935,23 +951,30 @@ def apply(
         )
     if max_steps is not MAX_STEPS:
         max_steps = _check_max_steps(max_steps)
-    at_utc = at if at.tzinfo is UTC else at.astimezone(UTC)
     updated = ticket._utc
     if updated is None:
         updated = ticket.updated_at.astimezone(UTC)
+    # an event at the very instant of the last change needs no conversion
+    at_utc = updated if at is ticket.updated_at else _in_utc(at)
     requested: datetime | None = None
     if at_utc < updated:
         if late != "clamp":
             raise OutOfOrderError(at, ticket.updated_at)
         requested, at, at_utc = at, ticket.updated_at, updated
     agenda = ticket.agenda
-    if agenda and agenda[0].at <= at_utc:
+    # converting then comparing in UTC is cheaper than comparing instants of two zones
+    if agenda and agenda[0].at.astimezone(UTC) <= at_utc:
         run = _Run(c)
         current = _catch_up(run, ticket, at, max_steps)
         steps, effects = run.steps, run.effects
     else:
         current, steps, effects = ticket, [], []
-    t, ctx = _select(c, current, event, at, actor, data)
+    # the common case inline: one transition, no guard, a permitted role
+    cands = c.table[current.status].get(event)
+    t = cands[0] if cands and len(cands) == 1 else None
+    ctx: Context | None = None
+    if t is None or t.guard is not None or (t.roles is not None and actor not in t.roles):
+        t, ctx = _select(c, current, event, at, actor, data)
     new = _perform(c, steps, effects, current, t, at, actor, data, ctx, at_utc, requested)
     return make_outcome(new, tuple(steps), tuple(effects) if effects else _NO_EFFECTS)
 
@@ -1000,10 +1023,6 @@ def adopt(
     return run.outcome(ticket)
 
 
-# the last ``now`` given to advance() and that instant in UTC
-_LAST_NOW: tuple[datetime | None, datetime] = (None, MIN_INSTANT)
-
-
 def advance(c: Tables, ticket: Ticket, now: datetime, max_steps: int = MAX_STEPS) -> Outcome:
     if type(ticket) is not Ticket or ticket._checked is not c:
         ticket = _check_ticket(c, ticket)
@@ -1018,15 +1037,8 @@ def advance(c: Tables, ticket: Ticket, now: datetime, max_steps: int = MAX_STEPS
     agenda = ticket.agenda
     if not agenda:
         return make_outcome(ticket, (), _NO_EFFECTS)
-    # a sweep passes one ``now`` for every ticket: convert it to UTC once
-    global _LAST_NOW  # noqa: PLW0603 - one (now, utc) pair swapped whole, so threads never see half of it
-    last = _LAST_NOW
-    if last[0] is now:
-        limit = last[1]
-    else:
-        limit = now if now.tzinfo is UTC else now.astimezone(UTC)
-        _LAST_NOW = (now, limit)
-    if agenda[0].at > limit:  # nothing due (instants of different zones compare in UTC)
+    limit = _in_utc(now)
+    if agenda[0].at.astimezone(UTC) > limit:  # nothing due (cheaper than comparing two zones)
         return make_outcome(ticket, (), _NO_EFFECTS)
     run = _Run(c)
     return run.outcome(_catch_up(run, ticket, now, max_steps))

@@ -284,8 +284,14 @@ def _short(value: object) -> str:
     return text if len(text) <= _SHORT_TEXT else text[: _SHORT_TEXT - 3] + "..."
 
 
+class _ContextSlots:
+    """The slots of :class:`Context` (which adds none), shared with the engine's builder."""
+
+    __slots__ = ("__weakref__", "actor", "at", "data", "event")
+
+
 @frozen
-class Context:
+class Context(_ContextSlots):
     """What a guard or a ``sub_status`` callable is told about the event.
 
     Attributes:
@@ -301,8 +307,14 @@ class Context:
     data: Mapping[str, Any] | None = field(default=None, eq=False, hash=False)
 
 
+class _EffectSlots:
+    """The slots of :class:`Effect` (which adds none), shared with the engine's builder."""
+
+    __slots__ = ("__weakref__", "at", "data", "kind", "name")
+
+
 @frozen
-class Effect:
+class Effect(_EffectSlots):
     """Something for the caller to carry out: a survey, a reminder, a follow-up.
 
     In a transition's definition an effect is a template (``at`` is None); the
@@ -324,8 +336,14 @@ class Effect:
     data: Mapping[str, Any] | None = field(default=None, hash=False)
 
 
+class _StepSlots:
+    """The slots of :class:`Step` (which adds none), shared with the engine's builder."""
+
+    __slots__ = ("__weakref__", "actor", "at", "event", "requested_at", "source", "target")
+
+
 @frozen
-class Step:
+class Step(_StepSlots):
     """One move the engine made, manual or timed.
 
     Attributes:
@@ -364,8 +382,14 @@ class Event:
     data: Mapping[str, Any] | None = field(default=None, hash=False)
 
 
+class _DueSlots:
+    """The slots of :class:`Due` (which adds none), shared with the engine's builder."""
+
+    __slots__ = ("__weakref__", "at", "index", "kind", "name", "sub")
+
+
 @frozen
-class Due:
+class Due(_DueSlots):
     """An instant at which something falls due for a ticket.
 
     Attributes:
@@ -418,8 +442,30 @@ def _level_set(value: Any) -> Any:
     return frozenset(value) if isinstance(value, set | list | tuple) else value
 
 
+class _SlaStateSlots:
+    """The slots of :class:`SlaState` (which adds none), shared with the engine's builder."""
+
+    __slots__ = (
+        "__weakref__",
+        "breached",
+        "cycles",
+        "due_at",
+        "elapsed",
+        "ended_at",
+        "escalated",
+        "held",
+        "index",
+        "name",
+        "running_since",
+        "started",
+        "started_at",
+        "stopped",
+        "warned",
+    )
+
+
 @frozen
-class SlaState:
+class SlaState(_SlaStateSlots):
     """The stored state of one SLA clock of a ticket.
 
     Attributes:
@@ -470,8 +516,31 @@ class SlaState:
         return "running"
 
 
+class _TicketSlots:
+    """The slots of :class:`Ticket` (which adds none), shared with the engine's builder."""
+
+    __slots__ = (
+        "__weakref__",
+        "_checked",
+        "_utc",
+        "agenda",
+        "attrs",
+        "created_at",
+        "id",
+        "slas",
+        "status",
+        "status_since",
+        "sub_status",
+        "timers_since",
+        "updated_at",
+        "version",
+        "workflow",
+        "workflow_version",
+    )
+
+
 @frozen
-class Ticket:
+class Ticket(_TicketSlots):
     """An immutable snapshot of one ticket, all the way down.
 
     Attributes:
@@ -556,6 +625,11 @@ class Ticket:
         (``"2026-03-29T10:00:00+02:00[Europe/Madrid]"``); a datetime inside
         ``attrs`` is written as ``{"$datetime": "<that string>"}``.
         """
+        # the engine often stamps several instants with one datetime: write each once
+        updated, since, timers = self.updated_at, self.status_since, self.timers_since
+        updated_text = _dt_out(updated)
+        since_text = updated_text if since is updated else _dt_out(since)
+        timers_text = since_text if timers is since else _dt_out(timers)
         return {
             "schema": SCHEMA_VERSION,
             "id": self.id,
@@ -565,10 +639,10 @@ class Ticket:
             "sub_status": self.sub_status,
             "version": self.version,
             "created_at": _dt_out(self.created_at),
-            "updated_at": _dt_out(self.updated_at),
-            "status_since": _dt_out(self.status_since),
-            "timers_since": _dt_out(self.timers_since),
-            "attrs": _encode(self.attrs),
+            "updated_at": updated_text,
+            "status_since": since_text,
+            "timers_since": timers_text,
+            "attrs": _encode(self.attrs) if self.attrs else {},
             "agenda": [[_dt_out(d.at), d.kind, d.name, d.index, d.sub] for d in self.agenda],
             "slas": [
                 {
@@ -609,6 +683,10 @@ class Ticket:
                 inconsistent (an agenda out of order, an instant out of range or
                 out of sequence), or when it comes from a newer schema.
         """
+        if cls is Ticket:
+            plain = _plain_snapshot(data)
+            if plain is not None:
+                return plain
         if not isinstance(data, Mapping):
             raise SnapshotError(f"expected a mapping, got {_short(data)}")
         schema = _get(data, "schema", int)
@@ -856,8 +934,14 @@ def _check_clock(st: SlaState, where: str) -> None:
         raise SnapshotError("a clock that has not started has no state", f"{where}.started")
 
 
+class _OutcomeSlots:
+    """The slots of :class:`Outcome` (which adds none), shared with the engine's builder."""
+
+    __slots__ = ("__weakref__", "effects", "steps", "ticket")
+
+
 @frozen
-class Outcome:
+class Outcome(_OutcomeSlots):
     """What one engine call produced.
 
     Attributes:
@@ -940,21 +1024,21 @@ def _sla_in(raw: object, where: str) -> SlaState:
             f"got {_short(seconds)}",
             f"{where}.elapsed",
         )
-    return SlaState(
-        name=_get(raw, "name", str, where),
-        index=_index(_get(raw, "index", int, where), f"{where}.index"),
-        elapsed=timedelta(seconds=seconds),
-        running_since=None if rs is None else _dt_in(rs, f"{where}.running_since"),
-        due_at=None if due is None else _dt_in(due, f"{where}.due_at"),
-        breached=_get(raw, "breached", bool, where),
-        stopped=_get(raw, "stopped", bool, where),
-        started=_get(raw, "started", bool, where),
-        started_at=_opt_dt(raw, "started_at", where),
-        ended_at=_opt_dt(raw, "ended_at", where),
-        cycles=_cycles_in(raw.get("cycles", []), f"{where}.cycles"),
-        held=_held_in(raw.get("held", False), f"{where}.held"),
-        warned=_levels_in(raw.get("warned", []), f"{where}.warned"),
-        escalated=_index(raw.get("escalated", 0), f"{where}.escalated"),
+    return make_sla_state(
+        _get(raw, "name", str, where),
+        _index(_get(raw, "index", int, where), f"{where}.index"),
+        timedelta(seconds=seconds),
+        None if rs is None else _dt_in(rs, f"{where}.running_since"),
+        None if due is None else _dt_in(due, f"{where}.due_at"),
+        _get(raw, "breached", bool, where),
+        _get(raw, "stopped", bool, where),
+        _get(raw, "started", bool, where),
+        _opt_dt(raw, "started_at", where),
+        _opt_dt(raw, "ended_at", where),
+        _cycles_in(raw.get("cycles", []), f"{where}.cycles"),
+        _held_in(raw.get("held", False), f"{where}.held"),
+        _levels_in(raw.get("warned", []), f"{where}.warned"),
+        _index(raw.get("escalated", 0), f"{where}.escalated"),
     )
 
 
@@ -1058,74 +1142,41 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 # --- trusted constructors -------------------------------------------------------------
 #
 # The engine builds these values from parts it has already checked (or built itself), so
-# it skips the attrs ``__init__`` (converters, defaults) and fills the slots directly. The
-# public constructors above keep checking and converting what callers pass.
+# it skips the attrs ``__init__`` (converters, defaults, one call per field). Each value
+# class keeps its fields in the slots of a plain base class; a builder subclass that adds
+# no slot (so shares the layout) is filled with ordinary attribute stores, then becomes
+# the frozen class by ``__class__`` assignment. The public constructors above keep
+# checking and converting what callers pass.
 
 _new = object.__new__
 
 
-def _setters(cls: type, names: tuple[str, ...]) -> tuple[Any, ...]:
-    return tuple(cls.__dict__[name].__set__ for name in names)
+class _TicketNew(_TicketSlots):
+    __slots__ = ()
 
 
-(
-    _t_id,
-    _t_workflow,
-    _t_status,
-    _t_sub,
-    _t_version,
-    _t_created,
-    _t_updated,
-    _t_status_since,
-    _t_timers_since,
-    _t_attrs,
-    _t_agenda,
-    _t_slas,
-    _t_wf_version,
-    _t_checked,
-    _t_utc,
-) = _setters(Ticket, (*_FIELDS, "_checked", "_utc"))
-_s_event, _s_source, _s_target, _s_at, _s_actor, _s_requested = _setters(
-    Step, ("event", "source", "target", "at", "actor", "requested_at")
-)
-_e_kind, _e_name, _e_at, _e_data = _setters(Effect, ("kind", "name", "at", "data"))
-_o_ticket, _o_steps, _o_effects = _setters(Outcome, ("ticket", "steps", "effects"))
-_d_at, _d_kind, _d_name, _d_index, _d_sub = _setters(Due, ("at", "kind", "name", "index", "sub"))
-_c_event, _c_at, _c_actor, _c_data = _setters(Context, ("event", "at", "actor", "data"))
-(
-    _l_name,
-    _l_index,
-    _l_elapsed,
-    _l_running,
-    _l_due,
-    _l_breached,
-    _l_stopped,
-    _l_started,
-    _l_started_at,
-    _l_ended_at,
-    _l_cycles,
-    _l_held,
-    _l_warned,
-    _l_escalated,
-) = _setters(
-    SlaState,
-    (
-        "name",
-        "index",
-        "elapsed",
-        "running_since",
-        "due_at",
-        "breached",
-        "stopped",
-        "started",
-        "started_at",
-        "ended_at",
-        "cycles",
-        "held",
-        "warned",
-        "escalated",
-    ),
-)
+class _StepNew(_StepSlots):
+    __slots__ = ()
+
+
+class _EffectNew(_EffectSlots):
+    __slots__ = ()
+
+
+class _OutcomeNew(_OutcomeSlots):
+    __slots__ = ()
+
+
+class _DueNew(_DueSlots):
+    __slots__ = ()
+
+
+class _ContextNew(_ContextSlots):
+    __slots__ = ()
+
+
+class _SlaStateNew(_SlaStateSlots):
+    __slots__ = ()
 
 
 class Built(Protocol):
@@ -1157,23 +1208,25 @@ def make_ticket(  # noqa: PLR0913, PLR0917 - one positional argument per field, 
     snapshot records its version. ``updated_utc`` is ``updated_at`` in UTC,
     when the caller has it at hand.
     """
-    t: Ticket = _new(Ticket)
-    _t_id(t, id)
-    _t_workflow(t, workflow)
-    _t_status(t, status)
-    _t_sub(t, sub_status)
-    _t_version(t, version)
-    _t_created(t, created_at)
-    _t_updated(t, updated_at)
-    _t_status_since(t, status_since)
-    _t_timers_since(t, timers_since)
-    _t_attrs(t, attrs)
-    _t_agenda(t, agenda)
-    _t_slas(t, slas)
-    _t_wf_version(t, checked.version)
-    _t_checked(t, checked)
-    _t_utc(t, updated_utc)
-    return t
+    t: Any = _new(_TicketNew)
+    t.id = id
+    t.workflow = workflow
+    t.status = status
+    t.sub_status = sub_status
+    t.version = version
+    t.created_at = created_at
+    t.updated_at = updated_at
+    t.status_since = status_since
+    t.timers_since = timers_since
+    t.attrs = attrs
+    t.agenda = agenda
+    t.slas = slas
+    t.workflow_version = checked.version
+    t._checked = checked
+    t._utc = updated_utc
+    t.__class__ = Ticket
+    ticket: Ticket = t
+    return ticket
 
 
 def make_step(
@@ -1185,58 +1238,68 @@ def make_step(
     requested_at: datetime | None = None,
 ) -> Step:
     """A :class:`Step` from checked parts."""
-    s: Step = _new(Step)
-    _s_event(s, event)
-    _s_source(s, source)
-    _s_target(s, target)
-    _s_at(s, at)
-    _s_actor(s, actor)
-    _s_requested(s, at if requested_at is None else requested_at)
-    return s
+    s: Any = _new(_StepNew)
+    s.event = event
+    s.source = source
+    s.target = target
+    s.at = at
+    s.actor = actor
+    s.requested_at = at if requested_at is None else requested_at
+    s.__class__ = Step
+    step: Step = s
+    return step
 
 
 def make_effect(
     kind: str, name: str | None, at: datetime | None, data: Mapping[str, Any] | None
 ) -> Effect:
     """An :class:`Effect` from checked parts."""
-    e: Effect = _new(Effect)
-    _e_kind(e, kind)
-    _e_name(e, name)
-    _e_at(e, at)
-    _e_data(e, data)
-    return e
+    e: Any = _new(_EffectNew)
+    e.kind = kind
+    e.name = name
+    e.at = at
+    e.data = data
+    e.__class__ = Effect
+    effect: Effect = e
+    return effect
 
 
 def make_outcome(ticket: Ticket, steps: tuple[Step, ...], effects: tuple[Effect, ...]) -> Outcome:
     """An :class:`Outcome` from checked parts."""
-    o: Outcome = _new(Outcome)
-    _o_ticket(o, ticket)
-    _o_steps(o, steps)
-    _o_effects(o, effects)
-    return o
+    o: Any = _new(_OutcomeNew)
+    o.ticket = ticket
+    o.steps = steps
+    o.effects = effects
+    o.__class__ = Outcome
+    outcome: Outcome = o
+    return outcome
 
 
 def make_due(at: datetime, kind: DueKind, name: str, index: int, sub: int = 0) -> Due:
     """A :class:`Due` from checked parts."""
-    d: Due = _new(Due)
-    _d_at(d, at)
-    _d_kind(d, kind)
-    _d_name(d, name)
-    _d_index(d, index)
-    _d_sub(d, sub)
-    return d
+    d: Any = _new(_DueNew)
+    d.at = at
+    d.kind = kind
+    d.name = name
+    d.index = index
+    d.sub = sub
+    d.__class__ = Due
+    due: Due = d
+    return due
 
 
 def make_context(
     event: str, at: datetime | None, actor: str | None, data: Mapping[str, Any] | None
 ) -> Context:
     """A :class:`Context` from checked parts."""
-    c: Context = _new(Context)
-    _c_event(c, event)
-    _c_at(c, at)
-    _c_actor(c, actor)
-    _c_data(c, data)
-    return c
+    c: Any = _new(_ContextNew)
+    c.event = event
+    c.at = at
+    c.actor = actor
+    c.data = data
+    c.__class__ = Context
+    context: Context = c
+    return context
 
 
 def make_sla_state(  # noqa: PLR0913, PLR0917 - one positional argument per field, on the hot path
@@ -1256,19 +1319,292 @@ def make_sla_state(  # noqa: PLR0913, PLR0917 - one positional argument per fiel
     escalated: int = 0,
 ) -> SlaState:
     """An :class:`SlaState` from checked parts."""
-    s: SlaState = _new(SlaState)
-    _l_name(s, name)
-    _l_index(s, index)
-    _l_elapsed(s, elapsed)
-    _l_running(s, running_since)
-    _l_due(s, due_at)
-    _l_breached(s, breached)
-    _l_stopped(s, stopped)
-    _l_started(s, started)
-    _l_started_at(s, started_at)
-    _l_ended_at(s, ended_at)
-    _l_cycles(s, cycles)
-    _l_held(s, held)
-    _l_warned(s, warned)
-    _l_escalated(s, escalated)
-    return s
+    s: Any = _new(_SlaStateNew)
+    s.name = name
+    s.index = index
+    s.elapsed = elapsed
+    s.running_since = running_since
+    s.due_at = due_at
+    s.breached = breached
+    s.stopped = stopped
+    s.started = started
+    s.started_at = started_at
+    s.ended_at = ended_at
+    s.cycles = cycles
+    s.held = held
+    s.warned = warned
+    s.escalated = escalated
+    s.__class__ = SlaState
+    state: SlaState = s
+    return state
+
+
+# --- reading snapshots exactly as to_dict writes them -----------------------------------
+#
+# A stored snapshot is almost always what to_dict wrote: plain dicts, lists, strs and ints,
+# instants well inside the supported range. This reader takes only that shape, applies
+# every check of the full reading to it (without building the error locations it would
+# not need), and returns None for anything else, which Ticket.from_dict then reads in full
+# and refuses with the named error.
+
+_SNAPSHOT_KEYS = frozenset(
+    {
+        "schema",
+        "id",
+        "workflow",
+        "workflow_version",
+        "status",
+        "sub_status",
+        "version",
+        "created_at",
+        "updated_at",
+        "status_since",
+        "timers_since",
+        "attrs",
+        "agenda",
+        "slas",
+    }
+)
+_INDEX_END = 2**31
+_fromisoformat = datetime.fromisoformat
+
+
+def _plain_dt(value: object) -> datetime | None:
+    """``value`` read as :func:`_dt_in` reads it, when it is text as :func:`_dt_out`
+    writes it for an instant in a year well inside the range; None otherwise."""
+    if type(value) is not str or len(value) > _ISO_TEXT_MAX:
+        return None
+    text, zone = value, ""
+    if value[-1:] == "]":
+        text, _, zone = value[:-1].partition("[")
+    try:
+        parsed = _fromisoformat(text)
+        if (
+            parsed.tzinfo is None
+            or not _SAFE_YEARS[0] < parsed.year < _SAFE_YEARS[1]
+            or (text is not value and not zone)
+        ):
+            return None
+        if zone:
+            return parsed.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError, OSError, OverflowError):
+        return None
+    if parsed.tzinfo is not UTC and parsed.utcoffset() == _ZERO:
+        return parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+_ZERO = timedelta(0)
+
+
+def _plain_item(item: object) -> Due | None:
+    """An agenda entry ``[at, kind, name, index, sub]`` as :func:`_due_in` reads it, or None."""
+    if type(item) is not list or len(item) != _DUE_ITEM_LEN:
+        return None
+    at, kind, name, index, sub = item
+    if (
+        type(kind) is not str
+        or kind not in _DUE_ORDER
+        or type(name) is not str
+        or type(index) is not int
+        or type(sub) is not int
+        or not 0 <= index < _INDEX_END
+        or not 0 <= sub < _INDEX_END
+        or (sub and kind not in _SUB_KINDS)
+    ):
+        return None
+    when = _plain_dt(at)
+    return None if when is None else make_due(when, kind, name, index, sub)  # type: ignore[arg-type]  # kind is one of _DUE_ORDER's
+
+
+def _plain_agenda(raw: object) -> tuple[Due, ...] | None:
+    """The agenda, in strict time order, or None."""
+    if type(raw) is not list or len(raw) > MAX_AGENDA:
+        return None
+    out: list[Due] = []
+    previous: tuple[datetime, int, int, int] | None = None
+    for entry in raw:
+        d = _plain_item(entry)
+        if d is None:
+            return None
+        key = d.sort_key
+        if previous is not None and key <= previous:
+            return None
+        previous = key
+        out.append(d)
+    return tuple(out)
+
+
+_SLA_KEYS = frozenset(
+    {
+        "name",
+        "index",
+        "elapsed",
+        "running_since",
+        "due_at",
+        "breached",
+        "stopped",
+        "started",
+        "started_at",
+        "ended_at",
+        "cycles",
+        "held",
+        "warned",
+        "escalated",
+    }
+)
+_MAX_SECONDS = _MAX_ELAPSED.total_seconds()
+
+
+def _plain_sla(raw: object) -> SlaState | None:
+    """A clock as to_dict writes one in its first cycle, read and checked as :func:`_sla_in`
+    and :func:`_check_clock` do, or None."""
+    if type(raw) is not dict or raw.keys() != _SLA_KEYS:
+        return None
+    name, index, seconds, escalated = raw["name"], raw["index"], raw["elapsed"], raw["escalated"]
+    breached, stopped, started, held = raw["breached"], raw["stopped"], raw["started"], raw["held"]
+    cycles, warned = raw["cycles"], raw["warned"]
+    if (
+        type(name) is not str
+        or type(index) is not int
+        or not 0 <= index < _INDEX_END
+        or type(escalated) is not int
+        or not 0 <= escalated < _INDEX_END
+        or type(seconds) not in (int, float)
+        or not 0 <= seconds <= _MAX_SECONDS  # false for NaN too
+        or type(breached) is not bool
+        or type(stopped) is not bool
+        or type(started) is not bool
+        or type(held) is not bool
+        or type(cycles) is not list
+        or cycles
+        or type(warned) is not list
+        or any(type(level) is not int or not 1 <= level <= MAX_AGENDA for level in warned)
+        or len(set(warned)) != len(warned)
+    ):
+        return None
+    texts = (raw["running_since"], raw["due_at"], raw["started_at"], raw["ended_at"])
+    running, due, started_at, ended_at = (None if v is None else _plain_dt(v) for v in texts)
+    if any(
+        v is not None and i is None
+        for v, i in zip(texts, (running, due, started_at, ended_at), strict=True)
+    ):
+        return None
+    st = make_sla_state(
+        name,
+        index,
+        timedelta(seconds=seconds),
+        running,
+        due,
+        breached,
+        stopped,
+        started,
+        started_at,
+        ended_at,
+        (),
+        held,
+        frozenset(warned),
+        escalated,
+    )
+    try:
+        _check_clock(st, "slas")
+    except SnapshotError:
+        return None
+    return st
+
+
+def _plain_slas(raw: object) -> tuple[SlaState, ...] | None:
+    """The SLA clocks, read and checked as the full reading does, or None."""
+    if type(raw) is not list or len(raw) > MAX_AGENDA:
+        return None
+    out: list[SlaState] = []
+    for i, item in enumerate(raw):
+        st = _plain_sla(item)
+        if st is None:  # a clock with finished cycles, or not as to_dict writes one
+            try:
+                st = _sla_in(item, f"slas[{i}]")
+                _check_clock(st, f"slas[{i}]")
+            except SnapshotError:
+                return None
+        out.append(st)
+    return tuple(out)
+
+
+def _plain_attrs(raw: object) -> FrozenDict | None:
+    """The attributes, decoded and checked as the full reading does, or None."""
+    if type(raw) is not dict:
+        return None
+    if not raw:
+        return EMPTY
+    try:
+        return freeze_attrs(_decode(raw, "attrs", 1))
+    except (AttrsError, SnapshotError):
+        return None
+
+
+def _plain_instants(
+    data: dict[str, Any],
+) -> tuple[datetime, datetime, datetime, datetime, datetime] | None:
+    """created_at, updated_at, status_since, timers_since and updated_at in UTC, in order."""
+    created = _plain_dt(data["created_at"])
+    text = data["updated_at"]
+    updated = _plain_dt(text)
+    if created is None or updated is None:
+        return None
+    # equal texts read as equal instants: read each once
+    since_text, timers_text = data["status_since"], data["timers_since"]
+    since = updated if since_text == text else _plain_dt(since_text)
+    timers = since if timers_text == since_text else _plain_dt(timers_text)
+    if since is None or timers is None:
+        return None
+    utc = updated.astimezone(UTC)
+    if not created.astimezone(UTC) <= since.astimezone(UTC) <= timers.astimezone(UTC) <= utc:
+        return None
+    return created, updated, since, timers, utc
+
+
+def _plain_snapshot(data: object) -> Ticket | None:
+    """The ticket of ``data`` when it is a schema 2 snapshot exactly as :meth:`Ticket.to_dict`
+    writes it and passes every check of the full reading; None otherwise."""
+    if type(data) is not dict or data.keys() != _SNAPSHOT_KEYS:
+        return None
+    schema, ident, wf_version = data["schema"], data["id"], data["workflow_version"]
+    workflow, status, sub, version = (
+        data["workflow"],
+        data["status"],
+        data["sub_status"],
+        data["version"],
+    )
+    if (
+        type(schema) is not int
+        or schema != SCHEMA_VERSION
+        or type(workflow) is not str
+        or type(status) is not str
+        or (ident is not None and type(ident) is not str)
+        or (sub is not None and type(sub) is not str)
+        or (wf_version is not None and type(wf_version) is not str)
+        or type(version) is not int
+        or not 1 <= version <= MAX_VERSION
+    ):
+        return None
+    instants = _plain_instants(data)
+    agenda = _plain_agenda(data["agenda"])
+    slas = _plain_slas(data["slas"])
+    attrs = _plain_attrs(data["attrs"])
+    if instants is None or agenda is None or slas is None or attrs is None:
+        return None
+    t: Any = _new(_TicketNew)
+    t.id = ident
+    t.workflow = workflow
+    t.status = status
+    t.sub_status = sub
+    t.version = version
+    t.created_at, t.updated_at, t.status_since, t.timers_since, t._utc = instants
+    t.attrs = attrs
+    t.agenda = agenda
+    t.slas = slas
+    t.workflow_version = wf_version
+    t._checked = _CHECKED
+    t.__class__ = Ticket
+    ticket: Ticket = t
+    return ticket
