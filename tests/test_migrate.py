@@ -450,6 +450,10 @@ class TestProperties:
         b = data.draw(changed(a))
         assume(b.version != a.version)
         there = b.migrate(t, at=at).ticket
+        # a warning that B places before `at` is dropped for good (marked as sent, so that
+        # no later pause and resume sends it late): such a ticket's items are not all
+        # pending under B, and that warning does not come back
+        assume([c.warned for c in there.slas] == [c.warned for c in t.slas])
         back = a.migrate(there, at=at).ticket
         assert back.agenda == t.agenda
         assert back.slas == t.slas
