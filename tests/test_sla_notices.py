@@ -375,3 +375,42 @@ def test_bad_notices_in_a_file_name_the_value(key: str, value: Any, bad: str) ->
     data["slas"][0][key] = value
     with pytest.raises(tf.TicketflowError, match=bad):
         tf.Workflow.from_dict(data, registry={"ny": CAL})
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    hours=st.integers(1, 40),
+    business=st.booleans(),
+    fractions=st.lists(st.sampled_from((0.1, 0.25, 0.5, 0.75, 0.9)), unique=True, max_size=3),
+    before=st.lists(st.sampled_from((1, 5, 30, 59)), unique=True, max_size=2),
+    start=st.datetimes(
+        min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 20), timezones=st.just(NY)
+    ),
+    share=st.floats(0, 0.99),
+    data=st.data(),
+)
+def test_warnings_armed_as_a_clock_starts_counting_agree_with_the_general_rule(
+    hours: int,
+    business: bool,
+    fractions: list[float],
+    before: list[int],
+    start: datetime,
+    share: float,
+    data: st.DataObject,
+) -> None:
+    # a clock resuming at `now` takes a shortcut (instants rise with the level); the
+    # general rule (each instant in UTC, dropped at the breach, clamped to now, sorted)
+    # must give the same items
+    target = tf.business_hours(hours) if business else tf.hours(hours)
+    unit = tf.business_minutes if business else tf.minutes
+    sla = tf.SLA("x", target=target, warn_at=fractions, warn_before=[unit(m) for m in before])
+    elapsed = timedelta(minutes=int(hours * 60 * share))
+    due = ticketflow._sla.due_from(sla, US_CAL, start, sla.target_delta - elapsed)
+    levels = range(1, len(fractions) + len(before) + 1)
+    warned = data.draw(st.frozensets(st.sampled_from(levels)) if levels else st.just(frozenset()))
+    clock = tf.SlaState(
+        "x", 0, elapsed=elapsed, running_since=start, due_at=due, started_at=start, warned=warned
+    )
+    shortcut = ticketflow._sla.warning_items(sla, US_CAL, clock, 0, start)
+    general = ticketflow._sla.warning_items(sla, US_CAL, clock, 0, start.replace())
+    assert shortcut == general

@@ -403,9 +403,9 @@ def _sla_items(
             check_aware(due, f"the due_at of SLA {st.name!r}")
         sla = c.slas[st.index]
         if not st.breached:
-            items.append(make_due(due, "sla_breach", st.name, slot))  # type: ignore[arg-type]
             if sla._warnings:
                 items += _sla.warning_items(sla, _sla_cal(c, st, attrs), st, slot, now)
+            items.append(make_due(due, "sla_breach", st.name, slot))  # type: ignore[arg-type]
         elif st.escalated < len(sla._escalations):
             items += _sla.escalation_items(sla, _sla_cal(c, st, attrs), st, slot, now)
     return items
@@ -824,8 +824,13 @@ def _perform(  # noqa: C901, PLR0912, PLR0913, PLR0917 - hot: one frame per even
         timers = _rearm(c, ticket, attrs, at, t.event)
     else:
         timers = [d for d in ticket.agenda if d.kind in _TIMER_KINDS]
-    if slas:
+    if not slas:
+        agenda = _agenda(timers) if timers else ()
+    elif timers or len(slas) > 1:
         timers.extend(_sla_items(c, slas, attrs, at, ticket.slas, ticket.agenda))
+        agenda = _agenda(timers)
+    else:  # one clock's items come in agenda order already
+        agenda = tuple(_sla_items(c, slas, attrs, at, ticket.slas, ticket.agenda))
     new = make_ticket(
         ticket.id,
         ticket.workflow,
@@ -837,7 +842,7 @@ def _perform(  # noqa: C901, PLR0912, PLR0913, PLR0917 - hot: one frame per even
         at if entering else ticket.status_since,
         at if restart else ticket.timers_since,
         attrs,
-        _agenda(timers) if timers else (),
+        agenda,
         slas,
         c,
         at_utc,

@@ -351,6 +351,8 @@ class SLA:
         init=False, repr=False, eq=False
     )
     _escalations: tuple[timedelta, ...] = field(init=False, repr=False, eq=False)
+    # every warning is placed by the share of the target counted
+    _counted: bool = field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         problems: list[str] = []
@@ -385,6 +387,7 @@ class SLA:
         object.__setattr__(self, "_ons", ons)
         object.__setattr__(self, "_delta", delta)
         object.__setattr__(self, "_warnings", self._levels(delta))
+        object.__setattr__(self, "_counted", all(counted for counted, _ in self._warnings))
         object.__setattr__(
             self, "_escalations", tuple(delta + _length(e) for e in self.escalate_after)
         )
@@ -809,13 +812,32 @@ def warning_items(
 
     A warning at or after the breach is dropped; one that falls before ``now``
     (the clock started or resumed, or its target changed) falls due at ``now``.
+    The items come in agenda order (time, then level), all before the breach.
     """
-    floor = now.astimezone(UTC)
     name = st.name
-    return [
-        make_due(now if instant <= floor else when, "sla_warning", name, slot, level - 1)
+    since = st.running_since
+    if since is now and sla._counted:
+        # counting from now, each warning falls when its share is counted: the instants
+        # rise with the level, none before now, all before the breach
+        out: list[Due] = []
+        for level, (_, value) in enumerate(sla._warnings, 1):
+            if level not in st.warned:
+                left = value - st.elapsed  # type: ignore[operator]
+                when = due_from(sla, cal, now, left) if left > _ZERO else now
+                out.append(make_due(when, "sla_warning", name, slot, level - 1))
+        return out
+    floor = now.astimezone(UTC)
+    found = [
+        (floor, level, now) if instant <= floor else (instant, level, when)
         for level, when, instant, _ in _warning_instants(sla, cal, st)
     ]
+    if len(found) > 1:
+        found.sort(key=_first_two)
+    return [make_due(when, "sla_warning", name, slot, level - 1) for _, level, when in found]
+
+
+def _first_two(item: tuple[datetime, int, datetime]) -> tuple[datetime, int]:
+    return item[0], item[1]
 
 
 def skip_passed(sla: SLA, cal: BusinessCalendar, st: SlaState, now: datetime) -> SlaState:
