@@ -579,8 +579,8 @@ def start_clock(
     )
 
 
-def hold(state: SlaState, held: bool) -> SlaState:
-    """``state`` marked as held by a ``pause_on`` event (or released by ``resume_on``)."""
+def _marked(state: SlaState, held: bool, warned: frozenset[int], escalated: int) -> SlaState:
+    """``state`` with its hold and what it sent of its notices replaced."""
     return make_sla_state(
         state.name,
         state.index,
@@ -594,9 +594,14 @@ def hold(state: SlaState, held: bool) -> SlaState:
         state.ended_at,
         state.cycles,
         held,
-        state.warned,
-        state.escalated,
+        warned,
+        escalated,
     )
+
+
+def hold(state: SlaState, held: bool) -> SlaState:
+    """``state`` marked as held by a ``pause_on`` event (or released by ``resume_on``)."""
+    return _marked(state, held, state.warned, state.escalated)
 
 
 def restart(
@@ -724,42 +729,12 @@ def breach(state: SlaState) -> SlaState:
 
 def warned(state: SlaState, level: int) -> SlaState:
     """``state`` after its warning ``level`` was sent."""
-    return make_sla_state(
-        state.name,
-        state.index,
-        state.elapsed,
-        state.running_since,
-        state.due_at,
-        state.breached,
-        state.stopped,
-        state.started,
-        state.started_at,
-        state.ended_at,
-        state.cycles,
-        state.held,
-        state.warned | {level},
-        state.escalated,
-    )
+    return _marked(state, state.held, state.warned | {level}, state.escalated)
 
 
 def escalated(state: SlaState) -> SlaState:
     """``state`` after its next escalation was sent."""
-    return make_sla_state(
-        state.name,
-        state.index,
-        state.elapsed,
-        state.running_since,
-        state.due_at,
-        state.breached,
-        state.stopped,
-        state.started,
-        state.started_at,
-        state.ended_at,
-        state.cycles,
-        state.held,
-        state.warned,
-        state.escalated + 1,
-    )
+    return _marked(state, state.held, state.warned, state.escalated + 1)
 
 
 def _utc(at: datetime) -> datetime:
